@@ -1,0 +1,192 @@
+/**
+ * The ToteSys source tables: name, primary key and the columns the pipeline relies on, with their live types
+ * (../shared/data/totesys/README.md section 4; ../shared/design.md section 1).
+ *
+ * Ingest captures every column it finds (added columns included); the columns listed here are the ones the
+ * transform needs, so ingest refuses to run when one of them is missing or changed type.
+ *
+ * @module
+ */
+
+/** How a source column is carried in the ingestion zone (JSON Lines). */
+export type SourceKind =
+  | "int" // JSON number (int2, int4)
+  | "text" // JSON string (text, varchar, enums, int8 and anything else as its text)
+  | "numeric" // JSON string holding the exact decimal text, e.g. "2.675"
+  | "timestamp" // JSON string "YYYY-MM-DD HH:MM:SS.ffffff" (six digits, UTC by convention)
+  | "bool" // JSON boolean
+  | "date"; // JSON string "YYYY-MM-DD"
+
+/** One source table's contract. */
+export interface SourceTable {
+  /** Table name in ToteSys (schema `public`). */
+  name: SourceTableName;
+  /** Integer primary key column (`<table>_id`). */
+  pk: string;
+  /** Columns the transform reads, with their kind. */
+  columns: Readonly<Record<string, SourceKind>>;
+}
+
+/** The 11 ToteSys tables, in dependency order (referenced tables first). */
+export const SOURCE_TABLE_NAMES = [
+  "address",
+  "currency",
+  "department",
+  "design",
+  "payment_type",
+  "counterparty",
+  "staff",
+  "sales_order",
+  "purchase_order",
+  "transaction",
+  "payment",
+] as const;
+
+/** Name of a ToteSys table. */
+export type SourceTableName = typeof SOURCE_TABLE_NAMES[number];
+
+const ts = { created_at: "timestamp", last_updated: "timestamp" } as const;
+
+/** Contract of every ToteSys table, keyed by name. */
+export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
+  address: {
+    name: "address",
+    pk: "address_id",
+    columns: {
+      address_id: "int",
+      address_line_1: "text",
+      address_line_2: "text",
+      district: "text",
+      city: "text",
+      postal_code: "text",
+      country: "text",
+      phone: "text",
+      ...ts,
+    },
+  },
+  currency: { name: "currency", pk: "currency_id", columns: { currency_id: "int", currency_code: "text", ...ts } },
+  department: {
+    name: "department",
+    pk: "department_id",
+    columns: { department_id: "int", department_name: "text", location: "text", manager: "text", ...ts },
+  },
+  design: {
+    name: "design",
+    pk: "design_id",
+    columns: { design_id: "int", design_name: "text", file_location: "text", file_name: "text", ...ts },
+  },
+  payment_type: {
+    name: "payment_type",
+    pk: "payment_type_id",
+    columns: { payment_type_id: "int", payment_type_name: "text", ...ts },
+  },
+  counterparty: {
+    name: "counterparty",
+    pk: "counterparty_id",
+    columns: {
+      counterparty_id: "int",
+      counterparty_legal_name: "text",
+      legal_address_id: "int",
+      commercial_contact: "text",
+      delivery_contact: "text",
+      ...ts,
+    },
+  },
+  staff: {
+    name: "staff",
+    pk: "staff_id",
+    columns: {
+      staff_id: "int",
+      first_name: "text",
+      last_name: "text",
+      department_id: "int",
+      email_address: "text",
+      ...ts,
+    },
+  },
+  sales_order: {
+    name: "sales_order",
+    pk: "sales_order_id",
+    columns: {
+      sales_order_id: "int",
+      ...ts,
+      design_id: "int",
+      staff_id: "int",
+      counterparty_id: "int",
+      units_sold: "int",
+      unit_price: "numeric",
+      currency_id: "int",
+      agreed_delivery_date: "text",
+      agreed_payment_date: "text",
+      agreed_delivery_location_id: "int",
+    },
+  },
+  purchase_order: {
+    name: "purchase_order",
+    pk: "purchase_order_id",
+    columns: {
+      purchase_order_id: "int",
+      ...ts,
+      staff_id: "int",
+      counterparty_id: "int",
+      item_code: "text",
+      item_quantity: "int",
+      item_unit_price: "numeric",
+      currency_id: "int",
+      agreed_delivery_date: "text",
+      agreed_payment_date: "text",
+      agreed_delivery_location_id: "int",
+    },
+  },
+  transaction: {
+    name: "transaction",
+    pk: "transaction_id",
+    columns: {
+      transaction_id: "int",
+      transaction_type: "text",
+      sales_order_id: "int",
+      purchase_order_id: "int",
+      ...ts,
+    },
+  },
+  payment: {
+    name: "payment",
+    pk: "payment_id",
+    columns: {
+      payment_id: "int",
+      ...ts,
+      transaction_id: "int",
+      counterparty_id: "int",
+      payment_amount: "numeric",
+      currency_id: "int",
+      payment_type_id: "int",
+      paid: "bool",
+      payment_date: "text",
+      company_ac_number: "int",
+      counterparty_ac_number: "int",
+    },
+  },
+};
+
+/**
+ * Maps a PostgreSQL type (`information_schema.columns.data_type`, or `udt_name` for user-defined types) to the
+ * kind it is carried as. Unknown types travel as text, never lossy.
+ */
+export function kindOfPgType(dataType: string): SourceKind {
+  switch (dataType) {
+    case "integer":
+    case "smallint":
+      return "int";
+    case "numeric":
+      return "numeric";
+    case "timestamp without time zone":
+    case "timestamp with time zone":
+      return "timestamp";
+    case "boolean":
+      return "bool";
+    case "date":
+      return "date";
+    default:
+      return "text";
+  }
+}

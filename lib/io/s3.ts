@@ -1,0 +1,126 @@
+/**
+ * S3 adapter: a small object-store interface over `@aws-sdk/client-s3`, so the stages can be tested against the S3
+ * emulator (s3rver), LocalStack or AWS alike.
+ *
+ * - `AWS_ENDPOINT_URL` (LocalStack, s3rver) switches on path-style addressing.
+ * - Checksums are computed only when required: with the SDK's default, streamed uploads reach s3rver with the
+ *   chunk framing stored inside the object (../shared/platform-notes.md).
+ *
+ * @module
+ */
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { Readable } from "node:stream";
+
+/** Settings of {@link createS3Client}. */
+export interface S3Settings {
+  /** Endpoint of LocalStack or the emulator; unset for AWS. */
+  endpoint?: string | undefined;
+  /** AWS region (default `eu-west-2`). */
+  region?: string | undefined;
+}
+
+/**
+ * Creates an S3 client from explicit settings (the caller reads the environment).
+ *
+ * Credentials come from the SDK's default chain (environment variables in tests and local runs, the Lambda role
+ * in AWS). Callers must set `AWS_EC2_METADATA_DISABLED=true` outside AWS.
+ */
+export function createS3Client(settings: S3Settings = {}): S3Client {
+  return new S3Client({
+    region: settings.region ?? "eu-west-2",
+    ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 4,
+  });
+}
+
+/** One bucket, with the few operations the pipeline needs. */
+export class Bucket {
+  constructor(readonly client: S3Client, readonly name: string) {}
+
+  /** Writes `body` at `key` in one request (small objects: manifests, state). */
+  async put(key: string, body: Uint8Array | string, contentType = "application/json"): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.name, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  /**
+   * Streams `body` to `key`, in parts of `partSize` bytes (multipart upload for large objects).
+   * Memory stays near `partSize × queueSize`.
+   */
+  async upload(
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    contentType: string,
+    partSize = 8 * 1024 * 1024,
+  ): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.name, Key: key, Body: Readable.from(body), ContentType: contentType },
+      partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  /** Reads the whole object at `key`, or `undefined` when there is none. */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey") return undefined;
+      throw err;
+    }
+  }
+
+  /** Reads and parses the JSON object at `key`, or `undefined` when there is none. */
+  async getJson<T>(key: string): Promise<T | undefined> {
+    const bytes = await this.get(key);
+    return bytes === undefined ? undefined : JSON.parse(new TextDecoder().decode(bytes)) as T;
+  }
+
+  /** Whether an object exists at `key`. */
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }));
+      return true;
+    } catch (err) {
+      if (err instanceof NotFound || (err as { name?: string }).name === "NotFound") return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Lists every key under `prefix` in key order, following continuation tokens (more than 1,000 keys work).
+   * `startAfter` skips keys up to and including it.
+   */
+  async list(prefix: string, startAfter?: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.name,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+        }),
+      );
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+}

