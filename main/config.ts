@@ -19,7 +19,9 @@ import { Bucket, createS3Client } from "../lib/io/s3.ts";
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
 export function required(name: string): string {
   const value = Deno.env.get(name);
-  if (!value) throw new Error(`Environment variable ${name} is not set (see the README's configuration table)`);
+  if (!value) {
+    throw new Error(`Environment variable ${name} is not set (see the README's configuration table)`);
+  }
   return value;
 }
 
@@ -42,9 +44,9 @@ export async function databaseUrl(prefix: "TOTESYS" | "WAREHOUSE"): Promise<stri
     if (v === undefined || v === "") throw new Error(`Secret ${arn} has no "${k}" field`);
   }
   const port = s.port ?? 5432;
-  return `postgres://${encodeURIComponent(String(user))}:${encodeURIComponent(String(s.password))}@${s.host}:${port}/${
-    encodeURIComponent(String(s.dbname))
-  }`;
+  return `postgres://${encodeURIComponent(String(user))}:${
+    encodeURIComponent(String(s.password))
+  }@${s.host}:${port}/${encodeURIComponent(String(s.dbname))}`;
 }
 
 /** The bucket named by the environment variable `name`, on the configured endpoint. */

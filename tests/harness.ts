@@ -16,7 +16,9 @@ function loadLocalEnv(): void {
   try {
     text = Deno.readTextFileSync(new URL("../.local/env", import.meta.url));
   } catch {
-    throw new Error("No services configured: run `make test` (it starts them) or set TOTESYS_DATABASE_URL etc.");
+    throw new Error(
+      "No services configured: run `make test` (it starts them) or set TOTESYS_DATABASE_URL etc.",
+    );
   }
   for (const m of text.matchAll(/^export (\w+)='([^']*)'$/gm)) Deno.env.set(m[1]!, m[2]!);
 }
@@ -73,7 +75,10 @@ export async function freshDatabase(prefix = "t"): Promise<TestDatabase> {
 
 /** Creates a fresh empty bucket on the configured S3 endpoint. */
 export async function freshBucket(prefix = "t"): Promise<Bucket> {
-  const client = createS3Client({ endpoint: Deno.env.get("AWS_ENDPOINT_URL"), region: Deno.env.get("AWS_REGION") });
+  const client = createS3Client({
+    endpoint: Deno.env.get("AWS_ENDPOINT_URL"),
+    region: Deno.env.get("AWS_REGION"),
+  });
   const name = uniqueName(prefix).slice(0, 63);
   await client.send(new CreateBucketCommand({ Bucket: name }));
   return new Bucket(client, name);

@@ -64,7 +64,11 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       ...ts,
     },
   },
-  currency: { name: "currency", pk: "currency_id", columns: { currency_id: "int", currency_code: "text", ...ts } },
+  currency: {
+    name: "currency",
+    pk: "currency_id",
+    columns: { currency_id: "int", currency_code: "text", ...ts },
+  },
   department: {
     name: "department",
     pk: "department_id",

@@ -190,7 +190,7 @@ async function ingestLocked(
       let rows = 0;
       let bytes = 0;
       const encoder = new TextEncoder();
-      async function* chunks(): AsyncGenerator<Uint8Array> {
+      const chunks = async function* (): AsyncGenerator<Uint8Array> {
         let buf: string[] = [];
         let size = 0;
         for await (const line of copyLines(readable)) {
@@ -216,7 +216,7 @@ async function ingestLocked(
           bytes += out.length;
           yield out;
         }
-      }
+      };
       const it = chunks();
       const first = await it.next();
       let object: ManifestTable["object"] = null;

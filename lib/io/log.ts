@@ -28,6 +28,11 @@ export function setLogSink(next: LogSink): LogSink {
 }
 
 /** Writes one log line `{"level", "stage", "msg", ...fields}` with an ISO-8601 UTC `time`. */
-export function log(level: "info" | "warn" | "error", stage: string, msg: string, fields: LogFields = {}): void {
+export function log(
+  level: "info" | "warn" | "error",
+  stage: string,
+  msg: string,
+  fields: LogFields = {},
+): void {
   sink(JSON.stringify({ time: new Date().toISOString(), level, stage, msg, ...fields }));
 }

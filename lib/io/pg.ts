@@ -33,7 +33,9 @@ export interface ConnectOptions {
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error("Database URL must start with postgres:// (check TOTESYS_DATABASE_URL / WAREHOUSE_DATABASE_URL)");
+    throw new Error(
+      "Database URL must start with postgres:// (check TOTESYS_DATABASE_URL / WAREHOUSE_DATABASE_URL)",
+    );
   }
   const types: Record<string, postgres.PostgresType> = {};
   for (const oid of TEXT_OIDS) {
