@@ -1,0 +1,245 @@
+/**
+ * `make build`: packages the three Lambda functions and the deno layer under `dist/`.
+ *
+ * For each function `<fn>` of `ingest`, `transform`, `load`:
+ * 1. writes the entry `dist/.entries/<fn>.ts` (lib/lambda/entry.ts: the Runtime API loop around `main/<fn>.ts`);
+ * 2. bundles it with `deno bundle --platform deno` into `dist/<fn>/index.js` (one file: npm packages, the
+ *    parquet-wasm bytes and the SQL text imports are inlined, so nothing is fetched at cold start);
+ * 3. zips `bootstrap` (lambda/bootstrap, mode 755) and `index.js` into `dist/<fn>.zip`.
+ *
+ * Then `dist/deno-layer.zip` holds the deno binary at `bin/deno` (Lambda mounts it at `/opt/bin/deno`). The
+ * binary is `$DENO_LAYER_BINARY` if set, else the deno running this script (the npm `deno` package's binary); it
+ * must be a Linux x86-64 executable (the functions are `x86_64`).
+ *
+ * Zips use the `zip` command when present (`-X`, fixed timestamps, so rebuilding gives the same bytes), else the
+ * writer in lib/lambda/zip.ts. Sizes are printed at the end.
+ *
+ * Usage: `deno run -A scripts/build.ts [--embed-deno] [--no-layer] [fn ...]`
+ * - `--embed-deno`: also put `bin/deno` in each function zip (LocalStack Community does not apply layers).
+ * - `--no-layer`: skip the layer zip.
+ *
+ * @module
+ */
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { entrySource } from "../lib/lambda/entry.ts";
+import { zipBytes, type ZipEntry } from "../lib/lambda/zip.ts";
+
+/** The functions, each bundled from `main/<name>.ts`. */
+export const FUNCTIONS = ["ingest", "transform", "load"] as const;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const FIXED_TIME = new Date("1980-01-01T00:00:00Z");
+
+/** A file to put in a zip: its path on disk and its name and mode inside the archive. */
+interface PackFile {
+  source: string;
+  name: string;
+  mode: number;
+}
+
+/** Options of {@link build}. */
+export interface BuildOptions {
+  /** Functions to build (default: all three). */
+  functions?: readonly string[];
+  /** Output folder (default `<repo>/dist`). */
+  outDir?: string;
+  /** Put the deno binary into each function zip as well. */
+  embedDeno?: boolean;
+  /** Write `deno-layer.zip` (default true). */
+  layer?: boolean;
+  /** Handler module of each function (default `main/<fn>.ts`); tests point this at a fixture. */
+  handlerModule?: (fn: string) => string;
+  /** The deno binary for the layer (default `$DENO_LAYER_BINARY` or the running deno). */
+  denoBinary?: string;
+  /** Use the `zip` command (default: when it is installed); `false` forces lib/lambda/zip.ts. */
+  zipCommand?: boolean;
+}
+
+/** One written artifact and its size in bytes. */
+export interface Artifact {
+  path: string;
+  bytes: number;
+}
+
+async function run(cmd: string, args: string[], opts: Deno.CommandOptions = {}): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped", ...opts }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed (exit ${out.code}):\n${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return text;
+}
+
+async function hasZipCommand(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("zip", { args: ["-v"], stdout: "null", stderr: "null" }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks that `path` is a Linux x86-64 ELF executable. @throws Error naming the file and what it is instead. */
+async function assertLinuxX64(path: string): Promise<void> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(20);
+    await file.read(head);
+    const elf = head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+    const machine = head[18]! | (head[19]! << 8);
+    if (!elf || machine !== 0x3e) {
+      throw new Error(
+        `${path} is not a Linux x86-64 executable (ELF ${elf}, machine 0x${machine.toString(16)}): set ` +
+          "DENO_LAYER_BINARY to the linux-x64-glibc deno (npm @deno/linux-x64-glibc)",
+      );
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** Writes `zipPath` with `files`, by the `zip` command when present, else lib/lambda/zip.ts. */
+async function writeZip(zipPath: string, files: PackFile[], useZipCommand: boolean): Promise<void> {
+  await Deno.remove(zipPath).catch(() => {});
+  if (!useZipCommand) {
+    const entries: ZipEntry[] = [];
+    for (const f of files) entries.push({ name: f.name, data: await Deno.readFile(f.source), mode: f.mode });
+    await Deno.writeFile(zipPath, await zipBytes(entries));
+    return;
+  }
+  // Stage the files under their archive names with fixed modes and times: `zip -X` then gives the same bytes.
+  const stage = await Deno.makeTempDir({ prefix: "lambda-zip-" });
+  try {
+    for (const f of files) {
+      const target = join(stage, f.name);
+      await Deno.mkdir(dirname(target), { recursive: true });
+      await Deno.copyFile(f.source, target);
+      await Deno.chmod(target, f.mode);
+      await Deno.utime(target, FIXED_TIME, FIXED_TIME);
+    }
+    const args = ["-X", "-q", "-9", zipPath, ...files.map((f) => f.name)];
+    await run("zip", args, { cwd: stage, env: { TZ: "UTC" } });
+  } finally {
+    await Deno.remove(stage, { recursive: true });
+  }
+}
+
+/** Human-readable size (`12.3 MB`). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Bundles `handlerModule` under the Runtime API loop into `outFile` with `deno bundle`.
+ *
+ * @throws Error with deno's output when bundling fails.
+ */
+export async function bundleFunction(
+  handlerModule: string,
+  entryFile: string,
+  outFile: string,
+): Promise<void> {
+  await Deno.mkdir(dirname(entryFile), { recursive: true });
+  await Deno.mkdir(dirname(outFile), { recursive: true });
+  const spec = (target: string) => {
+    const rel = relative(dirname(entryFile), target).replaceAll("\\", "/");
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  };
+  await Deno.writeTextFile(
+    entryFile,
+    entrySource(spec(handlerModule), spec(join(root, "lib/lambda/runtime.ts"))),
+  );
+  await run(Deno.execPath(), [
+    "bundle",
+    "--quiet",
+    "--platform",
+    "deno",
+    "--format",
+    "esm",
+    "--config",
+    join(root, "deno.json"),
+    "--output",
+    outFile,
+    entryFile,
+  ], { cwd: root });
+}
+
+/**
+ * Builds the function zips (and the layer zip) described in the module doc.
+ *
+ * @returns the written zips and their sizes.
+ * @throws Error when a handler module is missing, bundling fails, or the layer binary is not Linux x86-64.
+ */
+export async function build(options: BuildOptions = {}): Promise<Artifact[]> {
+  const outDir = options.outDir ?? join(root, "dist");
+  const functions = options.functions ?? FUNCTIONS;
+  const handlerOf = options.handlerModule ?? ((fn: string) => join(root, "main", `${fn}.ts`));
+  const denoBinary = options.denoBinary ?? Deno.env.get("DENO_LAYER_BINARY") ?? Deno.execPath();
+  const useZipCommand = options.zipCommand ?? await hasZipCommand();
+  const bootstrap = join(root, "lambda", "bootstrap");
+  const artifacts: Artifact[] = [];
+  await Deno.mkdir(outDir, { recursive: true });
+  if (options.embedDeno || options.layer !== false) await assertLinuxX64(denoBinary);
+
+  for (const fn of functions) {
+    const handler = handlerOf(fn);
+    try {
+      await Deno.stat(handler);
+    } catch {
+      throw new Error(
+        `Cannot build function ${fn}: its handler module ${relative(root, handler)} does not exist`,
+      );
+    }
+    const bundle = join(outDir, fn, "index.js");
+    await bundleFunction(handler, join(outDir, ".entries", `${fn}.ts`), bundle);
+    const files: PackFile[] = [
+      { source: bootstrap, name: "bootstrap", mode: 0o755 },
+      { source: bundle, name: "index.js", mode: 0o644 },
+    ];
+    if (options.embedDeno) files.push({ source: denoBinary, name: "bin/deno", mode: 0o755 });
+    const zipPath = join(outDir, `${fn}.zip`);
+    await writeZip(zipPath, files, useZipCommand);
+    artifacts.push({ path: zipPath, bytes: (await Deno.stat(zipPath)).size });
+  }
+
+  if (options.layer !== false) {
+    const layerZip = join(outDir, "deno-layer.zip");
+    await writeZip(layerZip, [{ source: denoBinary, name: "bin/deno", mode: 0o755 }], useZipCommand);
+    artifacts.push({ path: layerZip, bytes: (await Deno.stat(layerZip)).size });
+  }
+  return artifacts;
+}
+
+if (import.meta.main) {
+  const args = [...Deno.args];
+  const flags = new Set(args.filter((a) => a.startsWith("--")));
+  const names = args.filter((a) => !a.startsWith("--"));
+  for (const f of flags) {
+    if (f !== "--embed-deno" && f !== "--no-layer") {
+      console.error(`Unknown option ${f}: use --embed-deno, --no-layer, and function names`);
+      Deno.exit(2);
+    }
+  }
+  for (const n of names) {
+    if (!(FUNCTIONS as readonly string[]).includes(n)) {
+      console.error(`Unknown function "${n}": use ${FUNCTIONS.join(", ")}`);
+      Deno.exit(2);
+    }
+  }
+  const started = performance.now();
+  const artifacts = await build({
+    functions: names.length > 0 ? names : FUNCTIONS,
+    embedDeno: flags.has("--embed-deno"),
+    layer: !flags.has("--no-layer"),
+  });
+  const width = Math.max(...artifacts.map((a) => relative(root, a.path).length));
+  for (const a of artifacts) {
+    console.log(`${relative(root, a.path).padEnd(width)}  ${formatSize(a.bytes).padStart(9)}`);
+  }
+  console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
