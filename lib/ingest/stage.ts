@@ -14,6 +14,7 @@ import { SOURCE_TABLE_NAMES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { Bucket } from "../io/s3.ts";
 import { log } from "../io/log.ts";
+import { textLines } from "../io/lines.ts";
 import { type CatalogColumn, changesCopySql, checkSchemaDrift, parseCopyLine } from "./catalog.ts";
 import {
   INGEST_MANIFEST_PREFIX,
@@ -103,19 +104,6 @@ class WindowCollector {
   }
 }
 
-async function* copyLines(readable: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let rest = "";
-  for await (const chunk of readable) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const lines = text.split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) yield line;
-  }
-  rest += decoder.decode();
-  if (rest !== "") yield rest;
-}
-
 /**
  * Runs one ingest: every table from one `REPEATABLE READ, READ ONLY` snapshot, the changes since each table's
  * watermark (all rows on the first run) streamed as JSON Lines to the ingestion zone, then state, manifest and
@@ -193,7 +181,7 @@ async function ingestLocked(
       const chunks = async function* (): AsyncGenerator<Uint8Array> {
         let buf: string[] = [];
         let size = 0;
-        for await (const line of copyLines(readable)) {
+        for await (const line of textLines(readable)) {
           const { pk, lastUpdated, json } = parseCopyLine(line);
           if (lastUpdated === "\\N") throw new Error(`Row ${pk} of ${table} has a NULL last_updated`);
           if (!isNew(pk, lastUpdated)) continue;

@@ -86,6 +86,16 @@ export class Bucket {
     }
   }
 
+  /**
+   * Streams the object at `key` as byte chunks (bounded memory for large objects).
+   * @throws the SDK's NoSuchKey error when there is no object.
+   */
+  async *stream(key: string): AsyncGenerator<Uint8Array> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
+    if (!out.Body) return;
+    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) yield chunk;
+  }
+
   /** Reads and parses the JSON object at `key`, or `undefined` when there is none. */
   async getJson<T>(key: string): Promise<T | undefined> {
     const bytes = await this.get(key);

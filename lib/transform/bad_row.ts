@@ -1,0 +1,49 @@
+/**
+ * Bad source rows: the error that names them, and the quarantine record.
+ *
+ * Policy (issue 4; `TRANSFORM_BAD_ROWS`): `fail` (the default) stops the run with a {@link BadRowError} naming
+ * table, key, column and value, so nothing reaches the warehouse until the row is fixed at the source or the
+ * policy is changed; `quarantine` writes the row to `_quarantine/` in the processed zone, lists it in the
+ * transform manifest and goes on. Either way no row vanishes silently.
+ *
+ * @module
+ */
+
+/** What to do with a row that cannot become a warehouse row. */
+export type BadRowPolicy = "fail" | "quarantine";
+
+/** A source row that cannot be transformed. */
+export class BadRowError extends Error {
+  constructor(
+    readonly table: string,
+    readonly key: string | number,
+    readonly column: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`Cannot transform ${table} ${key}: ${column} ${JSON.stringify(value)} ${reason}`);
+    this.name = "BadRowError";
+  }
+}
+
+/** A quarantined row: the reason and the source row as ingested. */
+export interface QuarantineRecord {
+  source_table: string;
+  key: string | number;
+  column: string;
+  value: unknown;
+  reason: string;
+  row: Record<string, unknown>;
+}
+
+/** The quarantine record of a bad row. */
+export function quarantineRecord(err: BadRowError, row: Record<string, unknown>): QuarantineRecord {
+  return {
+    source_table: err.table,
+    key: err.key,
+    column: err.column,
+    value: err.value,
+    reason: err.reason,
+    row,
+  };
+}

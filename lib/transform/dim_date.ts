@@ -1,0 +1,65 @@
+/**
+ * dim_date: a contiguous calendar (issue 4; ../shared/design.md section 5).
+ *
+ * Conventions (also in the warehouse DDL comments): `date_id` is the date; `day_of_week` is ISO 8601,
+ * 1 = Monday … 7 = Sunday; `day_name` and `month_name` are English, unpadded ("Monday", "March"); `quarter` is
+ * 1..4. The range is whole calendar years: from 1 January of the earliest referenced date's year to
+ * 31 December of the latest's, which gives every referenced date (future agreed dates included) a margin.
+ *
+ * @module
+ */
+import type { WarehouseRow } from "../contract/mod.ts";
+import { civilFromDays, daysFromCivil, formatDate } from "../time.ts";
+
+const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** The whole-year range `[first, last]` (YYYY-MM-DD) covering dates `min` to `max` (YYYY-MM-DD text). */
+export function dateRangeCovering(min: string, max: string): [string, string] {
+  return [`${min.slice(0, 4)}-01-01`, `${max.slice(0, 4)}-12-31`];
+}
+
+/** The union range of two ranges (either may be null). */
+export function unionRange(
+  a: [string, string] | null,
+  b: [string, string] | null,
+): [string, string] | null {
+  if (!a) return b;
+  if (!b) return a;
+  return [a[0] < b[0] ? a[0] : b[0], a[1] > b[1] ? a[1] : b[1]];
+}
+
+/** One dim_date row per day from `first` to `last` inclusive (YYYY-MM-DD), in date order. */
+export function dimDateRows(first: string, last: string): WarehouseRow[] {
+  const from = daysFromCivil(+first.slice(0, 4), +first.slice(5, 7), +first.slice(8, 10));
+  const to = daysFromCivil(+last.slice(0, 4), +last.slice(5, 7), +last.slice(8, 10));
+  const rows: WarehouseRow[] = [];
+  for (let d = from; d <= to; d++) {
+    const [year, month, day] = civilFromDays(d);
+    const isoDow = ((((d + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
+    rows.push({
+      date_id: formatDate(d),
+      year,
+      month,
+      day,
+      day_of_week: isoDow,
+      day_name: DAY_NAMES[isoDow - 1]!,
+      month_name: MONTH_NAMES[month - 1]!,
+      quarter: Math.floor((month - 1) / 3) + 1,
+    });
+  }
+  return rows;
+}

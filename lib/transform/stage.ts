@@ -1,0 +1,294 @@
+/**
+ * The transform stage: one ingest run's changes in, the star schema's rows for that run out, as Parquet in the
+ * processed zone, then the transform manifest (issue 4; ../shared/design.md sections 3 to 5).
+ *
+ * Runs are chained: run N starts from the state written by run N's `previous_run_id`. When that state is missing
+ * (an event delivered out of order, a failed transform), the missing runs are transformed first, oldest first.
+ * Output depends only on the ingestion zone, so a re-run or two concurrent runs write byte-identical objects.
+ *
+ * Memory: the small source tables (address, currency, department, design, payment_type, counterparty, staff)
+ * are read whole; the big ones (sales_order, purchase_order, payment, transaction) are streamed line by line into
+ * the Parquet writer, which holds one row group at a time.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import {
+  type SourceTableName,
+  WAREHOUSE_TABLES,
+  type WarehouseRow,
+  type WarehouseTableName,
+} from "../contract/mod.ts";
+import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
+import { textLines } from "../io/lines.ts";
+import { log } from "../io/log.ts";
+import type { Bucket } from "../io/s3.ts";
+import { encodeParquet } from "../parquet/mod.ts";
+import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
+import { dateRangeCovering, dimDateRows, unionRange } from "./dim_date.ts";
+import {
+  applyReferenceChanges,
+  dimCounterparty,
+  dimCurrency,
+  dimDesign,
+  dimensionInputs,
+  dimLocation,
+  dimPaymentType,
+  dimStaff,
+  dimTransaction,
+  EMPTY_REFERENCE_STATE,
+  type SmallChanges,
+} from "./dimensions.ts";
+import { FACT_DATE_COLUMNS, FACT_RULES } from "./facts.ts";
+import {
+  type ManifestFile,
+  parquetKey,
+  quarantineKey,
+  type TransformManifest,
+  transformManifestKey,
+  type TransformState,
+  transformStateKey,
+} from "./manifest.ts";
+import type { SourceRow } from "./values.ts";
+
+/** Inputs of {@link runTransform}. */
+export interface TransformOptions {
+  ingestion: Bucket;
+  processed: Bucket;
+  /** The ingest run to transform. */
+  runId: string;
+  /** What a bad row does (default `fail`). */
+  badRows?: BadRowPolicy;
+}
+
+/** Outcome of transforming one run. */
+export interface TransformResult {
+  runId: string;
+  manifestKey: string;
+  /** Rows written per warehouse table. */
+  tables: Partial<Record<WarehouseTableName, number>>;
+  quarantined: number;
+  /** Earlier runs that had to be transformed first (oldest first). */
+  caughtUp: string[];
+}
+
+const INITIAL_STATE: TransformState = { run_id: null, reference: EMPTY_REFERENCE_STATE, date_range: null };
+
+/** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
+async function* readJsonl(
+  bucket: Bucket,
+  object: { key: string; sha256: string },
+): AsyncGenerator<SourceRow> {
+  const hash = createHash("sha256");
+  const hashed = (async function* () {
+    for await (const chunk of bucket.stream(object.key)) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  })();
+  for await (const line of textLines(hashed)) if (line !== "") yield JSON.parse(line) as SourceRow;
+  const digest = hash.digest("hex");
+  if (digest !== object.sha256) {
+    throw new Error(
+      `Ingestion object ${object.key} has SHA-256 ${digest}, the manifest says ${object.sha256}`,
+    );
+  }
+}
+
+async function readAll(bucket: Bucket, m: IngestManifest, table: SourceTableName): Promise<SourceRow[]> {
+  const object = m.tables[table]?.object;
+  if (!object) return [];
+  const rows: SourceRow[] = [];
+  for await (const row of readJsonl(bucket, object)) rows.push(row);
+  return rows;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Transforms one ingest run (and any earlier run whose transform state is missing).
+ *
+ * @throws Error when the run's ingest manifest does not exist; {@link BadRowError} (policy `fail`) naming table,
+ *   key, column and value; S3 errors. Nothing is committed for a run that fails (no manifest).
+ */
+export async function runTransform(options: TransformOptions): Promise<TransformResult> {
+  const { ingestion, processed, runId } = options;
+  const chain: IngestManifest[] = [];
+  let id: string | null = runId;
+  let prevState: TransformState | undefined;
+  while (id !== null) {
+    const m: IngestManifest | undefined = await ingestion.getJson<IngestManifest>(ingestManifestKey(id));
+    if (!m) throw new Error(`No ingest manifest for run "${id}" (${ingestManifestKey(id)})`);
+    chain.push(m);
+    if (m.previous_run_id === null) {
+      prevState = INITIAL_STATE;
+      break;
+    }
+    prevState = await processed.getJson<TransformState>(transformStateKey(m.previous_run_id));
+    if (prevState) break;
+    id = m.previous_run_id;
+  }
+  chain.reverse();
+  let state = prevState ?? INITIAL_STATE;
+  let result: TransformResult | undefined;
+  for (const m of chain) {
+    const out = await transformOne(ingestion, processed, m, state, options.badRows ?? "fail");
+    state = out.state;
+    result = out.result;
+  }
+  result!.caughtUp = chain.slice(0, -1).map((m) => m.run_id);
+  if (result!.caughtUp.length > 0) {
+    log("warn", "transform", "Transformed missing earlier runs first", { runs: result!.caughtUp });
+  }
+  return result!;
+}
+
+async function transformOne(
+  ingestion: Bucket,
+  processed: Bucket,
+  m: IngestManifest,
+  prev: TransformState,
+  policy: BadRowPolicy,
+): Promise<{ result: TransformResult; state: TransformState }> {
+  const runId = m.run_id;
+  const t0 = performance.now();
+  log("info", "transform", "Run started", { run_id: runId, previous_run_id: m.previous_run_id });
+  const quarantine = new Map<string, QuarantineRecord[]>();
+  const guard = <T>(sourceTable: string, row: SourceRow, build: () => T): T | undefined => {
+    try {
+      return build();
+    } catch (err) {
+      if (!(err instanceof BadRowError) || policy === "fail") throw err;
+      const list = quarantine.get(sourceTable) ?? [];
+      list.push(quarantineRecord(err, row));
+      quarantine.set(sourceTable, list);
+      return undefined;
+    }
+  };
+
+  const small: SmallChanges = {
+    address: await readAll(ingestion, m, "address"),
+    department: await readAll(ingestion, m, "department"),
+    staff: await readAll(ingestion, m, "staff"),
+    counterparty: await readAll(ingestion, m, "counterparty"),
+    currency: await readAll(ingestion, m, "currency"),
+    design: await readAll(ingestion, m, "design"),
+    payment_type: await readAll(ingestion, m, "payment_type"),
+  };
+  const reference = applyReferenceChanges(prev.reference, small);
+  const inputs = dimensionInputs(reference, small);
+  const builders: Record<string, [string, (r: SourceRow) => WarehouseRow]> = {
+    dim_location: ["address", (r) => dimLocation(r, runId)],
+    dim_currency: ["currency", (r) => dimCurrency(r, runId)],
+    dim_design: ["design", (r) => dimDesign(r, runId)],
+    dim_payment_type: ["payment_type", (r) => dimPaymentType(r, runId)],
+    dim_staff: ["staff", (r) => dimStaff(r, reference, runId)],
+    dim_counterparty: ["counterparty", (r) => dimCounterparty(r, reference, runId)],
+  };
+  const files: Partial<Record<WarehouseTableName, ManifestFile>> = {};
+  const counts: Partial<Record<WarehouseTableName, number>> = {};
+
+  const write = async (
+    table: WarehouseTableName,
+    rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>,
+  ) => {
+    let n = 0;
+    const counted = (async function* () {
+      for await (const r of rows) {
+        n++;
+        yield r;
+      }
+    })();
+    const bytes = await encodeParquet(WAREHOUSE_TABLES[table].columns, counted);
+    counts[table] = n;
+    if (n === 0) return;
+    const key = parquetKey(table, runId);
+    await processed.put(key, bytes, "application/vnd.apache.parquet");
+    files[table] = { key, rows: n, bytes: bytes.length, sha256: sha256(bytes) };
+    log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes: bytes.length });
+  };
+
+  for (const [table, [source, build]] of Object.entries(builders)) {
+    const rows: WarehouseRow[] = [];
+    for (const r of inputs[table] ?? []) {
+      const out = guard(source, r, () => build(r));
+      if (out) rows.push(out);
+    }
+    await write(table as WarehouseTableName, rows);
+  }
+
+  // The big tables, streamed. Facts also record the dates dim_date must cover.
+  let minDate: string | null = null;
+  let maxDate: string | null = null;
+  const stream = async function* (
+    source: SourceTableName,
+    build: (r: SourceRow) => WarehouseRow,
+    dates: readonly string[],
+  ) {
+    const object = m.tables[source]?.object;
+    if (!object) return;
+    for await (const r of readJsonl(ingestion, object)) {
+      const out = guard(source, r, () => build(r));
+      if (!out) continue;
+      for (const c of dates) {
+        const d = out[c] as string;
+        if (minDate === null || d < minDate) minDate = d;
+        if (maxDate === null || d > maxDate) maxDate = d;
+      }
+      yield out;
+    }
+  };
+  await write("dim_transaction", stream("transaction", (r) => dimTransaction(r, runId), []));
+  for (const [source, { target, rule }] of Object.entries(FACT_RULES)) {
+    await write(target, stream(source as SourceTableName, rule, FACT_DATE_COLUMNS[target]!));
+  }
+
+  // dim_date: the whole contiguous range known after this run, so every run's facts find their dates.
+  const dateRange = minDate !== null && maxDate !== null
+    ? unionRange(prev.date_range, dateRangeCovering(minDate, maxDate))
+    : prev.date_range;
+  if (minDate !== null && dateRange) await write("dim_date", dimDateRows(dateRange[0], dateRange[1]));
+
+  const quarantineFiles: Record<string, ManifestFile> = {};
+  for (const [source, records] of [...quarantine.entries()].sort()) {
+    const bytes = new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const key = quarantineKey(source, runId);
+    await processed.put(key, bytes, "application/x-ndjson");
+    quarantineFiles[source] = { key, rows: records.length, bytes: bytes.length, sha256: sha256(bytes) };
+    log("warn", "transform", "Rows quarantined", {
+      run_id: runId,
+      source_table: source,
+      rows: records.length,
+      key,
+    });
+  }
+
+  const ordered: Partial<Record<WarehouseTableName, ManifestFile>> = {};
+  for (const name of Object.keys(WAREHOUSE_TABLES) as WarehouseTableName[]) {
+    if (files[name]) ordered[name] = files[name];
+  }
+  const state: TransformState = { run_id: runId, reference, date_range: dateRange };
+  const manifest: TransformManifest = {
+    kind: "transform",
+    version: 1,
+    run_id: runId,
+    previous_run_id: m.previous_run_id,
+    ingest_manifest: ingestManifestKey(runId),
+    tables: ordered,
+    quarantine: quarantineFiles,
+    date_range: dateRange,
+  };
+  await processed.put(transformStateKey(runId), JSON.stringify(state));
+  const manifestKey = transformManifestKey(runId);
+  await processed.put(manifestKey, JSON.stringify(manifest, null, 1));
+  const quarantined = Object.values(quarantineFiles).reduce((a, f) => a + f.rows, 0);
+  log("info", "transform", "Run committed", {
+    run_id: runId,
+    manifest: manifestKey,
+    quarantined,
+    ms: Math.round(performance.now() - t0),
+  });
+  return { result: { runId, manifestKey, tables: counts, quarantined, caughtUp: [] }, state };
+}

@@ -1,0 +1,52 @@
+/**
+ * Transform entry point: the Lambda handler for the S3 "Object Created" event of an ingest manifest (through
+ * EventBridge), and `deno task etl transform --run ID`.
+ *
+ * @module
+ */
+import { manifestRunIds } from "../lib/event.ts";
+import { log } from "../lib/io/log.ts";
+import { runTransform, type TransformResult } from "../lib/transform/stage.ts";
+import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
+import { bucketFromEnv } from "./config.ts";
+
+function badRowPolicy(): BadRowPolicy {
+  const v = Deno.env.get("TRANSFORM_BAD_ROWS") ?? "fail";
+  if (v !== "fail" && v !== "quarantine") {
+    throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
+  }
+  return v;
+}
+
+/** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
+export async function transform(runId: string): Promise<TransformResult> {
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    return await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
+  } finally {
+    ingestion.client.destroy();
+    processed.client.destroy();
+  }
+}
+
+/** Lambda handler: transforms the run of every ingest manifest named in the event; ignores other objects. */
+export async function handler(event: unknown): Promise<TransformResult[]> {
+  const { runIds, ignored } = manifestRunIds(event, "ingest");
+  for (const key of ignored) {
+    log("info", "transform", "Ignoring an object that is not an ingest manifest", { key });
+  }
+  const results: TransformResult[] = [];
+  for (const id of runIds) results.push(await transform(id));
+  return results;
+}
+
+if (import.meta.main) {
+  const i = Deno.args.indexOf("--run");
+  const runId = i >= 0 ? Deno.args[i + 1] : undefined;
+  if (!runId) {
+    console.error("Usage: deno run -A main/transform.ts --run RUN_ID");
+    Deno.exit(2);
+  }
+  console.log(JSON.stringify(await transform(runId)));
+}
