@@ -1,0 +1,42 @@
+/**
+ * The warehouse schema as versioned migrations (issue 5): `deno task migrate`, and applied by the load when the
+ * database is behind. Migrations run in one transaction under an advisory lock, so concurrent loads apply them
+ * once.
+ *
+ * @module
+ */
+import type { Sql } from "../io/pg.ts";
+import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
+
+/** Every migration, in order: version and SQL. Append only; never edit an applied one. */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: "star_schema", sql: m0001 },
+];
+
+/** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */
+export const LOAD_LOCK_KEY = 7_461_726_573_002n;
+
+/**
+ * Applies the migrations the warehouse lacks.
+ *
+ * @returns the versions applied now (empty when up to date).
+ * @throws the server's error (the transaction rolls back; nothing is half-applied).
+ */
+export async function migrate(sql: Sql): Promise<number[]> {
+  return await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
+    const done = new Set(
+      (await tx<{ version: number }[]>`SELECT version FROM schema_migrations`).map((r) => r.version),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await tx.unsafe(m.sql);
+      await tx`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`;
+      applied.push(m.version);
+    }
+    return applied;
+  }) as number[];
+}

@@ -1,0 +1,148 @@
+/**
+ * The load stage: one transform run's Parquet files into the warehouse, in one transaction (issue 5;
+ * ../shared/design.md section 5).
+ *
+ * Protocol: migrations first; then one transaction holding the load advisory lock: skip if the load log says
+ * the run is loaded; else, in contract order (dim_date, the other dimensions, the facts), COPY each file into a
+ * temporary staging table and merge it with one set-based statement; then the load-log row, and commit. Any
+ * failure rolls everything back, a `failed` row is written to the load log outside the transaction, and the error
+ * is rethrown naming the table (and PostgreSQL's detail, which names the key and value).
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
+import type { Sql } from "../io/pg.ts";
+import type { Bucket } from "../io/s3.ts";
+import { log } from "../io/log.ts";
+import { decodeParquet } from "../parquet/mod.ts";
+import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
+import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
+import { copyIntoStagingSql, copyTextLine, createStagingSql, mergeSql } from "./statements.ts";
+
+/** Inputs of {@link runLoad}. */
+export interface LoadOptions {
+  /** Warehouse connection pool. */
+  sql: Sql;
+  /** The processed bucket. */
+  processed: Bucket;
+  /** The run to load. */
+  runId: string;
+  /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
+  afterTable?: (table: WarehouseTableName) => void | Promise<void>;
+}
+
+/** Per table: rows read from Parquet and rows inserted or changed in the warehouse. */
+export type LoadCounts = Partial<Record<WarehouseTableName, { staged: number; merged: number }>>;
+
+/** Outcome of a load. */
+export interface LoadResult {
+  /** `loaded` now, or `already_loaded` (nothing changed). */
+  status: "loaded" | "already_loaded";
+  runId: string;
+  tables: LoadCounts;
+  ms: number;
+}
+
+/** A failed load: names the run and table; `cause` is the original error. */
+export class LoadError extends Error {
+  constructor(readonly runId: string, readonly table: string | null, cause: unknown) {
+    const e = cause as { message?: string; detail?: string };
+    super(
+      `Load of run ${runId} failed${table ? ` at ${table}` : ""}: ${e?.message ?? String(cause)}${
+        e?.detail ? ` (${e.detail})` : ""
+      }`,
+      { cause },
+    );
+    this.name = "LoadError";
+  }
+}
+
+async function* copyLines(
+  table: WarehouseTableName,
+  bytes: Uint8Array,
+  onRow: () => void,
+): AsyncGenerator<string> {
+  for await (const batch of decodeParquet(bytes, WAREHOUSE_TABLES[table].columns)) {
+    let chunk = "";
+    for (const row of batch) {
+      chunk += copyTextLine(table, row);
+      onRow();
+      if (chunk.length > 1 << 20) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk) yield chunk;
+  }
+}
+
+/**
+ * Loads one transform run.
+ *
+ * @returns counts per table; `already_loaded` when the load log has the run (nothing is changed).
+ * @throws LoadError naming the run, the table and PostgreSQL's detail (key and value) on any failure, after the
+ *   transaction rolled back and a `failed` row was logged; Error when the run has no transform manifest.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { sql, processed, runId } = options;
+  const t0 = performance.now();
+  const manifest = await processed.getJson<TransformManifest>(transformManifestKey(runId));
+  if (!manifest) throw new Error(`No transform manifest for run "${runId}" (${transformManifestKey(runId)})`);
+  const applied = await migrate(sql);
+  if (applied.length > 0) log("info", "load", "Warehouse migrated", { versions: applied });
+  const startedAt = new Date().toISOString();
+  const tables: LoadCounts = {};
+  let current: WarehouseTableName | null = null;
+  try {
+    const status = await sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
+      const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
+      if (done.length > 0) return "already_loaded" as const;
+      for (const table of WAREHOUSE_TABLE_NAMES) {
+        const file = manifest.tables[table];
+        if (!file) continue;
+        current = table;
+        const bytes = await processed.get(file.key);
+        if (!bytes) throw new Error(`Parquet file ${file.key} listed in the manifest is missing`);
+        const digest = createHash("sha256").update(bytes).digest("hex");
+        if (digest !== file.sha256) {
+          throw new Error(`Parquet file ${file.key} has SHA-256 ${digest}, the manifest says ${file.sha256}`);
+        }
+        await tx.unsafe(createStagingSql(table));
+        let staged = 0;
+        const writable = await tx.unsafe(copyIntoStagingSql(table)).writable();
+        await pipeline(Readable.from(copyLines(table, bytes, () => staged++)), writable);
+        if (staged !== file.rows) {
+          throw new Error(`Parquet file ${file.key} has ${staged} rows, the manifest says ${file.rows}`);
+        }
+        const merged = await tx.unsafe(mergeSql(table));
+        tables[table] = { staged, merged: merged.count };
+        log("info", "load", "Table loaded", { run_id: runId, table, staged, merged: merged.count });
+        await options.afterTable?.(table);
+      }
+      current = null;
+      await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)
+        VALUES (${runId}, ${startedAt}, now(), 'loaded', ${tx.json(tables as Record<string, never>)})`;
+      return "loaded" as const;
+    });
+    const ms = Math.round(performance.now() - t0);
+    if (status === "already_loaded") {
+      log("info", "load", "Run already loaded; nothing changed", { run_id: runId });
+      return { status, runId, tables: {}, ms };
+    }
+    log("info", "load", "Run loaded", { run_id: runId, ms });
+    return { status, runId, tables, ms };
+  } catch (err) {
+    const error = new LoadError(runId, current, err);
+    await sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts, error)
+      VALUES (${runId}, ${startedAt}, now(), 'failed', ${
+      sql.json(tables as Record<string, never>)
+    }, ${error.message})`
+      .catch(() => {});
+    log("error", "load", "Run failed; rolled back", { run_id: runId, table: current, error: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The set-based SQL of the load, built from the table contract (identifiers come only from
+ * lib/contract/warehouse.ts, never from input).
+ *
+ * @module
+ */
+import { WAREHOUSE_TABLES, type WarehouseRow, type WarehouseTableName } from "../contract/mod.ts";
+
+const q = (id: string) => `"${id}"`;
+
+/** Name of a table's staging table (a temporary table dropped at commit). */
+export function stagingName(table: WarehouseTableName): string {
+  return `stg_${table}`;
+}
+
+/** Creates the staging table: the target's loaded columns, no constraints. */
+export function createStagingSql(table: WarehouseTableName): string {
+  const cols = WAREHOUSE_TABLES[table].columns.map((c) => q(c.name)).join(", ");
+  return `CREATE TEMP TABLE ${
+    stagingName(table)
+  } ON COMMIT DROP AS SELECT ${cols} FROM ${table} WITH NO DATA`;
+}
+
+/** `COPY stg_x (cols) FROM STDIN` (text format). */
+export function copyIntoStagingSql(table: WarehouseTableName): string {
+  const cols = WAREHOUSE_TABLES[table].columns.map((c) => q(c.name)).join(", ");
+  return `COPY ${stagingName(table)} (${cols}) FROM STDIN`;
+}
+
+/**
+ * Moves staged rows into the target table; the statement's row count is the rows inserted or changed.
+ *
+ * - dim_date: insert the days not yet present (a day's attributes never change).
+ * - other dimensions: upsert by primary key; an existing row is replaced only by a newer version, ordered by
+ *   (source_run_id, source_last_updated): run ids sort in snapshot order, so a run loaded late never regresses
+ *   a dimension, even when a late-committed source row carries an older last_updated (issue 5).
+ * - facts: insert-only; a version (natural id, last_updated_date, last_updated_time) already present is skipped;
+ *   `*_record_id` is assigned by the warehouse in (id, version) order.
+ */
+export function mergeSql(table: WarehouseTableName): string {
+  const t = WAREHOUSE_TABLES[table];
+  const cols = t.columns.map((c) => q(c.name));
+  const list = cols.join(", ");
+  const stg = stagingName(table);
+  if (t.kind === "fact") {
+    return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${
+      q(t.key)
+    }, "last_updated_date", "last_updated_time" ` +
+      `ON CONFLICT (${q(t.key)}, "last_updated_date", "last_updated_time") DO NOTHING`;
+  }
+  if (table === "dim_date") {
+    return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${q(t.key)} ON CONFLICT (${
+      q(t.key)
+    }) DO NOTHING`;
+  }
+  const set = cols.filter((c) => c !== q(t.key)).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+  return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${q(t.key)} ` +
+    `ON CONFLICT (${q(t.key)}) DO UPDATE SET ${set} ` +
+    `WHERE (${table}."source_run_id", ${table}."source_last_updated") < (EXCLUDED."source_run_id", EXCLUDED."source_last_updated")`;
+}
+
+function escapeText(s: string): string {
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : s;
+}
+
+/**
+ * One row as a line of COPY text format, columns in contract order: NULL as `\N`, booleans as `t`/`f`, text with
+ * backslash, tab, newline and carriage return escaped; dates, times, timestamps and decimals as their exact text.
+ */
+export function copyTextLine(table: WarehouseTableName, row: WarehouseRow): string {
+  const cols = WAREHOUSE_TABLES[table].columns;
+  let line = "";
+  for (let i = 0; i < cols.length; i++) {
+    const v = row[cols[i]!.name];
+    if (i > 0) line += "\t";
+    if (v === null || v === undefined) line += "\\N";
+    else if (typeof v === "boolean") line += v ? "t" : "f";
+    else if (typeof v === "number") line += String(v);
+    else line += escapeText(v);
+  }
+  return line + "\n";
+}

@@ -1,0 +1,44 @@
+/**
+ * Load entry point: the Lambda handler for the S3 "Object Created" event of a transform manifest (through
+ * EventBridge), and `deno task etl load --run ID`.
+ *
+ * @module
+ */
+import { manifestRunIds } from "../lib/event.ts";
+import { connect } from "../lib/io/pg.ts";
+import { log } from "../lib/io/log.ts";
+import { type LoadResult, runLoad } from "../lib/load/stage.ts";
+import { bucketFromEnv, databaseUrl } from "./config.ts";
+
+/** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
+export async function load(runId: string): Promise<LoadResult> {
+  const sql = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    return await runLoad({ sql, processed, runId });
+  } finally {
+    await sql.end();
+    processed.client.destroy();
+  }
+}
+
+/** Lambda handler: loads the run of every transform manifest named in the event; ignores other objects. */
+export async function handler(event: unknown): Promise<LoadResult[]> {
+  const { runIds, ignored } = manifestRunIds(event, "transform");
+  for (const key of ignored) {
+    log("info", "load", "Ignoring an object that is not a transform manifest", { key });
+  }
+  const results: LoadResult[] = [];
+  for (const id of runIds) results.push(await load(id));
+  return results;
+}
+
+if (import.meta.main) {
+  const i = Deno.args.indexOf("--run");
+  const runId = i >= 0 ? Deno.args[i + 1] : undefined;
+  if (!runId) {
+    console.error("Usage: deno run -A main/load.ts --run RUN_ID");
+    Deno.exit(2);
+  }
+  console.log(JSON.stringify(await load(runId)));
+}
