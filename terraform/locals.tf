@@ -1,0 +1,52 @@
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  functions = toset(["ingest", "transform", "load"])
+
+  # Bucket names are global: the account id keeps them unique per account.
+  bucket_names = {
+    ingestion = "${var.name_prefix}-ingestion-${local.account_id}"
+    processed = "${var.name_prefix}-processed-${local.account_id}"
+    artifacts = "${var.name_prefix}-artifacts-${local.account_id}"
+  }
+
+  # ARNs derived from names (their AWS formats are fixed), so policies can name resources before they exist and
+  # tests can check them against literal ARNs.
+  bucket_arns     = { for k, n in local.bucket_names : k => "arn:${local.partition}:s3:::${n}" }
+  log_group_names = { for fn in local.functions : fn => "/aws/lambda/${var.name_prefix}-${fn}" }
+  log_group_arns = {
+    for fn, n in local.log_group_names : fn => "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:${n}"
+  }
+  rule_names = {
+    ingest    = "${var.name_prefix}-ingest-schedule"
+    transform = "${var.name_prefix}-transform-on-manifest"
+    load      = "${var.name_prefix}-load-on-manifest"
+  }
+  rule_arns = {
+    for fn, n in local.rule_names : fn => "arn:${local.partition}:events:${var.aws_region}:${local.account_id}:rule/${n}"
+  }
+
+  # Buckets whose object-created events go to EventBridge (the artifacts bucket triggers nothing).
+  event_buckets = toset(["ingestion", "processed"])
+
+  function_package_paths = {
+    for fn, p in var.function_packages : fn => startswith(p, "/") ? p : "${path.module}/${p}"
+  }
+  layer_package_path = startswith(var.layer_package, "/") ? var.layer_package : "${path.module}/${var.layer_package}"
+
+  # Key prefixes of the data contract (../shared/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies
+  # grant object access under these prefixes only.
+  source_tables = [
+    "address", "counterparty", "currency", "department", "design", "payment", "payment_type",
+    "purchase_order", "sales_order", "staff", "transaction",
+  ]
+  warehouse_tables = [
+    "dim_counterparty", "dim_currency", "dim_date", "dim_design", "dim_location", "dim_payment_type", "dim_staff",
+    "dim_transaction", "fact_payment", "fact_purchase_order", "fact_sales_order",
+  ]
+  ingest_manifest_prefix    = "_manifests/ingest/"
+  transform_manifest_prefix = "_manifests/transform/"
+
+  common_tags = { Pipeline = var.name_prefix }
+}

@@ -1,0 +1,278 @@
+variable "aws_region" {
+  description = "AWS region of every resource (the functions get it as AWS_REGION from Lambda itself)."
+  type        = string
+  default     = "eu-west-2"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like eu-west-2."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name (functions, roles, rules, alarms, secrets); buckets add the account id."
+  type        = string
+  default     = "terrific-totes"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-24 characters of lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name, used in tags (e.g. prod, staging, localstack)."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,15}$", var.environment))
+    error_message = "environment must be up to 16 lower-case letters, digits and hyphens."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource (merged over Project, Environment and ManagedBy)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` delete non-empty buckets. Keep false in production (the ingestion zone is the pipeline's history); true for LocalStack."
+  type        = bool
+  default     = false
+}
+
+# --- packages (built by `make build`) ---------------------------------------------------------------------------
+
+variable "function_packages" {
+  description = "Zip of each function (bootstrap + index.js), relative to this folder or absolute. Built by `make build` into dist/."
+  type        = map(string)
+  default = {
+    ingest    = "../dist/ingest.zip"
+    transform = "../dist/transform.zip"
+    load      = "../dist/load.zip"
+  }
+
+  validation {
+    condition     = toset(keys(var.function_packages)) == toset(["ingest", "transform", "load"])
+    error_message = "function_packages must have exactly the keys ingest, transform and load."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.function_packages) : endswith(p, ".zip")])
+    error_message = "Each function package must be a .zip file."
+  }
+}
+
+variable "layer_package" {
+  description = "Zip of the deno layer (bin/deno, mounted at /opt/bin/deno), relative to this folder or absolute."
+  type        = string
+  default     = "../dist/deno-layer.zip"
+
+  validation {
+    condition     = endswith(var.layer_package, ".zip")
+    error_message = "layer_package must be a .zip file."
+  }
+}
+
+variable "use_deno_layer" {
+  description = "Ship deno as a Lambda layer (true, AWS). False for LocalStack Community, which does not apply layers: build with `scripts/build.ts --embed-deno` so each function zip holds bin/deno."
+  type        = bool
+  default     = true
+}
+
+# --- functions ---------------------------------------------------------------------------------------------------
+
+variable "lambda_memory_mb" {
+  description = "Memory of each function in MB (CPU grows with it). Sized for a first full run of ToteSys (every row of every table): the transform holds a table's rows and its Parquet encoding in memory."
+  type        = map(number)
+  default = {
+    ingest    = 1024
+    transform = 2048
+    load      = 1024
+  }
+
+  validation {
+    condition     = toset(keys(var.lambda_memory_mb)) == toset(["ingest", "transform", "load"])
+    error_message = "lambda_memory_mb must have exactly the keys ingest, transform and load."
+  }
+
+  validation {
+    condition     = alltrue([for m in values(var.lambda_memory_mb) : m >= 512 && m <= 10240 && floor(m) == m])
+    error_message = "Each memory size must be a whole number of MB from 512 (deno needs headroom) to 10240."
+  }
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Timeout of each function in seconds. The duration alarm fires at duration_alarm_ratio of it."
+  type        = map(number)
+  default = {
+    ingest    = 300
+    transform = 600
+    load      = 600
+  }
+
+  validation {
+    condition     = toset(keys(var.lambda_timeout_seconds)) == toset(["ingest", "transform", "load"])
+    error_message = "lambda_timeout_seconds must have exactly the keys ingest, transform and load."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.lambda_timeout_seconds) : t >= 30 && t <= 900 && floor(t) == t])
+    error_message = "Each timeout must be a whole number of seconds from 30 to 900 (Lambda's maximum)."
+  }
+}
+
+variable "async_retry_attempts" {
+  description = "Retries of a failed asynchronous invocation (EventBridge invokes the functions asynchronously) before the event goes to the dead-letter queue."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = contains([0, 1, 2], var.async_retry_attempts)
+    error_message = "async_retry_attempts must be 0, 1 or 2 (Lambda's limits)."
+  }
+}
+
+variable "async_max_event_age_seconds" {
+  description = "How long Lambda keeps retrying an asynchronous event (including throttled ones) before sending it to the dead-letter queue."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.async_max_event_age_seconds >= 60 && var.async_max_event_age_seconds <= 21600
+    error_message = "async_max_event_age_seconds must be from 60 to 21600 (6 hours)."
+  }
+}
+
+variable "ingest_lag_seconds" {
+  description = "INGEST_LAG_SECONDS: the window re-read behind each watermark to catch rows committed late by long transactions."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.ingest_lag_seconds >= 0 && floor(var.ingest_lag_seconds) == var.ingest_lag_seconds
+    error_message = "ingest_lag_seconds must be a non-negative whole number."
+  }
+}
+
+variable "transform_bad_rows" {
+  description = "TRANSFORM_BAD_ROWS: what the transform does with a source row it cannot convert: fail the run, or quarantine the row under _quarantine/ in the processed bucket."
+  type        = string
+  default     = "fail"
+
+  validation {
+    condition     = contains(["fail", "quarantine"], var.transform_bad_rows)
+    error_message = "transform_bad_rows must be \"fail\" or \"quarantine\"."
+  }
+}
+
+variable "extra_environment" {
+  description = "Extra environment variables for all three functions (e.g. AWS_ENDPOINT_URL on LocalStack). Never put secrets here: use the Secrets Manager secrets."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for k in keys(var.extra_environment) :
+      can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !contains(["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "TOTESYS_DATABASE_URL", "WAREHOUSE_DATABASE_URL"], k)
+    ])
+    error_message = "extra_environment keys must be valid names and must not set Lambda's reserved variables or database URLs (use the secrets)."
+  }
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets for the functions when the databases are only reachable inside a VPC (then S3 and Secrets Manager need VPC endpoints or a NAT). Empty: no VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the functions inside the VPC; required with vpc_subnet_ids."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = (length(var.vpc_subnet_ids) == 0) == (length(var.vpc_security_group_ids) == 0)
+    error_message = "Set vpc_subnet_ids and vpc_security_group_ids together, or neither."
+  }
+}
+
+# --- scheduling --------------------------------------------------------------------------------------------------
+
+variable "ingest_schedule_expression" {
+  description = "Schedule of the ingest run: a classic EventBridge rule schedule expression (EventBridge Scheduler is not used: LocalStack does not fire its targets)."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.ingest_schedule_expression))
+    error_message = "ingest_schedule_expression must be rate(N unit) (e.g. rate(5 minutes), rate(1 hour)) or a six-field cron(...)."
+  }
+}
+
+variable "schedule_enabled" {
+  description = "Whether the ingest schedule is on. Turn it off to pause the pipeline without destroying anything."
+  type        = bool
+  default     = true
+}
+
+# --- secrets -----------------------------------------------------------------------------------------------------
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted database secret can be restored (0 deletes at once: LocalStack and throw-away stacks only)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "secret_recovery_window_days must be 0 or from 7 to 30."
+  }
+}
+
+# --- observability -----------------------------------------------------------------------------------------------
+
+variable "log_retention_days" {
+  description = "Retention of the functions' CloudWatch log groups."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "alarm_emails" {
+  description = "Email addresses subscribed to the alarm topic (each must confirm the subscription email from AWS)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "Each alarm email must be an email address."
+  }
+}
+
+variable "duration_alarm_ratio" {
+  description = "The duration alarm fires when an invocation's duration exceeds this fraction of the function's timeout."
+  type        = number
+  default     = 0.8
+
+  validation {
+    condition     = var.duration_alarm_ratio > 0 && var.duration_alarm_ratio < 1
+    error_message = "duration_alarm_ratio must be between 0 and 1 (exclusive)."
+  }
+}
+
+variable "no_load_alarm_minutes" {
+  description = "The 'no successful load' alarm fires when the load function has not completed an invocation without error for this many minutes."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.no_load_alarm_minutes >= 10 && var.no_load_alarm_minutes <= 1440 && floor(var.no_load_alarm_minutes) == var.no_load_alarm_minutes
+    error_message = "no_load_alarm_minutes must be a whole number from 10 to 1440 (one day, CloudWatch's longest alarm period)."
+  }
+}
