@@ -16,12 +16,14 @@ function entropy(): string {
 
 /** Runs one ingest against the configured ToteSys and ingestion bucket. @throws on any failure. */
 export async function ingest(): Promise<IngestResult> {
-  const sql = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-ingest" });
+  const url = await databaseUrl("TOTESYS");
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest" });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await runIngest({
       sql,
       bucket,
+      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy" }),
       lagSeconds: intFromEnv("INGEST_LAG_SECONDS", 300),
       now: () => Date.now(),
       entropy,

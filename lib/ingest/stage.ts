@@ -45,6 +45,12 @@ export const INGEST_LOCK_KEY = 7_461_726_573_001n;
 export interface IngestOptions {
   /** ToteSys connection pool (read-only use). */
   sql: Sql;
+  /**
+   * Opens a one-connection client to the same ToteSys, used for one table's COPY and then discarded. (postgres.js
+   * 3.4.9 can leave a connection's socket paused after a COPY TO STDOUT stream, porsager/postgres#499, so a COPY
+   * connection is never reused.) Each imports the run's exported snapshot, so every table is read from it.
+   */
+  copyConnection: () => Sql;
   /** The ingestion bucket. */
   bucket: Bucket;
   /** Lag window re-read behind each watermark, in seconds (default 300). */
@@ -153,6 +159,10 @@ async function ingestLocked(
   let totalRows = 0;
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
+    const [{ snapshot }] = await conn`SELECT pg_export_snapshot() AS snapshot` as unknown as [
+      { snapshot: string },
+    ];
+    if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`Unexpected snapshot id "${snapshot}"`);
     const catalog = await conn<
       { table_name: string; column_name: string; data_type: string; udt_name: string }[]
     >`
@@ -172,7 +182,9 @@ async function ingestLocked(
       const wm = prev ?? { ...EMPTY_WATERMARK };
       const isNew = newVersionFilter(wm);
       const collector = new WindowCollector(BigInt(lagSeconds) * 1_000_000n);
-      const readable = await conn.unsafe(changesCopySql(table, columns, readLowerBound(wm, lagSeconds)))
+      const copy = options.copyConnection();
+      await copy.unsafe(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      const readable = await copy.unsafe(changesCopySql(table, columns, readLowerBound(wm, lagSeconds)))
         .readable();
       const hash = createHash("sha256");
       let rows = 0;
@@ -205,20 +217,24 @@ async function ingestLocked(
           yield out;
         }
       };
-      const it = chunks();
-      const first = await it.next();
       let object: ManifestTable["object"] = null;
-      if (!first.done) {
-        const key = ingestObjectKey(table, runId);
-        await bucket.upload(
-          key,
-          (async function* () {
-            yield first.value;
-            yield* it;
-          })(),
-          "application/x-ndjson",
-        );
-        object = { key, rows, bytes, sha256: hash.digest("hex") };
+      try {
+        const it = chunks();
+        const first = await it.next();
+        if (!first.done) {
+          const key = ingestObjectKey(table, runId);
+          await bucket.upload(
+            key,
+            (async function* () {
+              yield first.value;
+              yield* it;
+            })(),
+            "application/x-ndjson",
+          );
+          object = { key, rows, bytes, sha256: hash.digest("hex") };
+        }
+      } finally {
+        await copy.end({ timeout: 0 });
       }
       const advanced = advanceWatermark(wm, collector.versions, lagSeconds);
       next.tables[table] = { ...advanced, columns };

@@ -5,14 +5,16 @@ import { type IngestOptions, readIngestState, runIngest } from "../../lib/ingest
 import { INGEST_POINTER_KEY, type IngestManifest } from "../../lib/ingest/manifest.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
-import type { Sql } from "../../lib/io/pg.ts";
+import { connect, type Sql } from "../../lib/io/pg.ts";
 
 setLogSink(() => {});
 
 let clock = Date.UTC(2026, 10, 30, 9, 0, 0);
+let dbUrl = "";
 const opts = (sql: Sql, bucket: Bucket, extra: Partial<IngestOptions> = {}): IngestOptions => ({
   sql,
   bucket,
+  copyConnection: () => connect(dbUrl, { max: 1 }),
   lagSeconds: 300,
   now: () => (clock += 1000),
   entropy: () => "abcdef",
@@ -33,6 +35,7 @@ async function manifest(bucket: Bucket, key: string | null): Promise<IngestManif
 async function withEnv(fn: (sql: Sql, bucket: Bucket) => Promise<void>): Promise<void> {
   const db = await freshDatabase("ing");
   const bucket = await freshBucket("ing");
+  dbUrl = db.url;
   try {
     await createBaseTotesys(db.sql);
     await fn(db.sql, bucket);

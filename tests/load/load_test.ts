@@ -6,6 +6,7 @@ import { runTransform } from "../../lib/transform/stage.ts";
 import { runLoad } from "../../lib/load/stage.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import { setLogSink } from "../../lib/io/log.ts";
+import { connect } from "../../lib/io/pg.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
 
 setLogSink(() => {});
@@ -36,6 +37,7 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
       async prepare() {
         const r = await runIngest({
           sql: src.sql,
+          copyConnection: () => connect(src.url, { max: 1 }),
           bucket: ingestion,
           now: () => (clock += 1000),
           entropy: () => "aaaaaa",

@@ -8,13 +8,14 @@ import { decodeParquet } from "../../lib/parquet/mod.ts";
 import { WAREHOUSE_TABLES, type WarehouseRow, type WarehouseTableName } from "../../lib/contract/mod.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
-import type { Sql } from "../../lib/io/pg.ts";
+import { connect, type Sql } from "../../lib/io/pg.ts";
 
 setLogSink(() => {});
 let clock = Date.UTC(2026, 10, 30, 10, 0, 0);
 
 interface Env {
   sql: Sql;
+  url: string;
   ingestion: Bucket;
   processed: Bucket;
   cycle(): Promise<TransformManifest>;
@@ -29,11 +30,13 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
     await createBaseTotesys(db.sql);
     const env: Env = {
       sql: db.sql,
+      url: db.url,
       ingestion,
       processed,
       async cycle() {
         const r = await runIngest({
           sql: db.sql,
+          copyConnection: () => connect(db.url, { max: 1 }),
           bucket: ingestion,
           now: () => (clock += 1000),
           entropy: () => "0a0b0c",
@@ -236,11 +239,23 @@ Deno.test("a department rename re-emits all its staff; an address change re-emit
   }));
 
 Deno.test("re-running a transform writes byte-identical objects; a missing earlier run is transformed first", () =>
-  withEnv(async ({ sql, ingestion, processed }) => {
+  withEnv(async ({ sql, url, ingestion, processed }) => {
     const now = () => (clock += 1000);
-    const r1 = await runIngest({ sql, bucket: ingestion, now, entropy: () => "000001" });
+    const r1 = await runIngest({
+      sql,
+      copyConnection: () => connect(url, { max: 1 }),
+      bucket: ingestion,
+      now,
+      entropy: () => "000001",
+    });
     await sql`UPDATE payment SET paid = true, last_updated = '2023-01-01 00:00:00' WHERE payment_id = 1`;
-    const r2 = await runIngest({ sql, bucket: ingestion, now, entropy: () => "000002" });
+    const r2 = await runIngest({
+      sql,
+      copyConnection: () => connect(url, { max: 1 }),
+      bucket: ingestion,
+      now,
+      entropy: () => "000002",
+    });
     // run 2's event arrives first: run 1 is transformed before it
     const t2 = await runTransform({ ingestion, processed, runId: r2.runId! });
     assert.deepEqual(t2.caughtUp, [r1.runId]);
@@ -254,11 +269,12 @@ Deno.test("re-running a transform writes byte-identical objects; a missing earli
   }));
 
 Deno.test("bad rows: the run fails naming table, key, column and value; with quarantine they are kept aside", () =>
-  withEnv(async ({ sql, ingestion, processed, cycle }) => {
+  withEnv(async ({ sql, url, ingestion, processed, cycle }) => {
     await cycle();
     await sql`UPDATE sales_order SET agreed_payment_date = '2024-02-30', last_updated = '2023-01-01 00:00:00' WHERE sales_order_id = 1`;
     const r = await runIngest({
       sql,
+      copyConnection: () => connect(url, { max: 1 }),
       bucket: ingestion,
       now: () => (clock += 1000),
       entropy: () => "00000f",

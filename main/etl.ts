@@ -1,0 +1,167 @@
+/**
+ * `deno task etl run|ingest|transform|load`: the pipeline from the command line, against the configured
+ * endpoints (environment, or .local/env written by `make local-run`).
+ *
+ * - `run`: ingest, then transform and load every run not yet transformed or loaded (so a run that failed
+ *   half-way earlier is completed), then a short report.
+ * - `ingest`; `transform --run ID`; `load --run ID`: one stage.
+ *
+ * Exits non-zero on any failure, after the stage rolled back (see each stage).
+ *
+ * @module
+ */
+import { runIngest } from "../lib/ingest/stage.ts";
+import { INGEST_MANIFEST_PREFIX, runIdOfManifestKey } from "../lib/ingest/manifest.ts";
+import { TRANSFORM_MANIFEST_PREFIX } from "../lib/transform/manifest.ts";
+import { runTransform } from "../lib/transform/stage.ts";
+import { runLoad } from "../lib/load/stage.ts";
+import { migrate } from "../lib/load/migrations.ts";
+import { connect } from "../lib/io/pg.ts";
+import { setLogSink } from "../lib/io/log.ts";
+import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
+import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
+import { bucketFromEnv, databaseUrl, intFromEnv } from "./config.ts";
+
+const USAGE = `Usage: deno task etl <command>
+  run                 ingest, transform and load (and finish any earlier run left half-way)
+  ingest              read ToteSys changes into the ingestion zone
+  transform --run ID  transform one ingest run into Parquet
+  load --run ID       load one transformed run into the warehouse
+Options: --verbose  print the JSON log lines`;
+
+function entropy(): string {
+  return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function badRows(): BadRowPolicy {
+  const v = Deno.env.get("TRANSFORM_BAD_ROWS") ?? "fail";
+  if (v !== "fail" && v !== "quarantine") {
+    throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
+  }
+  return v;
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function run(): Promise<void> {
+  const totesysUrl = await databaseUrl("TOTESYS");
+  const totesys = connect(totesysUrl, { max: 2, applicationName: "totes-ingest" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    let t = performance.now();
+    const ing = await runIngest({
+      sql: totesys,
+      bucket: ingestion,
+      copyConnection: () => connect(totesysUrl, { max: 1, applicationName: "totes-ingest-copy" }),
+      lagSeconds: intFromEnv("INGEST_LAG_SECONDS", 300),
+      now: () => Date.now(),
+      entropy,
+    });
+    const ingestMs = performance.now() - t;
+    if (ing.status === "locked") throw new Error("Another ingest run is in progress; try again when it ends");
+
+    // Every committed ingest run not yet transformed, and every transformed run not yet loaded, oldest first.
+    const ingested = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((x) =>
+      !!x
+    );
+    const transformed = new Set((await processed.list(TRANSFORM_MANIFEST_PREFIX)).map(runIdOfManifestKey));
+    await migrate(warehouse);
+    const loaded = new Set(
+      (await warehouse<{ run_id: string }[]>`SELECT run_id FROM etl_load_log WHERE outcome = 'loaded'`).map((
+        r,
+      ) => r.run_id),
+    );
+    const pending = ingested.filter((id) => !loaded.has(id!)) as string[];
+    if (pending.length === 0) {
+      console.log(
+        `No changes in ToteSys since the last run: the warehouse is unchanged (ingest ${secs(ingestMs)}).`,
+      );
+      return;
+    }
+    t = performance.now();
+    const parquetRows: Record<string, number> = {};
+    for (const id of pending) {
+      if (transformed.has(id) && id !== ing.runId) continue;
+      const tr = await runTransform({ ingestion, processed, runId: id, badRows: badRows() });
+      for (const x of [...tr.caughtUp, id]) transformed.add(x);
+      if (id === ing.runId) Object.assign(parquetRows, tr.tables);
+    }
+    const transformMs = performance.now() - t;
+    t = performance.now();
+    const merged: Record<string, number> = {};
+    for (const id of pending) {
+      const ld = await runLoad({ sql: warehouse, processed, runId: id });
+      for (const [table, c] of Object.entries(ld.tables)) {
+        merged[table] = (merged[table] ?? 0) + (c?.merged ?? 0);
+      }
+    }
+    const loadMs = performance.now() - t;
+
+    if (ing.status === "no_changes") {
+      console.log(
+        `No new changes in ToteSys; completed ${pending.length} earlier run(s): ${pending.join(", ")}`,
+      );
+    }
+    console.log(`\nRun ${ing.runId ?? pending[pending.length - 1]}`);
+    console.log(
+      `${"source table".padEnd(16)}${pad("ingested", 10)}    ${"warehouse table".padEnd(22)}${
+        pad("parquet", 9)
+      }${pad("loaded", 9)}`,
+    );
+    const n = Math.max(SOURCE_TABLE_NAMES.length, WAREHOUSE_TABLE_NAMES.length);
+    for (let i = 0; i < n; i++) {
+      const s = SOURCE_TABLE_NAMES[i];
+      const w = WAREHOUSE_TABLE_NAMES[i];
+      const left = s ? `${s.padEnd(16)}${pad(ing.tables[s]?.rows ?? 0, 10)}` : " ".repeat(26);
+      const right = w ? `${w.padEnd(22)}${pad(parquetRows[w] ?? 0, 9)}${pad(merged[w] ?? 0, 9)}` : "";
+      console.log(`${left}    ${right}`);
+    }
+    console.log(`\nTimes: ingest ${secs(ingestMs)}, transform ${secs(transformMs)}, load ${secs(loadMs)}`);
+    console.log(`Query the warehouse: . .local/env && psql "$WAREHOUSE_DATABASE_URL"`);
+    console.log(`  e.g. SELECT count(*) FROM fact_sales_order;`);
+  } finally {
+    await totesys.end();
+    await warehouse.end();
+    ingestion.client.destroy();
+    processed.client.destroy();
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const verbose = args.includes("--verbose");
+  if (!verbose && args[0] === "run") setLogSink(() => {});
+  const i = args.indexOf("--run");
+  const runId = i >= 0 ? args[i + 1] : undefined;
+  switch (args[0]) {
+    case "run":
+      return await run();
+    case "ingest": {
+      const { ingest } = await import("./ingest.ts");
+      console.log(JSON.stringify(await ingest()));
+      return;
+    }
+    case "transform":
+    case "load": {
+      if (!runId) throw new Error(`${args[0]} needs --run RUN_ID`);
+      const mod = args[0] === "transform" ? await import("./transform.ts") : await import("./load.ts");
+      const fn = "transform" in mod ? mod.transform : mod.load;
+      console.log(JSON.stringify(await fn(runId)));
+      return;
+    }
+    default:
+      console.error(USAGE);
+      Deno.exit(2);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (err) {
+    console.error(`Error: ${(err as Error).message}`);
+    Deno.exit(1);
+  }
+}
