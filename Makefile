@@ -1,0 +1,48 @@
+# Terrific Totes ETL: the two commands a newcomer needs are `make local-run` and `make test`.
+# Only Node/npm, make and git are required: Deno, the embedded PostgreSQL and the S3 emulator come from npm.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export AWS_EC2_METADATA_DISABLED := true
+export NO_COLOR := 1
+ORDERS ?= 10000
+
+# Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
+LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
+
+.PHONY: help setup local-up local-run test local-down local-clean lint
+
+help:
+	@echo "make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
+	@echo "make test         run the whole test suite (starts what it needs)"
+	@echo "make local-down   stop the embedded PostgreSQL and S3 emulator"
+	@echo "make local-clean  stop them and delete .local/"
+	@echo "make lint         deno fmt --check, deno lint, deno check"
+	@echo "make build        Lambda zips in dist/ (see docs/deploy.md)"
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+setup: node_modules/.installed
+	deno install --frozen
+
+local-up: setup
+	node scripts/local_services.mjs up
+
+local-run: local-up
+	@$(LOAD_ENV); deno task seed --create-schema --if-empty --orders $(ORDERS) && deno task etl run
+
+test: local-up
+	@$(LOAD_ENV); deno test -A --parallel tests/ lib/
+
+local-down:
+	@if [ -d node_modules ]; then node scripts/local_services.mjs down; fi
+
+local-clean: local-down
+	rm -rf .local
+
+lint: setup
+	deno fmt --check && deno lint && deno check main/ lib/ tests/ scripts/
+
+-include make/deploy.mk

@@ -1,0 +1,97 @@
+/**
+ * Warehouse checks shared by the end-to-end tests: fact counts against the source, every fact foreign key
+ * resolving, money and times exact.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Sql } from "../../lib/io/pg.ts";
+
+/** Every foreign key of every fact: [fact, column, dimension, dimension key]. */
+export const FACT_FOREIGN_KEYS: [string, string, string, string][] = [
+  ...["fact_sales_order", "fact_purchase_order", "fact_payment"].flatMap((
+    f,
+  ): [string, string, string, string][] => [
+    [f, "created_date", "dim_date", "date_id"],
+    [f, "last_updated_date", "dim_date", "date_id"],
+    [f, "counterparty_id", "dim_counterparty", "counterparty_id"],
+    [f, "currency_id", "dim_currency", "currency_id"],
+  ]),
+  ["fact_sales_order", "sales_staff_id", "dim_staff", "staff_id"],
+  ["fact_sales_order", "design_id", "dim_design", "design_id"],
+  ["fact_sales_order", "agreed_payment_date", "dim_date", "date_id"],
+  ["fact_sales_order", "agreed_delivery_date", "dim_date", "date_id"],
+  ["fact_sales_order", "agreed_delivery_location_id", "dim_location", "location_id"],
+  ["fact_purchase_order", "staff_id", "dim_staff", "staff_id"],
+  ["fact_purchase_order", "agreed_payment_date", "dim_date", "date_id"],
+  ["fact_purchase_order", "agreed_delivery_date", "dim_date", "date_id"],
+  ["fact_purchase_order", "agreed_delivery_location_id", "dim_location", "location_id"],
+  ["fact_payment", "transaction_id", "dim_transaction", "transaction_id"],
+  ["fact_payment", "payment_type_id", "dim_payment_type", "payment_type_id"],
+  ["fact_payment", "payment_date", "dim_date", "date_id"],
+];
+
+/** Asserts that every fact foreign key resolves to a row of its dimension. */
+export async function assertForeignKeysResolve(wh: Sql): Promise<void> {
+  for (const [fact, col, dim, key] of FACT_FOREIGN_KEYS) {
+    const [r] = await wh.unsafe(
+      `SELECT count(*)::int AS n FROM ${fact} f LEFT JOIN ${dim} d ON d.${key} = f.${col} WHERE d.${key} IS NULL`,
+    );
+    assert.equal(r!.n, 0, `${fact}.${col} → ${dim}`);
+  }
+}
+
+/** Row counts of all 11 warehouse tables. */
+export async function warehouseCounts(wh: Sql): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (
+    const t of [
+      "dim_date",
+      "dim_staff",
+      "dim_location",
+      "dim_currency",
+      "dim_design",
+      "dim_counterparty",
+      "dim_payment_type",
+      "dim_transaction",
+      "fact_sales_order",
+      "fact_purchase_order",
+      "fact_payment",
+    ]
+  ) {
+    const [r] = await wh.unsafe(`SELECT count(*)::int AS n FROM ${t}`);
+    out[t] = r!.n;
+  }
+  return out;
+}
+
+/** Count of a source table. */
+export async function sourceCount(src: Sql, table: string): Promise<number> {
+  const [r] = await src.unsafe(`SELECT count(*)::int AS n FROM public."${table}"`);
+  return r!.n;
+}
+
+/**
+ * Asserts that the latest fact version of every source row equals the source row, column for column, with money
+ * as exact text and times to the microsecond (sales orders and payments).
+ */
+export async function assertLatestFactsMatchSource(src: Sql, wh: Sql): Promise<void> {
+  const so = await src.unsafe(
+    `SELECT string_agg(concat_ws('|', sales_order_id, created_at::date, created_at::time,
+      last_updated::date, last_updated::time, staff_id, counterparty_id, units_sold, unit_price, currency_id, design_id,
+      agreed_payment_date, agreed_delivery_date, agreed_delivery_location_id), E'\\n' ORDER BY sales_order_id) AS s FROM sales_order`,
+  );
+  const fso = await wh.unsafe(`SELECT string_agg(concat_ws('|', sales_order_id, created_date, created_time,
+      last_updated_date, last_updated_time, sales_staff_id, counterparty_id, units_sold, unit_price, currency_id,
+      design_id, agreed_payment_date, agreed_delivery_date, agreed_delivery_location_id), E'\\n' ORDER BY sales_order_id) AS s
+    FROM (SELECT DISTINCT ON (sales_order_id) * FROM fact_sales_order
+          ORDER BY sales_order_id, last_updated_date DESC, last_updated_time DESC) latest`);
+  assert.equal(fso[0]!.s, so[0]!.s, "fact_sales_order latest versions equal sales_order");
+  const p = await src.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_at::time, transaction_id,
+      payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s FROM payment`);
+  const fp = await wh.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_time, transaction_id,
+      payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s
+    FROM (SELECT DISTINCT ON (payment_id) * FROM fact_payment
+          ORDER BY payment_id, last_updated_date DESC, last_updated_time DESC) latest`);
+  assert.equal(fp[0]!.s, p[0]!.s, "fact_payment latest versions equal payment");
+}
