@@ -2,7 +2,8 @@
 # Only Node/npm, make and git are required: Deno, the embedded PostgreSQL and the S3 emulator come from npm.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# Deno: the one on PATH when it is Deno 2, else the pinned one from npm (tools/deno, installed on first use).
+export PATH := $(CURDIR)/tools/deno/node_modules/.bin:$(PATH)
 export AWS_EC2_METADATA_DISABLED := true
 export NO_COLOR := 1
 ORDERS ?= 10000
@@ -10,7 +11,7 @@ ORDERS ?= 10000
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help setup local-up local-run test local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run test local-down local-clean lint
 
 help:
 	@echo "make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
@@ -24,7 +25,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-setup: node_modules/.installed
+deno-toolchain:
+	@if ! deno --version 2>/dev/null | grep -q '^deno 2\.'; then \
+	  echo "Installing Deno from npm into tools/deno"; \
+	  npm ci --prefix tools/deno --no-audit --no-fund; \
+	fi
+
+setup: node_modules/.installed deno-toolchain
 	deno install --frozen
 
 local-up: setup
