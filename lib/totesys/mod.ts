@@ -1,20 +1,39 @@
 /**
- * The ToteSys source schema (the project's own DDL, matching the live system: ../shared/data/totesys/README.md
- * section 4) and a helper to create it.
+ * ToteSys, the source OLTP database: its schema (the project's own DDL, matching the live system:
+ * ../shared/data/totesys/README.md section 4), a deterministic generator of realistic data and its COPY loader,
+ * a loader of real pg_dump files, and an activity simulator.
  *
  * @module
  */
-import type { Sql } from "../io/pg.ts";
-import ddl from "./schema.sql" with { type: "text" };
-
-/** The ToteSys DDL text: 2 enums, 11 tables, their keys and foreign keys. */
-export const TOTESYS_DDL: string = ddl;
-
-/**
- * Creates the ToteSys schema in the (empty) database behind `sql`.
- *
- * @throws the server's error when a table already exists.
- */
-export async function createTotesysSchema(sql: Sql): Promise<void> {
-  await sql.unsafe(TOTESYS_DDL);
-}
+export { createTotesysSchema, TOTESYS_DDL } from "./schema.ts";
+export { copyField, copyIn, copyLine, type CopyRow } from "./copy.ts";
+export {
+  designCount,
+  generateTotesys,
+  purchaseOrderCount,
+  type SeedCounts,
+  seedCounts,
+  type SeedOptions,
+  type TableBatch,
+} from "./seed.ts";
+export { TOTESYS_COLUMNS, type TotesysTable } from "./seed_rows.ts";
+export {
+  seedDatabase,
+  type SeedDatabaseOptions,
+  type SeedProgress,
+  syncSequences,
+  totesysSchemaExists,
+} from "./seed_load.ts";
+export { loadDump, type LoadDumpOptions, type LoadDumpResult } from "./dump.ts";
+export {
+  classifyDumpStatement,
+  type ScriptItem,
+  type StatementAction,
+  StatementSplitter,
+} from "./sql_split.ts";
+export {
+  simulateActivity,
+  type SimulateOptions,
+  type SimulateSummary,
+  type TableActivity,
+} from "./simulate.ts";
