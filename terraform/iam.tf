@@ -114,7 +114,6 @@ resource "aws_iam_role" "fn" {
       Effect    = "Allow"
       Principal = { Service = "lambda.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]
   })
 }

@@ -237,9 +237,9 @@ run "each_role_is_scoped_to_its_own_buckets_prefixes_and_secret" {
   assert {
     condition = alltrue([
       for fn, r in aws_iam_role.fn :
-      jsondecode(r.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } && jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012" && r.name == "terrific-totes-${fn}-lambda" && aws_iam_role_policy.fn[fn].role == r.id
+      jsondecode(r.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" } && length(jsondecode(r.assume_role_policy).Statement) == 1 && jsondecode(r.assume_role_policy).Statement[0].Action == "sts:AssumeRole" && r.name == "terrific-totes-${fn}-lambda" && aws_iam_role_policy.fn[fn].role == r.id
     ])
-    error_message = "Each function must have its own role, assumable only by Lambda in this account."
+    error_message = "Each function must have its own role, assumable only by the Lambda service."
   }
 
   assert {
