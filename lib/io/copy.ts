@@ -6,7 +6,7 @@
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Sql } from "../io/pg.ts";
+import type { Sql } from "./pg.ts";
 
 /** One row for COPY: each field's text, or `null` for SQL NULL. */
 export type CopyRow = readonly (string | null)[];

@@ -11,10 +11,9 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
+import { copyIn } from "../io/copy.ts";
 import type { Bucket } from "../io/s3.ts";
 import { log } from "../io/log.ts";
 import { decodeParquet } from "../parquet/mod.ts";
@@ -113,8 +112,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
         await tx.unsafe(createStagingSql(table));
         let staged = 0;
-        const writable = await tx.unsafe(copyIntoStagingSql(table)).writable();
-        await pipeline(Readable.from(copyLines(table, bytes, () => staged++)), writable);
+        await copyIn(
+          tx as unknown as Sql,
+          copyIntoStagingSql(table),
+          copyLines(table, bytes, () => staged++),
+        );
         if (staged !== file.rows) {
           throw new Error(`Parquet file ${file.key} has ${staged} rows, the manifest says ${file.rows}`);
         }

@@ -5,6 +5,7 @@
  * @module
  */
 import { WAREHOUSE_TABLES, type WarehouseRow, type WarehouseTableName } from "../contract/mod.ts";
+import { copyField } from "../io/copy.ts";
 
 const q = (id: string) => `"${id}"`;
 
@@ -59,15 +60,11 @@ export function mergeSql(table: WarehouseTableName): string {
     `WHERE (${table}."source_run_id", ${table}."source_last_updated") < (EXCLUDED."source_run_id", EXCLUDED."source_last_updated")`;
 }
 
-function escapeText(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
-    : s;
-}
-
 /**
  * One row as a line of COPY text format, columns in contract order: NULL as `\N`, booleans as `t`/`f`, text with
  * backslash, tab, newline and carriage return escaped; dates, times, timestamps and decimals as their exact text.
+ *
+ * @throws Error naming table, column and value when a text value holds a NUL character (PostgreSQL refuses it).
  */
 export function copyTextLine(table: WarehouseTableName, row: WarehouseRow): string {
   const cols = WAREHOUSE_TABLES[table].columns;
@@ -78,7 +75,15 @@ export function copyTextLine(table: WarehouseTableName, row: WarehouseRow): stri
     if (v === null || v === undefined) line += "\\N";
     else if (typeof v === "boolean") line += v ? "t" : "f";
     else if (typeof v === "number") line += String(v);
-    else line += escapeText(v);
+    else {
+      // PostgreSQL text cannot hold NUL: refuse it here, naming the value, rather than fail inside the COPY.
+      if (v.includes("\0")) {
+        throw new Error(
+          `Cannot load ${table}.${cols[i]!.name} value ${JSON.stringify(v)}: it contains a NUL character`,
+        );
+      }
+      line += copyField(v);
+    }
   }
   return line + "\n";
 }

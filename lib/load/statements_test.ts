@@ -31,3 +31,10 @@ Deno.test("mergeSql() upserts dimensions by version, inserts facts once, and add
   );
   assert.match(mergeSql("dim_date"), /ON CONFLICT \("date_id"\) DO NOTHING$/);
 });
+
+Deno.test("copyTextLine() refuses a NUL character, naming table, column and value", () => {
+  assert.throws(
+    () => copyTextLine("dim_design", { design_id: 1, design_name: "a\0b" }),
+    /Cannot load dim_design.design_name value "a\\u0000b": it contains a NUL character/,
+  );
+});

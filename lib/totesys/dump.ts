@@ -10,7 +10,7 @@
  * @module
  */
 import type { Sql } from "../io/pg.ts";
-import { copyIn } from "./copy.ts";
+import { copyIn } from "../io/copy.ts";
 import { readLines } from "./read_lines.ts";
 import { classifyDumpStatement, type ScriptItem, StatementSplitter } from "./sql_split.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Sql } from "../io/pg.ts";
-import { copyIn, copyLine, type CopyRow, quoteIdent } from "./copy.ts";
+import { copyIn, copyLine, type CopyRow, quoteIdent } from "../io/copy.ts";
 import { createTotesysSchema } from "./schema.ts";
 import { generateTotesys, type SeedCounts, seedCounts, type SeedOptions, type TableBatch } from "./seed.ts";
 import { TOTESYS_COLUMNS, type TotesysTable } from "./seed_rows.ts";

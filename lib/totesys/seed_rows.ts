@@ -6,7 +6,7 @@
  * @module
  */
 import { formatCompactDate } from "./civil_time.ts";
-import type { CopyRow } from "./copy.ts";
+import type { CopyRow } from "../io/copy.ts";
 import { Rng } from "./prng.ts";
 import {
   CITY_PATTERNS,

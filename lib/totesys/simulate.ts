@@ -13,7 +13,7 @@
  */
 import type { Sql } from "../io/pg.ts";
 import { DAY_MS, formatDate, formatTimestamp, parseDate, parseTimestamp } from "./civil_time.ts";
-import { quoteIdent } from "./copy.ts";
+import { quoteIdent } from "../io/copy.ts";
 import { deriveSeed, Rng } from "./prng.ts";
 import {
   addressRow,
