@@ -183,7 +183,9 @@ async function ingestLocked(
       const isNew = newVersionFilter(wm);
       const collector = new WindowCollector(BigInt(lagSeconds) * 1_000_000n);
       const copy = options.copyConnection();
-      await copy.unsafe(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      await copy.unsafe(
+        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
+      );
       const readable = await copy.unsafe(changesCopySql(table, columns, readLowerBound(wm, lagSeconds)))
         .readable();
       const hash = createHash("sha256");
