@@ -8,33 +8,12 @@
  * @module
  */
 
+import { civilFromDays, daysFromCivil } from "../time.ts";
+
+export { civilFromDays, daysFromCivil };
+
 /** Milliseconds in a day. */
 export const DAY_MS = 86_400_000;
-
-/** Day number of a proleptic Gregorian date (H. Hinnant's `days_from_civil`); `month` is 1–12. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** `[year, month (1–12), day]` of a day number (H. Hinnant's `civil_from_days`). */
-export function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
 
 /** Day of the week of a day number: 0 = Sunday … 6 = Saturday. */
 export function weekday(days: number): number {
