@@ -15,6 +15,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Bucket, createS3Client } from "../lib/io/s3.ts";
+import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
 export function required(name: string): string {
@@ -65,4 +66,13 @@ export function intFromEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+/** `TRANSFORM_BAD_ROWS`: `fail` (default) or `quarantine`. @throws Error quoting any other value. */
+export function badRowPolicy(): BadRowPolicy {
+  const v = Deno.env.get("TRANSFORM_BAD_ROWS") ?? "fail";
+  if (v !== "fail" && v !== "quarantine") {
+    throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
+  }
+  return v;
 }

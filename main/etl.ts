@@ -18,9 +18,8 @@ import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
 import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
-import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { bucketFromEnv, databaseUrl, intFromEnv } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, databaseUrl, intFromEnv } from "./config.ts";
 
 const USAGE = `Usage: deno task etl <command>
   run                 ingest, transform and load (and finish any earlier run left half-way)
@@ -31,14 +30,6 @@ Options: --verbose  print the JSON log lines`;
 
 function entropy(): string {
   return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function badRows(): BadRowPolicy {
-  const v = Deno.env.get("TRANSFORM_BAD_ROWS") ?? "fail";
-  if (v !== "fail" && v !== "quarantine") {
-    throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
-  }
-  return v;
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -85,7 +76,7 @@ async function run(): Promise<void> {
     const parquetRows: Record<string, number> = {};
     for (const id of pending) {
       if (transformed.has(id) && id !== ing.runId) continue;
-      const tr = await runTransform({ ingestion, processed, runId: id, badRows: badRows() });
+      const tr = await runTransform({ ingestion, processed, runId: id, badRows: badRowPolicy() });
       for (const x of [...tr.caughtUp, id]) transformed.add(x);
       if (id === ing.runId) Object.assign(parquetRows, tr.tables);
     }

@@ -7,16 +7,7 @@
 import { manifestRunIds } from "../lib/event.ts";
 import { log } from "../lib/io/log.ts";
 import { runTransform, type TransformResult } from "../lib/transform/stage.ts";
-import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
-import { bucketFromEnv } from "./config.ts";
-
-function badRowPolicy(): BadRowPolicy {
-  const v = Deno.env.get("TRANSFORM_BAD_ROWS") ?? "fail";
-  if (v !== "fail" && v !== "quarantine") {
-    throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
-  }
-  return v;
-}
+import { badRowPolicy, bucketFromEnv } from "./config.ts";
 
 /** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
 export async function transform(runId: string): Promise<TransformResult> {
