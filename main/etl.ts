@@ -11,8 +11,17 @@
  * @module
  */
 import { runIngest } from "../lib/ingest/stage.ts";
-import { INGEST_MANIFEST_PREFIX, runIdOfManifestKey } from "../lib/ingest/manifest.ts";
-import { TRANSFORM_MANIFEST_PREFIX } from "../lib/transform/manifest.ts";
+import {
+  INGEST_MANIFEST_PREFIX,
+  type IngestManifest,
+  ingestManifestKey,
+  runIdOfManifestKey,
+} from "../lib/ingest/manifest.ts";
+import {
+  TRANSFORM_MANIFEST_PREFIX,
+  type TransformManifest,
+  transformManifestKey,
+} from "../lib/transform/manifest.ts";
 import { runTransform } from "../lib/transform/stage.ts";
 import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
@@ -36,6 +45,8 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function run(): Promise<void> {
+  const policy = badRowPolicy(); // checked before anything runs
+  const lagSeconds = intFromEnv("INGEST_LAG_SECONDS", 300);
   const totesysUrl = await databaseUrl("TOTESYS");
   const totesys = connect(totesysUrl, { max: 2, applicationName: "totes-ingest" });
   const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
@@ -47,14 +58,14 @@ async function run(): Promise<void> {
       sql: totesys,
       bucket: ingestion,
       copyConnection: () => connect(totesysUrl, { max: 1, applicationName: "totes-ingest-copy" }),
-      lagSeconds: intFromEnv("INGEST_LAG_SECONDS", 300),
+      lagSeconds,
       now: () => Date.now(),
       entropy,
     });
     const ingestMs = performance.now() - t;
     if (ing.status === "locked") throw new Error("Another ingest run is in progress; try again when it ends");
 
-    // Every committed ingest run not yet transformed, and every transformed run not yet loaded, oldest first.
+    // Every committed ingest run not yet loaded, oldest first (a run left half-way earlier is completed now).
     const ingested = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((x) =>
       !!x
     );
@@ -72,31 +83,42 @@ async function run(): Promise<void> {
       );
       return;
     }
-    t = performance.now();
+    const earlier = pending.filter((id) => id !== ing.runId);
+    if (earlier.length > 0) {
+      console.log(`Completing ${earlier.length} earlier run(s) left half-way: ${earlier.join(", ")}`);
+    }
+    if (ing.status === "no_changes") console.log("No new changes in ToteSys since the last run.");
+
+    const sourceRows: Record<string, number> = {};
     const parquetRows: Record<string, number> = {};
+    const mergedRows: Record<string, number> = {};
+    const add = (
+      into: Record<string, number>,
+      table: string,
+      n: number,
+    ) => (into[table] = (into[table] ?? 0) + n);
+    t = performance.now();
     for (const id of pending) {
-      if (transformed.has(id) && id !== ing.runId) continue;
-      const tr = await runTransform({ ingestion, processed, runId: id, badRows: badRowPolicy() });
-      for (const x of [...tr.caughtUp, id]) transformed.add(x);
-      if (id === ing.runId) Object.assign(parquetRows, tr.tables);
+      const m = (await ingestion.getJson<IngestManifest>(ingestManifestKey(id)))!;
+      for (const [table, entry] of Object.entries(m.tables)) add(sourceRows, table, entry.object?.rows ?? 0);
+      if (!transformed.has(id)) {
+        const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy });
+        for (const x of [...tr.caughtUp, id]) transformed.add(x);
+      }
+      const tm = (await processed.getJson<TransformManifest>(transformManifestKey(id)))!;
+      for (const [table, f] of Object.entries(tm.tables)) add(parquetRows, table, f?.rows ?? 0);
     }
     const transformMs = performance.now() - t;
     t = performance.now();
-    const merged: Record<string, number> = {};
     for (const id of pending) {
       const ld = await runLoad({ sql: warehouse, processed, runId: id });
-      for (const [table, c] of Object.entries(ld.tables)) {
-        merged[table] = (merged[table] ?? 0) + (c?.merged ?? 0);
-      }
+      for (const [table, c] of Object.entries(ld.tables)) add(mergedRows, table, c?.merged ?? 0);
     }
     const loadMs = performance.now() - t;
 
-    if (ing.status === "no_changes") {
-      console.log(
-        `No new changes in ToteSys; completed ${pending.length} earlier run(s): ${pending.join(", ")}`,
-      );
-    }
-    console.log(`\nRun ${ing.runId ?? pending[pending.length - 1]}`);
+    console.log(
+      `\nRun ${pending.length === 1 ? pending[0] : `${pending[0]} .. ${pending[pending.length - 1]}`}`,
+    );
     console.log(
       `${"source table".padEnd(16)}${pad("ingested", 10)}    ${"warehouse table".padEnd(22)}${
         pad("parquet", 9)
@@ -106,13 +128,14 @@ async function run(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const s = SOURCE_TABLE_NAMES[i];
       const w = WAREHOUSE_TABLE_NAMES[i];
-      const left = s ? `${s.padEnd(16)}${pad(ing.tables[s]?.rows ?? 0, 10)}` : " ".repeat(26);
-      const right = w ? `${w.padEnd(22)}${pad(parquetRows[w] ?? 0, 9)}${pad(merged[w] ?? 0, 9)}` : "";
+      const left = s ? `${s.padEnd(16)}${pad(sourceRows[s] ?? 0, 10)}` : " ".repeat(26);
+      const right = w ? `${w.padEnd(22)}${pad(parquetRows[w] ?? 0, 9)}${pad(mergedRows[w] ?? 0, 9)}` : "";
       console.log(`${left}    ${right}`);
     }
+    console.log("(loaded = rows inserted or changed; rows the warehouse already holds are skipped)");
     console.log(`\nTimes: ingest ${secs(ingestMs)}, transform ${secs(transformMs)}, load ${secs(loadMs)}`);
-    console.log(`Query the warehouse: . .local/env && psql "$WAREHOUSE_DATABASE_URL"`);
-    console.log(`  e.g. SELECT count(*) FROM fact_sales_order;`);
+    console.log(`Query the warehouse: make sql Q='SELECT count(*) FROM fact_sales_order'`);
+    console.log(`  or, with psql: (. .local/env && psql "$WAREHOUSE_DATABASE_URL")`);
   } finally {
     await totesys.end();
     await warehouse.end();
@@ -136,14 +159,27 @@ async function main(args: string[]): Promise<void> {
     }
     case "transform":
     case "load": {
-      if (!runId) throw new Error(`${args[0]} needs --run RUN_ID`);
+      if (!runId) {
+        throw new Error(
+          `${
+            args[0]
+          } needs --run RUN_ID (run ids are printed by "etl run" and are the names under _manifests/ingest/)`,
+        );
+      }
       const mod = args[0] === "transform" ? await import("./transform.ts") : await import("./load.ts");
       const fn = "transform" in mod ? mod.transform : mod.load;
       console.log(JSON.stringify(await fn(runId)));
       return;
     }
+    case undefined:
+    case "--help":
+    case "-h":
+    case "help":
+      console.log(USAGE);
+      if (args[0] === undefined) Deno.exit(2);
+      return;
     default:
-      console.error(USAGE);
+      console.error(`Unknown command "${args[0]}".\n${USAGE}`);
       Deno.exit(2);
   }
 }

@@ -74,7 +74,9 @@ function runAsOwner() {
   if (userInfo().uid !== 0) return {};
   const id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-  if (id.status !== 0) throw new Error("Running as root but there is no 'postgres' user to run PostgreSQL as");
+  if (id.status !== 0) {
+    throw new Error("Running as root but there is no 'postgres' user to run PostgreSQL as");
+  }
   return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -130,10 +132,14 @@ async function startPostgres() {
     "-c timezone=UTC",
   ].join(" ");
   log(`starting PostgreSQL on 127.0.0.1:${pgPort}`);
-  const res = spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"], {
-    ...owner,
-    encoding: "utf8",
-  });
+  const res = spawnSync(
+    pgBin("pg_ctl"),
+    ["-D", pgDir, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"],
+    {
+      ...owner,
+      encoding: "utf8",
+    },
+  );
   if (res.status !== 0) {
     throw new Error(`pg_ctl start failed (exit ${res.status}): ${res.stderr || res.stdout}; see ${logFile}`);
   }
@@ -166,7 +172,9 @@ async function ensureDatabases() {
 async function startS3() {
   if (await portOpen(s3Port)) {
     if (!ownsPort(path.join(local, "s3rver.pid"), s3Port, 1)) {
-      throw new Error(`Port ${s3Port} is in use by another program, not this project's S3 emulator: set LOCAL_S3_PORT`);
+      throw new Error(
+        `Port ${s3Port} is in use by another program, not this project's S3 emulator: set LOCAL_S3_PORT`,
+      );
     }
     log(`S3 emulator already listening on 127.0.0.1:${s3Port}`);
     return;
@@ -180,7 +188,12 @@ async function startS3() {
     {
       detached: true,
       stdio: ["ignore", out, out],
-      env: { ...process.env, S3RVER_DIR: s3Dir, S3RVER_PORT: String(s3Port), S3RVER_BUCKETS: buckets.join(",") },
+      env: {
+        ...process.env,
+        S3RVER_DIR: s3Dir,
+        S3RVER_PORT: String(s3Port),
+        S3RVER_BUCKETS: buckets.join(","),
+      },
     },
   );
   fs.writeFileSync(path.join(local, "s3rver.pid"), `${child.pid}\n${s3Port}\n`);
@@ -208,8 +221,15 @@ function writeEnv() {
   log("wrote .local/env");
 }
 
+/** Whether `url` is the one .local/env gives (a shell that sourced .local/env still means the embedded services). */
+function isOurUrl(url) {
+  const file = path.join(local, "env");
+  if (!fs.existsSync(file)) return false;
+  return fs.readFileSync(file, "utf8").includes(`export TOTESYS_DATABASE_URL='${url}'`);
+}
+
 async function up() {
-  if (process.env.TOTESYS_DATABASE_URL) {
+  if (process.env.TOTESYS_DATABASE_URL && !isOurUrl(process.env.TOTESYS_DATABASE_URL)) {
     log("TOTESYS_DATABASE_URL is set: using the configured endpoints, starting nothing");
     return;
   }
@@ -220,10 +240,13 @@ async function up() {
   writeEnv();
 }
 
-async function down() {
+function down() {
   if (fs.existsSync(path.join(pgDir, "postmaster.pid"))) {
     log("stopping PostgreSQL");
-    spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-m", "fast", "-w", "stop"], { ...runAsOwner(), stdio: "inherit" });
+    spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-m", "fast", "-w", "stop"], {
+      ...runAsOwner(),
+      stdio: "inherit",
+    });
   }
   const pidFile = path.join(local, "s3rver.pid");
   if (fs.existsSync(pidFile)) {
@@ -249,7 +272,7 @@ if (!(command in commands)) {
   console.error(`Unknown command "${command}": use up, down or status`);
   process.exit(2);
 }
-commands[command]().catch((err) => {
+Promise.resolve().then(() => commands[command]()).catch((err) => {
   console.error(`[local] ${err.message}`);
   process.exit(1);
 });

@@ -79,7 +79,7 @@ export async function freshBucket(prefix = "t"): Promise<Bucket> {
     endpoint: Deno.env.get("AWS_ENDPOINT_URL"),
     region: Deno.env.get("AWS_REGION"),
   });
-  const name = uniqueName(prefix).slice(0, 63);
+  const name = uniqueName(`test-${prefix}`).slice(0, 63);
   await client.send(new CreateBucketCommand({ Bucket: name }));
   return new Bucket(client, name);
 }

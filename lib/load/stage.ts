@@ -127,7 +127,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       current = null;
       await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)
-        VALUES (${runId}, ${startedAt}, now(), 'loaded', ${tx.json(tables as Record<string, never>)})`;
+        VALUES (${runId}, ${startedAt}, clock_timestamp(), 'loaded', ${tx.json(tables as Record<string, never>)})`;
       return "loaded" as const;
     });
     const ms = Math.round(performance.now() - t0);
@@ -140,7 +140,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   } catch (err) {
     const error = new LoadError(runId, current, err);
     await sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts, error)
-      VALUES (${runId}, ${startedAt}, now(), 'failed', ${
+      VALUES (${runId}, ${startedAt}, clock_timestamp(), 'failed', ${
       sql.json(tables as Record<string, never>)
     }, ${error.message})`
       .catch(() => {});
