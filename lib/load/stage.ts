@@ -127,7 +127,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       current = null;
       await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)
-        VALUES (${runId}, ${startedAt}, clock_timestamp(), 'loaded', ${tx.json(tables as Record<string, never>)})`;
+        VALUES (${runId}, ${startedAt}, clock_timestamp(), 'loaded', ${
+        tx.json(tables as Record<string, never>)
+      })`;
       return "loaded" as const;
     });
     const ms = Math.round(performance.now() - t0);
