@@ -13,12 +13,17 @@ export interface CatalogColumn {
   type: string;
 }
 
-const IDENT_RE = /^[a-z_][a-z0-9_]*$/;
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/;
 
+/**
+ * Quotes an identifier from the catalog (any name PostgreSQL allows: camelCase, spaces, dashes).
+ * @throws Error naming the table when the name is empty or holds a NUL.
+ */
 function quoteIdent(table: string, name: string): string {
-  if (!IDENT_RE.test(name)) throw new Error(`Unsupported column name "${name}" in table ${table}`);
-  return `"${name}"`;
+  if (name === "" || name.includes("\0")) {
+    throw new Error(`Unsupported column name "${name}" in table ${table}`);
+  }
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -69,25 +74,27 @@ function expression(table: string, col: CatalogColumn): string {
     case "int":
     case "bool":
       return id;
-    case "timestamp":
-      return col.type === "timestamp with time zone"
-        ? `to_char(${id} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`
-        : `to_char(${id}, 'YYYY-MM-DD HH24:MI:SS.US')`;
+    // A year before 1 AD keeps its " BC" (to_char alone would print it as the AD year of the same number); the
+    // transform then rejects it as a bad row instead of moving it two thousand years.
+    case "timestamp": {
+      const v = col.type === "timestamp with time zone" ? `(${id} AT TIME ZONE 'UTC')` : id;
+      return `to_char(${v}, CASE WHEN ${v} < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END)`;
+    }
     case "date":
-      return `to_char(${id}, 'YYYY-MM-DD')`;
+      return `to_char(${id}, CASE WHEN ${id} < '0001-01-01' THEN 'YYYY-MM-DD BC' ELSE 'YYYY-MM-DD' END)`;
     default:
       return `${id}::text`;
   }
 }
 
 /**
- * The `COPY ... TO STDOUT` statement that reads a table's rows with `last_updated > lowerBound` (all rows when
+ * The `COPY ... TO STDOUT` statement that reads a table's rows with `last_updated >= lowerBound` (all rows when
  * null). Each output line is `pk<TAB>last_updated<TAB>json`, where json is the row as one JSON object: integers as
  * numbers, NUMERIC as exact decimal text, timestamps as text with six fractional digits, NULL as null, booleans as
  * booleans (../shared/design.md sections 2 and 3). PostgreSQL does the encoding, at COPY speed.
  *
- * Identifiers come from the catalog and are checked against `[a-z_][a-z0-9_]*`; the bound is a checked timestamp
- * literal (COPY takes no bind parameters).
+ * Identifiers come from the catalog and are quoted; the table name from the fixed contract list; the bound is a
+ * checked timestamp literal (COPY takes no bind parameters).
  *
  * @throws Error on an unexpected identifier or a malformed bound.
  */
@@ -103,7 +110,7 @@ export function changesCopySql(
     if (!TIMESTAMP_RE.test(lowerBound)) {
       throw new Error(`Malformed watermark "${lowerBound}" for table ${table}`);
     }
-    where = ` WHERE "last_updated" > '${lowerBound}'::timestamp`;
+    where = ` WHERE "last_updated" >= '${lowerBound}'::timestamp`;
   }
   return `COPY (SELECT s."${pk}", s."last_updated", row_to_json(s) FROM (SELECT ${select} FROM public."${table}"${where}) s) TO STDOUT`;
 }

@@ -8,27 +8,31 @@ const currency = [
   { name: "last_updated", type: "timestamp without time zone" },
 ];
 
-Deno.test("changesCopySql() reads all rows on the first run and rows past the bound later", () => {
+Deno.test("changesCopySql() reads all rows on the first run and rows from the bound on later", () => {
+  const ts = (c: string) =>
+    `to_char("${c}", CASE WHEN "${c}" < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END)`;
   assert.equal(
     changesCopySql("currency", currency, null),
     `COPY (SELECT s."currency_id", s."last_updated", row_to_json(s) FROM (SELECT "currency_id" AS "currency_id", ` +
-      `"currency_code"::text AS "currency_code", to_char("created_at", 'YYYY-MM-DD HH24:MI:SS.US') AS "created_at", ` +
-      `to_char("last_updated", 'YYYY-MM-DD HH24:MI:SS.US') AS "last_updated" FROM public."currency") s) TO STDOUT`,
+      `"currency_code"::text AS "currency_code", ${ts("created_at")} AS "created_at", ` +
+      `${ts("last_updated")} AS "last_updated" FROM public."currency") s) TO STDOUT`,
   );
   assert.match(
     changesCopySql("currency", currency, "2024-01-01 00:00:00.000000"),
-    /WHERE "last_updated" > '2024-01-01 00:00:00\.000000'::timestamp\) s\) TO STDOUT$/,
+    /WHERE "last_updated" >= '2024-01-01 00:00:00\.000000'::timestamp\) s\) TO STDOUT$/,
   );
 });
 
-Deno.test("changesCopySql() refuses a malformed bound and an unexpected identifier", () => {
+Deno.test("changesCopySql() refuses a malformed bound and quotes any catalog identifier", () => {
   assert.throws(
     () => changesCopySql("currency", currency, "2024-01-01'; DROP TABLE x; --"),
     /Malformed watermark/,
   );
+  const sql = changesCopySql("currency", [...currency, { name: 'is"Deleted x-y', type: "boolean" }], null);
+  assert.match(sql, /"is""Deleted x-y" AS "is""Deleted x-y"/);
   assert.throws(
-    () => changesCopySql("currency", [...currency, { name: 'x"; DROP', type: "text" }], null),
-    /Unsupported column name "x"; DROP" in table currency/,
+    () => changesCopySql("currency", [...currency, { name: "", type: "text" }], null),
+    /Unsupported column name "" in table currency/,
   );
 });
 

@@ -32,6 +32,7 @@ import { makeRunId } from "./run_id.ts";
 import { formatTimestamp, parseTimestamp } from "../time.ts";
 import {
   advanceWatermark,
+  cappedMax,
   EMPTY_WATERMARK,
   newVersionFilter,
   readLowerBound,
@@ -97,14 +98,15 @@ class WindowCollector {
   private bound: string | null = null;
   private limit = 10_000;
   versions: Version[] = [];
-  constructor(private readonly lagUs: bigint) {}
+  /** `lagUs`: the lag in microseconds; `now`: the snapshot's clock, which caps the watermark. */
+  constructor(private readonly lagUs: bigint, private readonly now: string) {}
   add(pk: number, lu: string): void {
     if (this.max === null || lu > this.max) this.max = lu;
-    if (this.bound === null || lu > this.bound) this.versions.push([pk, lu]);
+    if (this.bound === null || lu >= this.bound) this.versions.push([pk, lu]);
     if (this.versions.length > this.limit) {
-      this.bound = formatTimestamp(parseTimestamp(this.max) - this.lagUs);
+      this.bound = formatTimestamp(parseTimestamp(cappedMax(this.max, this.now)!) - this.lagUs);
       const b = this.bound;
-      this.versions = this.versions.filter((v) => v[1] > b);
+      this.versions = this.versions.filter((v) => v[1] >= b);
       this.limit = Math.max(10_000, this.versions.length * 2);
     }
   }
@@ -159,8 +161,9 @@ async function ingestLocked(
   let totalRows = 0;
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
-    const [{ snapshot }] = await conn`SELECT pg_export_snapshot() AS snapshot` as unknown as [
-      { snapshot: string },
+    const [{ snapshot, now }] = await conn`SELECT pg_export_snapshot() AS snapshot,
+      to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now` as unknown as [
+      { snapshot: string; now: string },
     ];
     if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`Unexpected snapshot id "${snapshot}"`);
     const catalog = await conn<
@@ -181,12 +184,13 @@ async function ingestLocked(
       if (added.length > 0) log("warn", "ingest", "Source columns added", { table, columns: added });
       const wm = prev ?? { ...EMPTY_WATERMARK };
       const isNew = newVersionFilter(wm);
-      const collector = new WindowCollector(BigInt(lagSeconds) * 1_000_000n);
+      const collector = new WindowCollector(BigInt(lagSeconds) * 1_000_000n, now);
       const copy = options.copyConnection();
       await copy.unsafe(
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
       );
-      const readable = await copy.unsafe(changesCopySql(table, columns, readLowerBound(wm, lagSeconds)))
+      const readBound = readLowerBound(wm, lagSeconds);
+      const readable = await copy.unsafe(changesCopySql(table, columns, readBound))
         .readable();
       const hash = createHash("sha256");
       let rows = 0;
@@ -238,7 +242,7 @@ async function ingestLocked(
       } finally {
         await copy.end({ timeout: 0 });
       }
-      const advanced = advanceWatermark(wm, collector.versions, lagSeconds);
+      const advanced = advanceWatermark(wm, collector.versions, lagSeconds, now, readBound);
       next.tables[table] = { ...advanced, columns };
       tables[table] = {
         previous_watermark: wm.watermark,
