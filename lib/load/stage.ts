@@ -2,7 +2,9 @@
  * The load stage: one transform run's Parquet files into the warehouse, in one transaction (issue 5;
  * ../shared/design.md section 5).
  *
- * Protocol: migrations first; then one transaction holding the load advisory lock: skip if the load log says
+ * Protocol: migrations first; runs are applied in run order (loading run N first loads the earlier runs not yet
+ * loaded, following each transform manifest's `previous_run_id`); each run in one transaction holding the load
+ * advisory lock: skip if the load log says
  * the run is loaded; else, in contract order (dim_date, the other dimensions, the facts), COPY each file into a
  * temporary staging table and merge it with one set-based statement; then the load-log row, and commit. Any
  * failure rolls everything back, a `failed` row is written to the load log outside the transaction, and the error
@@ -43,6 +45,8 @@ export interface LoadResult {
   runId: string;
   tables: LoadCounts;
   ms: number;
+  /** Earlier runs that were not loaded yet and were loaded first, oldest first. */
+  caughtUp: string[];
 }
 
 /** A failed load: names the run and table; `cause` is the original error. */
@@ -79,7 +83,9 @@ async function* copyLines(
 }
 
 /**
- * Loads one transform run.
+ * Loads one transform run, after any earlier run it follows that is not loaded yet: runs are applied in run order,
+ * so facts always find the dimension rows of earlier runs, `*_record_id` follows capture order, and loading runs
+ * "out of order" (events delivered late, a manual re-run) ends with the same warehouse as loading them in order.
  *
  * @returns counts per table; `already_loaded` when the load log has the run (nothing is changed).
  * @throws LoadError naming the run, the table and PostgreSQL's detail (key and value) on any failure, after the
@@ -87,11 +93,41 @@ async function* copyLines(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { sql, processed, runId } = options;
-  const t0 = performance.now();
   const manifest = await processed.getJson<TransformManifest>(transformManifestKey(runId));
   if (!manifest) throw new Error(`No transform manifest for run "${runId}" (${transformManifestKey(runId)})`);
   const applied = await migrate(sql);
   if (applied.length > 0) log("info", "load", "Warehouse migrated", { versions: applied });
+  // Runs load in run order: the earlier runs this one follows, not loaded yet, go first (oldest first).
+  const earlier: TransformManifest[] = [];
+  for (let prev = manifest.previous_run_id; prev !== null;) {
+    if (await isLoaded(sql, prev)) break;
+    const m = await processed.getJson<TransformManifest>(transformManifestKey(prev));
+    if (!m) {
+      throw new Error(
+        `Run ${runId} follows run ${prev}, which is neither loaded nor transformed: transform it first`,
+      );
+    }
+    earlier.push(m);
+    prev = m.previous_run_id;
+  }
+  earlier.reverse();
+  if (earlier.length > 0) {
+    log("warn", "load", "Loading earlier runs first", { run_id: runId, runs: earlier.map((m) => m.run_id) });
+  }
+  for (const m of earlier) await loadOne(options, m);
+  const result = await loadOne(options, manifest);
+  return { ...result, caughtUp: earlier.map((m) => m.run_id) };
+}
+
+async function isLoaded(sql: Sql, runId: string): Promise<boolean> {
+  const rows = await sql`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
+  return rows.length > 0;
+}
+
+async function loadOne(options: LoadOptions, manifest: TransformManifest): Promise<LoadResult> {
+  const { sql, processed } = options;
+  const runId = manifest.run_id;
+  const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const tables: LoadCounts = {};
   let current: WarehouseTableName | null = null;
@@ -135,10 +171,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const ms = Math.round(performance.now() - t0);
     if (status === "already_loaded") {
       log("info", "load", "Run already loaded; nothing changed", { run_id: runId });
-      return { status, runId, tables: {}, ms };
+      return { status, runId, tables: {}, ms, caughtUp: [] };
     }
     log("info", "load", "Run loaded", { run_id: runId, ms });
-    return { status, runId, tables, ms };
+    return { status, runId, tables, ms, caughtUp: [] };
   } catch (err) {
     const error = new LoadError(runId, current, err);
     await sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts, error)

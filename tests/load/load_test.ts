@@ -109,22 +109,18 @@ Deno.test("two runs loaded in reverse order: dimensions keep the newer values, f
     await src
       .sql`UPDATE sales_order SET units_sold = 7, last_updated = '2023-05-05 12:00:00.123456' WHERE sales_order_id = 1`;
     const r2 = await prepare();
-    // r2 alone cannot load: its facts reference dimension rows that only r1 carries
-    await assert.rejects(
-      runLoad({ sql: wh.sql, processed, runId: r2 }),
-      /fact_sales_order.*dim_(counterparty|currency|design|location)/,
-    );
-    await runLoad({ sql: wh.sql, processed, runId: r1 });
-    await runLoad({ sql: wh.sql, processed, runId: r2 });
-    // now reload order reversed on a fresh warehouse section: load r1 again (already loaded) and check values
+    // r2's event arrives first: loading it loads r1 first, so its facts find r1's dimension rows
+    const second = await runLoad({ sql: wh.sql, processed, runId: r2 });
+    assert.deepEqual([second.status, second.caughtUp], ["loaded", [r1]]);
+    const first = await runLoad({ sql: wh.sql, processed, runId: r1 });
+    assert.equal(first.status, "already_loaded");
     const staff = await wh.sql`SELECT department_name FROM dim_staff WHERE staff_id = 1`;
     assert.equal(staff[0]!.department_name, "Sales & Marketing");
     const facts = await wh
       .sql`SELECT units_sold FROM fact_sales_order WHERE sales_order_id = 1 ORDER BY sales_record_id`;
     assert.deepEqual(facts.map((f) => f.units_sold), [42972, 7]);
-    const log = await wh.sql`SELECT outcome, error FROM etl_load_log ORDER BY load_id`;
-    assert.deepEqual(log.map((l) => l.outcome), ["failed", "loaded", "loaded"]);
-    assert.match(log[0]!.error, /Load of run .* failed at fact_sales_order/);
+    const log = await wh.sql`SELECT run_id, outcome FROM etl_load_log ORDER BY load_id`;
+    assert.deepEqual(log.map((l) => [l.run_id, l.outcome]), [[r1, "loaded"], [r2, "loaded"]]);
   }));
 
 Deno.test("a dimension is never regressed by an older run loaded after a newer one", () =>
@@ -220,4 +216,23 @@ Deno.test("a load process killed mid-run leaves nothing visible, and the re-run 
     assert.equal(r.status, "loaded");
     const [n] = await wh.sql`SELECT count(*)::int AS n FROM fact_payment`;
     assert.equal(n!.n, 2);
+  }));
+
+Deno.test("a fact referencing a missing dimension row fails the load naming table, key and value; nothing is kept", () =>
+  withEnv(async ({ src, wh, processed, prepare, snapshot }) => {
+    await src.sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
+    await src
+      .sql`INSERT INTO sales_order VALUES (2, '2022-11-03 14:20:52.186', '2022-11-03 14:20:52.186', 1, 99, 1,
+      10, 2.50, 1, '2022-11-07', '2022-11-08', 2)`;
+    const runId = await prepare();
+    await migrate(wh.sql);
+    const empty = await snapshot();
+    await assert.rejects(
+      runLoad({ sql: wh.sql, processed, runId }),
+      /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(sales_staff_id\)=\(99\) is not present in table "dim_staff"\.\)/,
+    );
+    assert.equal(await snapshot(), empty);
+    const [row] = await wh.sql`SELECT outcome, error FROM etl_load_log`;
+    assert.equal(row!.outcome, "failed");
+    assert.match(row!.error, /sales_staff_id\)=\(99\)/);
   }));
