@@ -56,6 +56,21 @@ Deno.test("quarantine policy: a currency 'XYZ' used by a sales order does not bl
     assert.equal(n!.n, 1);
   }));
 
+Deno.test("quarantine policy: once the bad currency is fixed at the source, `etl run` recovers", () =>
+  withPipeline("bad3b", async (p) => {
+    const env = { TRANSFORM_BAD_ROWS: "quarantine" };
+    assert.equal((await etl(p, ["run"], env)).code, 0);
+    await p.src.sql`INSERT INTO currency VALUES (3, 'XYZ', '2023-01-01', '2023-01-01')`;
+    await insertSalesOrder(p.src.sql, 2, { currency_id: "3", last_updated: "'2023-01-01'" });
+    await etl(p, ["run"], env); // may fail: the currency is bad
+    await p.src
+      .sql`UPDATE currency SET currency_code = 'EUR', last_updated = '2023-01-02' WHERE currency_id = 3`;
+    const fixed = await etl(p, ["run"], env);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const [n] = await p.wh.sql`SELECT count(*)::int AS n FROM dim_currency WHERE currency_code = 'EUR'`;
+    assert.equal(n!.n, 1);
+  }));
+
 Deno.test("quarantine policy: a NULL address city (NOT NULL dropped in ToteSys) does not block the load", () =>
   withPipeline("bad4", async (p) => {
     await p.src.sql.unsafe(`ALTER TABLE address ALTER COLUMN city DROP NOT NULL`);

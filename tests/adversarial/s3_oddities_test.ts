@@ -82,3 +82,12 @@ Deno.test("readIngestState finds the newest of more than 1,000 manifests after a
   await bucket.put(INGEST_POINTER_KEY, JSON.stringify({ run_id: ids[3] }));
   assert.equal((await readIngestState(bucket)).run_id, last);
 });
+
+Deno.test("a stray non-manifest object under _manifests/ingest/ does not reset ingestion to a first run", () =>
+  withPipeline("s36", async (p) => {
+    await ingest(p);
+    // e.g. an operator's note, or an archive folder: the key sorts after every run id
+    await p.ingestion.put("_manifests/ingest/README.md", "Manifests of the ingest runs");
+    const r = await ingest(p);
+    assert.equal(r.status, "no_changes", `captured again: ${JSON.stringify(r.tables)}`);
+  }));
