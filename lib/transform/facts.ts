@@ -35,7 +35,7 @@ export function factSalesOrder(row: SourceRow): WarehouseRow {
     sales_staff_id: int(t, row, key, "staff_id"),
     counterparty_id: int(t, row, key, "counterparty_id"),
     units_sold: int(t, row, key, "units_sold"),
-    unit_price: money(t, row, key, "unit_price"),
+    unit_price: money(t, row, key, "unit_price", 8), // numeric(10,2) in the warehouse DDL
     currency_id: int(t, row, key, "currency_id"),
     design_id: int(t, row, key, "design_id"),
     agreed_payment_date: date(t, row, key, "agreed_payment_date"),

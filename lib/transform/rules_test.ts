@@ -49,7 +49,11 @@ Deno.test("fact rules name table, key, column and value of a bad row", () => {
   assert.throws(() => factSalesOrder({ ...so, staff_id: null }), /sales_order 5031: staff_id null is NULL/);
   assert.throws(
     () => factSalesOrder({ ...so, unit_price: "2.675" }),
-    /unit_price "2.675" is not an exact amount/,
+    /unit_price "2.675" has more than 2 decimals/,
+  );
+  assert.throws(
+    () => factSalesOrder({ ...so, unit_price: "123456789.12" }),
+    /unit_price "123456789.12" has more than 8 digits before the point/,
   );
   assert.throws(
     () => factPurchaseOrder({ purchase_order_id: 9, created_at: "x" }),
@@ -64,7 +68,12 @@ Deno.test("fact rules name table, key, column and value of a bad row", () => {
 Deno.test("money() never rounds: exact decimal text only", () => {
   assert.equal(money("t", { m: "1000000" }, 1, "m"), "1000000.00");
   assert.equal(money("t", { m: "-0.5" }, 1, "m"), "-0.50");
+  assert.equal(money("t", { m: "3.9400" }, 1, "m"), "3.94");
+  assert.equal(money("t", { m: "0003.10" }, 1, "m"), "3.10");
+  assert.equal(money("t", { m: "9999999999.99" }, 1, "m"), "9999999999.99");
+  assert.throws(() => money("t", { m: "3.941" }, 1, "m"), /m "3.941" has more than 2 decimals/);
   assert.throws(() => money("t", { m: 3.25 }, 1, "m"), /m 3.25 is not an exact amount/);
+  assert.throws(() => money("t", { m: "1e5" }, 1, "m"), /m "1e5" is not an exact amount/);
 });
 
 Deno.test("splitTimestamp() handles dates before 1970", () => {

@@ -57,20 +57,27 @@ export function bool(table: string, row: SourceRow, key: number, col: string): b
   return v;
 }
 
-const MONEY_RE = /^-?\d{1,10}(\.\d{1,2})?$/;
+const MONEY_RE = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**
- * Reads an exact money value (NUMERIC text) as text with two decimals, e.g. `"3.9"` → `"3.90"`.
- * Never goes through binary floating point. Rejects values with more than two decimals (they would not fit the
- * warehouse's numeric(10,2) exactly) or more than ten integer digits.
+ * Reads an exact money value (NUMERIC text) as text with two decimals, e.g. `"3.9"` → `"3.90"`, `"3.940"` →
+ * `"3.94"`. Never goes through binary floating point. Rejects a value whose digits beyond the second decimal are
+ * not all zero (it would have to be rounded) and one with more than `integerDigits` digits before the point (it
+ * would not fit the warehouse column: numeric(10,2) allows 8; the Parquet decimal(12,2) allows 10).
  */
-export function money(table: string, row: SourceRow, key: number, col: string): string {
+export function money(table: string, row: SourceRow, key: number, col: string, integerDigits = 10): string {
   const v = row[col];
-  if (typeof v !== "string" || !MONEY_RE.test(v)) {
-    throw new BadRowError(table, key, col, v ?? null, "is not an exact amount with at most 2 decimals");
+  const m = typeof v === "string" ? MONEY_RE.exec(v) : null;
+  if (!m) throw new BadRowError(table, key, col, v ?? null, "is not an exact amount");
+  const frac = m[3] ?? "";
+  if (/[1-9]/.test(frac.slice(2))) {
+    throw new BadRowError(table, key, col, v, "has more than 2 decimals; it would have to be rounded");
   }
-  const [whole, frac = ""] = v.split(".");
-  return `${whole}.${frac.padEnd(2, "0")}`;
+  const whole = m[2]!.replace(/^0+(?=\d)/, "");
+  if (whole.length > integerDigits) {
+    throw new BadRowError(table, key, col, v, `has more than ${integerDigits} digits before the point`);
+  }
+  return `${m[1]}${whole}.${frac.slice(0, 2).padEnd(2, "0")}`;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
