@@ -42,15 +42,29 @@ export function unionRange(
   return [a[0] < b[0] ? a[0] : b[0], a[1] > b[1] ? a[1] : b[1]];
 }
 
-/** One dim_date row per day from `first` to `last` inclusive (YYYY-MM-DD), in date order. */
-export function dimDateRows(first: string, last: string): WarehouseRow[] {
-  const from = daysFromCivil(+first.slice(0, 4), +first.slice(5, 7), +first.slice(8, 10));
-  const to = daysFromCivil(+last.slice(0, 4), +last.slice(5, 7), +last.slice(8, 10));
-  const rows: WarehouseRow[] = [];
+const dayNumber = (date: string) => daysFromCivil(+date.slice(0, 4), +date.slice(5, 7), +date.slice(8, 10));
+
+/** The day before `date` (YYYY-MM-DD). */
+export function dayBefore(date: string): string {
+  return formatDate(dayNumber(date) - 1);
+}
+
+/** The day after `date` (YYYY-MM-DD). */
+export function dayAfter(date: string): string {
+  return formatDate(dayNumber(date) + 1);
+}
+
+/**
+ * One dim_date row per day from `first` to `last` inclusive (YYYY-MM-DD), in date order, generated lazily so a
+ * wide range (dates such as 9999-12-31 occur as "open-ended" markers) never sits in memory at once.
+ */
+export function* dimDateRows(first: string, last: string): Generator<WarehouseRow> {
+  const from = dayNumber(first);
+  const to = dayNumber(last);
   for (let d = from; d <= to; d++) {
     const [year, month, day] = civilFromDays(d);
     const isoDow = ((((d + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
-    rows.push({
+    yield {
       date_id: formatDate(d),
       year,
       month,
@@ -59,7 +73,6 @@ export function dimDateRows(first: string, last: string): WarehouseRow[] {
       day_name: DAY_NAMES[isoDow - 1]!,
       month_name: MONTH_NAMES[month - 1]!,
       quarter: Math.floor((month - 1) / 3) + 1,
-    });
+    };
   }
-  return rows;
 }

@@ -64,5 +64,8 @@ export interface TransformManifest {
 export interface TransformState {
   run_id: string | null;
   reference: ReferenceState;
+  /** The dim_date range loaded so far (whole years), or null before the first fact. */
   date_range: [string, string] | null;
+  /** Keys of each small dimension emitted so far (what the warehouse holds once the runs are loaded). */
+  emitted?: Partial<Record<string, number[]>>;
 }

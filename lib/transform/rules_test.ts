@@ -115,7 +115,7 @@ Deno.test("dimStaff() fails naming the staff row when its department is missing"
 });
 
 Deno.test("dimDateRows() is contiguous with ISO weekdays, English names and quarters", () => {
-  const rows = dimDateRows("2023-12-30", "2024-03-01");
+  const rows = [...dimDateRows("2023-12-30", "2024-03-01")];
   assert.equal(rows.length, 63);
   assert.deepEqual(rows[0], {
     date_id: "2023-12-30",

@@ -14,18 +14,19 @@
  */
 import { createHash } from "node:crypto";
 import {
+  SOURCE_TABLES,
   type SourceTableName,
   WAREHOUSE_TABLES,
   type WarehouseRow,
   type WarehouseTableName,
 } from "../contract/mod.ts";
-import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
+import { INGEST_MANIFEST_PREFIX, type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
 import { textLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { Bucket } from "../io/s3.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
-import { dateRangeCovering, dimDateRows, unionRange } from "./dim_date.ts";
+import { dateRangeCovering, dayAfter, dayBefore, dimDateRows, unionRange } from "./dim_date.ts";
 import {
   applyReferenceChanges,
   dimCounterparty,
@@ -72,7 +73,12 @@ export interface TransformResult {
   caughtUp: string[];
 }
 
-const INITIAL_STATE: TransformState = { run_id: null, reference: EMPTY_REFERENCE_STATE, date_range: null };
+const INITIAL_STATE: TransformState = {
+  run_id: null,
+  reference: EMPTY_REFERENCE_STATE,
+  date_range: null,
+  emitted: {},
+};
 
 /** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
 async function* readJsonl(
@@ -81,9 +87,19 @@ async function* readJsonl(
 ): AsyncGenerator<SourceRow> {
   const hash = createHash("sha256");
   const hashed = (async function* () {
-    for await (const chunk of bucket.stream(object.key)) {
-      hash.update(chunk);
-      yield chunk;
+    try {
+      for await (const chunk of bucket.stream(object.key)) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name === "NoSuchKey" || name === "NotFound") {
+        throw new Error(`Ingestion object ${object.key} listed in the run's manifest is missing`, {
+          cause: err,
+        });
+      }
+      throw err;
     }
   })();
   for await (const line of textLines(hashed)) if (line !== "") yield JSON.parse(line) as SourceRow;
@@ -145,6 +161,43 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   return result!;
 }
 
+/** A bad row met under the `fail` policy, kept until the end of the run to see whether a later run fixed it. */
+interface Failure {
+  source: SourceTableName;
+  error: BadRowError;
+  row: SourceRow;
+}
+
+/**
+ * Which failed rows a later committed ingest run supersedes (a newer version of the same source row): under the
+ * `fail` policy those are quarantined instead of stopping the pipeline, because the fix is already on its way.
+ */
+async function supersededKeys(
+  ingestion: Bucket,
+  runId: string,
+  failures: readonly Failure[],
+): Promise<Map<string, string>> {
+  const wanted = new Map<SourceTableName, Set<number>>();
+  for (const f of failures) {
+    const pk = f.row[SOURCE_TABLES[f.source].pk];
+    if (typeof pk === "number") wanted.set(f.source, (wanted.get(f.source) ?? new Set()).add(pk));
+  }
+  const found = new Map<string, string>();
+  for (const key of await ingestion.list(INGEST_MANIFEST_PREFIX, ingestManifestKey(runId))) {
+    const later = await ingestion.getJson<IngestManifest>(key);
+    if (!later) continue;
+    for (const [table, pks] of wanted) {
+      const object = later.tables[table]?.object;
+      if (!object) continue;
+      for await (const row of readJsonl(ingestion, object)) {
+        const pk = row[SOURCE_TABLES[table].pk] as number;
+        if (pks.has(pk) && !found.has(`${table}|${pk}`)) found.set(`${table}|${pk}`, later.run_id);
+      }
+    }
+  }
+  return found;
+}
+
 async function transformOne(
   ingestion: Bucket,
   processed: Bucket,
@@ -156,14 +209,18 @@ async function transformOne(
   const t0 = performance.now();
   log("info", "transform", "Run started", { run_id: runId, previous_run_id: m.previous_run_id });
   const quarantine = new Map<string, QuarantineRecord[]>();
-  const guard = <T>(sourceTable: string, row: SourceRow, build: () => T): T | undefined => {
+  const failures: Failure[] = [];
+  const guard = <T>(sourceTable: SourceTableName, row: SourceRow, build: () => T): T | undefined => {
     try {
       return build();
     } catch (err) {
-      if (!(err instanceof BadRowError) || policy === "fail") throw err;
-      const list = quarantine.get(sourceTable) ?? [];
-      list.push(quarantineRecord(err, row));
-      quarantine.set(sourceTable, list);
+      if (!(err instanceof BadRowError)) throw err;
+      if (policy === "fail") failures.push({ source: sourceTable, error: err, row });
+      else {
+        const list = quarantine.get(sourceTable) ?? [];
+        list.push(quarantineRecord(err, row));
+        quarantine.set(sourceTable, list);
+      }
       return undefined;
     }
   };
@@ -179,7 +236,7 @@ async function transformOne(
   };
   const reference = applyReferenceChanges(prev.reference, small);
   const inputs = dimensionInputs(reference, small);
-  const builders: Record<string, [string, (r: SourceRow) => WarehouseRow]> = {
+  const builders: Record<SmallDimension, [SourceTableName, (r: SourceRow) => WarehouseRow]> = {
     dim_location: ["address", (r) => dimLocation(r, runId)],
     dim_currency: ["currency", (r) => dimCurrency(r, runId)],
     dim_design: ["design", (r) => dimDesign(r, runId)],
@@ -210,13 +267,19 @@ async function transformOne(
     log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes: bytes.length });
   };
 
-  for (const [table, [source, build]] of Object.entries(builders)) {
+  // The small dimensions. `emitted` records every key the warehouse holds (or will, once this run loads), so a
+  // fact that references a key it lacks is a bad row here rather than a foreign-key failure at the load.
+  const emitted = emittedSets(prev.emitted);
+  for (const table of SMALL_DIMENSIONS) {
+    const [source, build] = builders[table];
     const rows: WarehouseRow[] = [];
     for (const r of inputs[table] ?? []) {
       const out = guard(source, r, () => build(r));
-      if (out) rows.push(out);
+      if (!out) continue;
+      rows.push(out);
+      emitted[table].add(out[WAREHOUSE_TABLES[table].key] as number);
     }
-    await write(table as WarehouseTableName, rows);
+    await write(table, rows);
   }
 
   // The big tables, streamed. Facts also record the dates dim_date must cover.
@@ -226,11 +289,27 @@ async function transformOne(
     source: SourceTableName,
     build: (r: SourceRow) => WarehouseRow,
     dates: readonly string[],
+    references: readonly (readonly [string, SmallDimension])[],
   ) {
     const object = m.tables[source]?.object;
     if (!object) return;
     for await (const r of readJsonl(ingestion, object)) {
-      const out = guard(source, r, () => build(r));
+      const out = guard(source, r, () => {
+        const row = build(r);
+        for (const [column, dim] of references) {
+          const id = row[column] as number;
+          if (!emitted[dim].has(id)) {
+            throw new BadRowError(
+              source,
+              r[SOURCE_TABLES[source].pk] as number,
+              column,
+              id,
+              `references a ${dim} row the warehouse does not have (missing or quarantined in ToteSys)`,
+            );
+          }
+        }
+        return row;
+      });
       if (!out) continue;
       for (const c of dates) {
         const d = out[c] as string;
@@ -240,16 +319,40 @@ async function transformOne(
       yield out;
     }
   };
-  await write("dim_transaction", stream("transaction", (r) => dimTransaction(r, runId), []));
+  await write("dim_transaction", stream("transaction", (r) => dimTransaction(r, runId), [], []));
   for (const [source, { target, rule }] of Object.entries(FACT_RULES)) {
-    await write(target, stream(source as SourceTableName, rule, FACT_DATE_COLUMNS[target]!));
+    await write(
+      target,
+      stream(source as SourceTableName, rule, FACT_DATE_COLUMNS[target]!, FACT_REFERENCES[target]!),
+    );
   }
 
-  // dim_date: the whole contiguous range known after this run, so every run's facts find their dates.
+  // Under the `fail` policy a bad row stops the run, unless a later run already carries a newer version of it
+  // (the fix made at the source): then it is quarantined and the pipeline goes on.
+  if (failures.length > 0) {
+    const superseded = await supersededKeys(ingestion, runId, failures);
+    const open = failures.filter((f) => !superseded.has(`${f.source}|${f.row[SOURCE_TABLES[f.source].pk]}`));
+    if (open.length > 0) {
+      const first = open[0]!.error;
+      if (open.length > 1) first.message += ` (and ${open.length - 1} more bad row(s) in run ${runId})`;
+      throw first;
+    }
+    for (const f of failures) {
+      const by = superseded.get(`${f.source}|${f.row[SOURCE_TABLES[f.source].pk]}`);
+      const record = quarantineRecord(f.error, f.row);
+      record.reason += `; superseded by run ${by}`;
+      const list = quarantine.get(f.source) ?? [];
+      list.push(record);
+      quarantine.set(f.source, list);
+    }
+  }
+
+  // dim_date: contiguous whole years covering every fact date seen so far. Loads apply runs in order, so each run
+  // writes only the days its dates add to the range (none in most runs).
   const dateRange = minDate !== null && maxDate !== null
     ? unionRange(prev.date_range, dateRangeCovering(minDate, maxDate))
     : prev.date_range;
-  if (minDate !== null && dateRange) await write("dim_date", dimDateRows(dateRange[0], dateRange[1]));
+  if (dateRange) await write("dim_date", newDateRows(prev.date_range, dateRange));
 
   const quarantineFiles: Record<string, ManifestFile> = {};
   for (const [source, records] of [...quarantine.entries()].sort()) {
@@ -269,7 +372,14 @@ async function transformOne(
   for (const name of Object.keys(WAREHOUSE_TABLES) as WarehouseTableName[]) {
     if (files[name]) ordered[name] = files[name];
   }
-  const state: TransformState = { run_id: runId, reference, date_range: dateRange };
+  const state: TransformState = {
+    run_id: runId,
+    reference,
+    date_range: dateRange,
+    emitted: Object.fromEntries(
+      SMALL_DIMENSIONS.map((d) => [d, [...emitted[d]].sort((a, b) => a - b)]),
+    ) as Record<SmallDimension, number[]>,
+  };
   const manifest: TransformManifest = {
     kind: "transform",
     version: 1,
@@ -291,4 +401,54 @@ async function transformOne(
     ms: Math.round(performance.now() - t0),
   });
   return { result: { runId, manifestKey, tables: counts, quarantined, caughtUp: [] }, state };
+}
+
+/** The dimensions built from the small source tables, whose keys the transform state remembers. */
+const SMALL_DIMENSIONS = [
+  "dim_location",
+  "dim_currency",
+  "dim_design",
+  "dim_payment_type",
+  "dim_staff",
+  "dim_counterparty",
+] as const;
+type SmallDimension = typeof SMALL_DIMENSIONS[number];
+
+function emittedSets(saved: TransformState["emitted"]): Record<SmallDimension, Set<number>> {
+  return Object.fromEntries(SMALL_DIMENSIONS.map((d) => [d, new Set(saved?.[d] ?? [])])) as Record<
+    SmallDimension,
+    Set<number>
+  >;
+}
+
+/** The fact columns that reference a small dimension (warehouse DDL foreign keys). */
+const FACT_REFERENCES: Record<string, readonly (readonly [string, SmallDimension])[]> = {
+  fact_sales_order: [
+    ["sales_staff_id", "dim_staff"],
+    ["counterparty_id", "dim_counterparty"],
+    ["currency_id", "dim_currency"],
+    ["design_id", "dim_design"],
+    ["agreed_delivery_location_id", "dim_location"],
+  ],
+  fact_purchase_order: [
+    ["staff_id", "dim_staff"],
+    ["counterparty_id", "dim_counterparty"],
+    ["currency_id", "dim_currency"],
+    ["agreed_delivery_location_id", "dim_location"],
+  ],
+  fact_payment: [
+    ["counterparty_id", "dim_counterparty"],
+    ["currency_id", "dim_currency"],
+    ["payment_type_id", "dim_payment_type"],
+  ],
+};
+
+/** The dim_date rows of `next` that `prev` lacks (ranges only grow): at most two stretches, in date order. */
+function* newDateRows(prev: [string, string] | null, next: [string, string]): Generator<WarehouseRow> {
+  if (!prev) {
+    yield* dimDateRows(next[0], next[1]);
+    return;
+  }
+  if (next[0] < prev[0]) yield* dimDateRows(next[0], dayBefore(prev[0]));
+  if (next[1] > prev[1]) yield* dimDateRows(dayAfter(prev[1]), next[1]);
 }

@@ -220,19 +220,19 @@ Deno.test("a load process killed mid-run leaves nothing visible, and the re-run 
 
 Deno.test("a fact referencing a missing dimension row fails the load naming table, key and value; nothing is kept", () =>
   withEnv(async ({ src, wh, processed, prepare, snapshot }) => {
-    await src.sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
-    await src
-      .sql`INSERT INTO sales_order VALUES (2, '2022-11-03 14:20:52.186', '2022-11-03 14:20:52.186', 1, 99, 1,
-      10, 2.50, 1, '2022-11-07', '2022-11-08', 2)`;
+    // dim_transaction is the one dimension the transform does not track key by key (it is as big as the facts)
+    await src.sql.unsafe(`ALTER TABLE payment DROP CONSTRAINT payment_transaction_id_fkey`);
+    await src.sql`INSERT INTO payment VALUES (3, '2022-11-03 14:20:52.186', '2022-11-03 14:20:52.186', 999, 1,
+      10.00, 1, 1, false, '2022-11-08', 1, 2)`;
     const runId = await prepare();
     await migrate(wh.sql);
     const empty = await snapshot();
     await assert.rejects(
       runLoad({ sql: wh.sql, processed, runId }),
-      /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(sales_staff_id\)=\(99\) is not present in table "dim_staff"\.\)/,
+      /Load of run .* failed at fact_payment: .*foreign key.*\(Key \(transaction_id\)=\(999\) is not present in table "dim_transaction"\.\)/,
     );
     assert.equal(await snapshot(), empty);
     const [row] = await wh.sql`SELECT outcome, error FROM etl_load_log`;
     assert.equal(row!.outcome, "failed");
-    assert.match(row!.error, /sales_staff_id\)=\(99\)/);
+    assert.match(row!.error, /transaction_id\)=\(999\)/);
   }));

@@ -298,3 +298,78 @@ Deno.test("bad rows: the run fails naming table, key, column and value; with qua
     assert.equal(record.row.units_sold, 42972);
     assert.equal(m.tables.fact_sales_order, undefined);
   }));
+
+Deno.test("a fact referencing a dimension row the warehouse lacks is a bad row; quarantine keeps the rest loading", () =>
+  withEnv(async ({ sql, url, ingestion, processed, cycle, rows }) => {
+    await cycle();
+    await sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
+    await sql`INSERT INTO sales_order VALUES (2, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1, 99, 1,
+      10, 2.50, 1, '2023-01-07', '2023-01-08', 2)`;
+    await sql`UPDATE sales_order SET units_sold = 5, last_updated = '2023-01-01 00:00:01' WHERE sales_order_id = 1`;
+    const r = await runIngest({
+      sql,
+      copyConnection: () => connect(url, { max: 1 }),
+      bucket: ingestion,
+      now: () => (clock += 1000),
+      entropy: () => "0000aa",
+    });
+    await assert.rejects(
+      runTransform({ ingestion, processed, runId: r.runId! }),
+      /Cannot transform sales_order 2: sales_staff_id 99 references a dim_staff row the warehouse does not have/,
+    );
+    const t = await runTransform({ ingestion, processed, runId: r.runId!, badRows: "quarantine" });
+    assert.equal(t.quarantined, 1);
+    const m = (await processed.getJson<TransformManifest>(t.manifestKey))!;
+    assert.deepEqual((await rows(m, "fact_sales_order")).map((x) => [x.sales_order_id, x.units_sold]), [[
+      1,
+      5,
+    ]]);
+  }));
+
+Deno.test("fail policy: a bad row that a later run already fixed is quarantined instead of stopping the pipeline", () =>
+  withEnv(async ({ sql, url, ingestion, processed, cycle }) => {
+    await cycle();
+    const ingest = (e: string) =>
+      runIngest({
+        sql,
+        copyConnection: () => connect(url, { max: 1 }),
+        bucket: ingestion,
+        now: () => (clock += 1000),
+        entropy: () => e,
+      });
+    await sql`UPDATE sales_order SET agreed_delivery_date = 'soon', last_updated = '2023-01-01 00:00:00'
+      WHERE sales_order_id = 1`;
+    const bad = await ingest("0000b1");
+    await assert.rejects(
+      runTransform({ ingestion, processed, runId: bad.runId! }),
+      /agreed_delivery_date "soon"/,
+    );
+    await sql`UPDATE sales_order SET agreed_delivery_date = '2023-02-01', last_updated = '2023-01-02 00:00:00'
+      WHERE sales_order_id = 1`;
+    const fixed = await ingest("0000b2");
+    const t = await runTransform({ ingestion, processed, runId: fixed.runId! });
+    assert.deepEqual(t.caughtUp, [bad.runId]);
+    const m = (await processed.getJson<TransformManifest>(`_manifests/transform/${bad.runId}.json`))!;
+    const q = JSON.parse(new TextDecoder().decode(await processed.get(m.quarantine.sales_order!.key)).trim());
+    assert.equal(q.reason, `is not a date (YYYY-MM-DD); superseded by run ${fixed.runId}`);
+    assert.equal(t.tables.fact_sales_order, 1);
+  }));
+
+Deno.test("dim_date: each run writes only the days its dates add to the range; 9999-12-31 stays streamable", () =>
+  withEnv(async ({ sql, cycle, rows }) => {
+    const m1 = await cycle();
+    assert.equal((await rows(m1, "dim_date")).length, 365);
+    await sql`UPDATE sales_order SET units_sold = 1, last_updated = '2022-12-01 00:00:00' WHERE sales_order_id = 1`;
+    const m2 = await cycle();
+    assert.equal(m2.tables.dim_date, undefined, "no new days");
+    await sql`UPDATE sales_order SET agreed_delivery_date = '2024-01-01', last_updated = '2022-12-02 00:00:00'
+      WHERE sales_order_id = 1`;
+    const m3 = await cycle();
+    const added = await rows(m3, "dim_date");
+    assert.deepEqual([added.length, added[0]!.date_id, added.at(-1)!.date_id], [
+      731,
+      "2023-01-01",
+      "2024-12-31",
+    ]);
+    assert.deepEqual(m3.date_range, ["2022-01-01", "2024-12-31"]);
+  }));
