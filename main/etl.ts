@@ -63,7 +63,12 @@ async function run(): Promise<void> {
       entropy,
     });
     const ingestMs = performance.now() - t;
-    if (ing.status === "locked") throw new Error("Another ingest run is in progress; try again when it ends");
+    if (ing.status === "locked") {
+      console.log(
+        "Another run is reading ToteSys right now; it will carry the changes through. Nothing to do.",
+      );
+      return;
+    }
 
     // Every committed ingest run not yet loaded, oldest first (a run left half-way earlier is completed now).
     const ingested = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((x) =>
