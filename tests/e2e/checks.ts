@@ -85,13 +85,13 @@ export async function assertLatestFactsMatchSource(src: Sql, wh: Sql): Promise<v
       last_updated_date, last_updated_time, sales_staff_id, counterparty_id, units_sold, unit_price, currency_id,
       design_id, agreed_payment_date, agreed_delivery_date, agreed_delivery_location_id), E'\\n' ORDER BY sales_order_id) AS s
     FROM (SELECT DISTINCT ON (sales_order_id) * FROM fact_sales_order
-          ORDER BY sales_order_id, last_updated_date DESC, last_updated_time DESC) latest`);
+          ORDER BY sales_order_id, sales_record_id DESC) latest`);
   assert.equal(fso[0]!.s, so[0]!.s, "fact_sales_order latest versions equal sales_order");
   const p = await src.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_at::time, transaction_id,
       payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s FROM payment`);
   const fp = await wh.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_time, transaction_id,
       payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s
     FROM (SELECT DISTINCT ON (payment_id) * FROM fact_payment
-          ORDER BY payment_id, last_updated_date DESC, last_updated_time DESC) latest`);
+          ORDER BY payment_id, payment_record_id DESC) latest`);
   assert.equal(fp[0]!.s, p[0]!.s, "fact_payment latest versions equal payment");
 }
