@@ -156,8 +156,9 @@ Deno.test("README's current-state query after a late commit whose last_updated i
       WHERE sales_order_id = 1`;
     await cycle(p);
     const [src] = await p.src.sql`SELECT units_sold FROM sales_order WHERE sales_order_id = 1`;
+    // the README's query (section "Querying the warehouse")
     const [current] = await p.wh.sql`SELECT DISTINCT ON (sales_order_id) units_sold FROM fact_sales_order
-      ORDER BY sales_order_id, last_updated_date DESC, last_updated_time DESC`;
+      ORDER BY sales_order_id, sales_record_id DESC`;
     assert.equal(src!.units_sold, 7);
     assert.equal(current!.units_sold, 7, "the warehouse's current state is ToteSys's current state");
   }));
