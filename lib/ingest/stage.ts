@@ -28,7 +28,7 @@ import {
   type ManifestTable,
   runIdOfManifestKey,
 } from "./manifest.ts";
-import { makeRunId } from "./run_id.ts";
+import { isRunId, makeRunId } from "./run_id.ts";
 import { formatTimestamp, parseTimestamp } from "../time.ts";
 import {
   advanceWatermark,
@@ -82,8 +82,11 @@ export interface IngestResult {
 export async function readIngestState(bucket: Bucket): Promise<IngestState> {
   const pointer = await bucket.getJson<{ run_id: string }>(INGEST_POINTER_KEY);
   const after = pointer ? ingestManifestKey(pointer.run_id) : undefined;
-  const newer = await bucket.list(INGEST_MANIFEST_PREFIX, after);
-  const latest = newer.length > 0 ? runIdOfManifestKey(newer[newer.length - 1]!) : pointer?.run_id;
+  // Only well-formed manifest keys count: a stray object under the prefix must not reset the state.
+  const newer = (await bucket.list(INGEST_MANIFEST_PREFIX, after)).map(runIdOfManifestKey).filter((id) =>
+    id !== undefined && isRunId(id)
+  );
+  const latest = newer.length > 0 ? newer[newer.length - 1] : pointer?.run_id;
   if (!latest) return INITIAL_INGEST_STATE;
   const state = await bucket.getJson<IngestState>(ingestStateKey(latest));
   if (!state) {

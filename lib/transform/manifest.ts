@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { WarehouseTableName } from "../contract/mod.ts";
+import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import { runIdPartition } from "../ingest/run_id.ts";
 import type { ReferenceState } from "./dimensions.ts";
 
@@ -66,6 +66,18 @@ export interface TransformState {
   reference: ReferenceState;
   /** The dim_date range loaded so far (whole years), or null before the first fact. */
   date_range: [string, string] | null;
-  /** Keys of each small dimension emitted so far (what the warehouse holds once the runs are loaded). */
-  emitted?: Partial<Record<string, number[]>>;
+  /**
+   * Keys of each dimension emitted so far (what the warehouse holds once the runs are loaded), as ranges
+   * `[first, last]`. Absent in states written before it existed: the reference check is then off.
+   */
+  emitted?: Partial<Record<string, [number, number][]>>;
+  /** Facts waiting for a dimension row the warehouse does not have yet (quarantined when they arrived). */
+  waiting?: WaitingRow[];
+}
+
+/** A fact row held back until the dimension row it references arrives. */
+export interface WaitingRow {
+  source: SourceTableName;
+  row: Record<string, unknown>;
+  reason: string;
 }

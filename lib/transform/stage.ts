@@ -41,6 +41,7 @@ import {
   type SmallChanges,
 } from "./dimensions.ts";
 import { FACT_DATE_COLUMNS, FACT_RULES } from "./facts.ts";
+import { IdSet } from "./id_set.ts";
 import {
   type ManifestFile,
   parquetKey,
@@ -49,6 +50,7 @@ import {
   transformManifestKey,
   type TransformState,
   transformStateKey,
+  type WaitingRow,
 } from "./manifest.ts";
 import type { SourceRow } from "./values.ts";
 
@@ -214,7 +216,7 @@ async function transformOne(
     try {
       return build();
     } catch (err) {
-      if (!(err instanceof BadRowError)) throw err;
+      if (!(err instanceof BadRowError) || err instanceof MissingReferenceError) throw err;
       if (policy === "fail") failures.push({ source: sourceTable, error: err, row });
       else {
         const list = quarantine.get(sourceTable) ?? [];
@@ -267,9 +269,10 @@ async function transformOne(
     log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes: bytes.length });
   };
 
-  // The small dimensions. `emitted` records every key the warehouse holds (or will, once this run loads), so a
-  // fact that references a key it lacks is a bad row here rather than a foreign-key failure at the load.
-  const emitted = emittedSets(prev.emitted);
+  // The dimensions. `emitted` records every key the warehouse holds (or will, once this run loads), so a fact
+  // that references a key it lacks waits for it (below) rather than fail the load on a foreign key. States written
+  // before `emitted` existed do not know the keys: for them the check stays off.
+  const emitted = prev.run_id === null || prev.emitted ? emittedSets(prev.emitted) : undefined;
   for (const table of SMALL_DIMENSIONS) {
     const [source, build] = builders[table];
     const rows: WarehouseRow[] = [];
@@ -277,54 +280,102 @@ async function transformOne(
       const out = guard(source, r, () => build(r));
       if (!out) continue;
       rows.push(out);
-      emitted[table].add(out[WAREHOUSE_TABLES[table].key] as number);
+      emitted?.[table].add(out[WAREHOUSE_TABLES[table].key] as number);
     }
     await write(table, rows);
   }
 
-  // The big tables, streamed. Facts also record the dates dim_date must cover.
+  // The big tables, streamed. Facts also record the dates dim_date must cover. A fact whose dimension row is
+  // missing (quarantined, or not arrived) is quarantined as "waiting" and kept in the state; each later run
+  // releases the waiting rows whose dimension rows have arrived, unless a newer version of the fact came first.
   let minDate: string | null = null;
   let maxDate: string | null = null;
+  const waiting: WaitingRow[] = [];
+  let released = 0;
+  const checkReferences = (source: SourceTableName, r: SourceRow, row: WarehouseRow, target: string) => {
+    for (const [column, dim] of emitted ? FACT_REFERENCES[target] ?? [] : []) {
+      const id = row[column] as number;
+      if (!emitted![dim].has(id)) {
+        throw new MissingReferenceError(source, r[SOURCE_TABLES[source].pk] as number, column, id, dim);
+      }
+    }
+  };
   const stream = async function* (
     source: SourceTableName,
+    target: WarehouseTableName,
     build: (r: SourceRow) => WarehouseRow,
     dates: readonly string[],
-    references: readonly (readonly [string, SmallDimension])[],
   ) {
-    const object = m.tables[source]?.object;
-    if (!object) return;
-    for await (const r of readJsonl(ingestion, object)) {
-      const out = guard(source, r, () => {
-        const row = build(r);
-        for (const [column, dim] of references) {
-          const id = row[column] as number;
-          if (!emitted[dim].has(id)) {
-            throw new BadRowError(
-              source,
-              r[SOURCE_TABLES[source].pk] as number,
-              column,
-              id,
-              `references a ${dim} row the warehouse does not have (missing or quarantined in ToteSys)`,
-            );
-          }
-        }
-        return row;
-      });
-      if (!out) continue;
+    const pk = SOURCE_TABLES[source].pk;
+    const seen = new Set<number>();
+    const emit = (out: WarehouseRow) => {
       for (const c of dates) {
         const d = out[c] as string;
         if (minDate === null || d < minDate) minDate = d;
         if (maxDate === null || d > maxDate) maxDate = d;
       }
-      yield out;
+      if (target === "dim_transaction") emitted?.dim_transaction.add(out.transaction_id as number);
+      return out;
+    };
+    const object = m.tables[source]?.object;
+    if (object) {
+      for await (const r of readJsonl(ingestion, object)) {
+        seen.add(r[pk] as number);
+        let row: WarehouseRow | undefined;
+        try {
+          row = guard(source, r, () => {
+            const built = build(r);
+            checkReferences(source, r, built, target);
+            return built;
+          });
+        } catch (err) {
+          if (!(err instanceof MissingReferenceError)) throw err;
+          waiting.push({ source, row: r, reason: err.message });
+          continue;
+        }
+        if (row) yield emit(row);
+      }
+    }
+    // Rows that waited for a dimension row: released when it has arrived, dropped when a newer version came.
+    for (const w of prev.waiting ?? []) {
+      if (w.source !== source || seen.has(w.row[pk] as number)) continue;
+      try {
+        const built = build(w.row);
+        checkReferences(source, w.row, built, target);
+        released++;
+        yield emit(built);
+      } catch (err) {
+        if (!(err instanceof MissingReferenceError)) throw err;
+        waiting.push(w);
+      }
     }
   };
-  await write("dim_transaction", stream("transaction", (r) => dimTransaction(r, runId), [], []));
+  await write(
+    "dim_transaction",
+    stream("transaction", "dim_transaction", (r) => dimTransaction(r, runId), []),
+  );
   for (const [source, { target, rule }] of Object.entries(FACT_RULES)) {
-    await write(
-      target,
-      stream(source as SourceTableName, rule, FACT_DATE_COLUMNS[target]!, FACT_REFERENCES[target]!),
-    );
+    await write(target, stream(source as SourceTableName, target, rule, FACT_DATE_COLUMNS[target]!));
+  }
+  for (const w of waiting) {
+    if ((prev.waiting ?? []).includes(w)) continue; // still waiting: quarantined when it first arrived
+    const list = quarantine.get(w.source) ?? [];
+    const pk = w.row[SOURCE_TABLES[w.source].pk] as number;
+    list.push({
+      source_table: w.source,
+      key: pk,
+      column: "",
+      value: null,
+      reason: `${w.reason}; waiting: it loads with the run that brings that row`,
+      row: w.row,
+    });
+    quarantine.set(w.source, list);
+  }
+  if (released > 0) {
+    log("info", "transform", "Released rows that waited for their dimension rows", {
+      run_id: runId,
+      rows: released,
+    });
   }
 
   // Under the `fail` policy a bad row stops the run, unless a later run already carries a newer version of it
@@ -376,9 +427,10 @@ async function transformOne(
     run_id: runId,
     reference,
     date_range: dateRange,
-    emitted: Object.fromEntries(
-      SMALL_DIMENSIONS.map((d) => [d, [...emitted[d]].sort((a, b) => a - b)]),
-    ) as Record<SmallDimension, number[]>,
+    ...(emitted
+      ? { emitted: Object.fromEntries(TRACKED_DIMENSIONS.map((d) => [d, emitted[d].toJSON()])) }
+      : {}),
+    waiting,
   };
   const manifest: TransformManifest = {
     kind: "transform",
@@ -414,15 +466,32 @@ const SMALL_DIMENSIONS = [
 ] as const;
 type SmallDimension = typeof SMALL_DIMENSIONS[number];
 
-function emittedSets(saved: TransformState["emitted"]): Record<SmallDimension, Set<number>> {
-  return Object.fromEntries(SMALL_DIMENSIONS.map((d) => [d, new Set(saved?.[d] ?? [])])) as Record<
-    SmallDimension,
-    Set<number>
+/** The dimensions whose emitted keys the state remembers: the small ones and dim_transaction. */
+const TRACKED_DIMENSIONS = [...SMALL_DIMENSIONS, "dim_transaction"] as const;
+type TrackedDimension = typeof TRACKED_DIMENSIONS[number];
+
+function emittedSets(saved: TransformState["emitted"]): Record<TrackedDimension, IdSet> {
+  return Object.fromEntries(TRACKED_DIMENSIONS.map((d) => [d, new IdSet(saved?.[d] ?? [])])) as Record<
+    TrackedDimension,
+    IdSet
   >;
 }
 
+/** A fact that references a dimension row the warehouse does not have (yet). */
+class MissingReferenceError extends BadRowError {
+  constructor(table: string, key: number, column: string, value: number, dim: string) {
+    super(
+      table,
+      key,
+      column,
+      value,
+      `references a ${dim} row the warehouse does not have (missing or quarantined)`,
+    );
+  }
+}
+
 /** The fact columns that reference a small dimension (warehouse DDL foreign keys). */
-const FACT_REFERENCES: Record<string, readonly (readonly [string, SmallDimension])[]> = {
+const FACT_REFERENCES: Record<string, readonly (readonly [string, TrackedDimension])[]> = {
   fact_sales_order: [
     ["sales_staff_id", "dim_staff"],
     ["counterparty_id", "dim_counterparty"],
@@ -440,6 +509,7 @@ const FACT_REFERENCES: Record<string, readonly (readonly [string, SmallDimension
     ["counterparty_id", "dim_counterparty"],
     ["currency_id", "dim_currency"],
     ["payment_type_id", "dim_payment_type"],
+    ["transaction_id", "dim_transaction"],
   ],
 };
 

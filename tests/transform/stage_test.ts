@@ -299,31 +299,51 @@ Deno.test("bad rows: the run fails naming table, key, column and value; with qua
     assert.equal(m.tables.fact_sales_order, undefined);
   }));
 
-Deno.test("a fact referencing a dimension row the warehouse lacks is a bad row; quarantine keeps the rest loading", () =>
+Deno.test("a fact whose dimension row is missing waits in quarantine and loads once the row arrives", () =>
   withEnv(async ({ sql, url, ingestion, processed, cycle, rows }) => {
     await cycle();
     await sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
     await sql`INSERT INTO sales_order VALUES (2, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1, 99, 1,
       10, 2.50, 1, '2023-01-07', '2023-01-08', 2)`;
     await sql`UPDATE sales_order SET units_sold = 5, last_updated = '2023-01-01 00:00:01' WHERE sales_order_id = 1`;
-    const r = await runIngest({
-      sql,
-      copyConnection: () => connect(url, { max: 1 }),
-      bucket: ingestion,
-      now: () => (clock += 1000),
-      entropy: () => "0000aa",
-    });
-    await assert.rejects(
-      runTransform({ ingestion, processed, runId: r.runId! }),
-      /Cannot transform sales_order 2: sales_staff_id 99 references a dim_staff row the warehouse does not have/,
-    );
-    const t = await runTransform({ ingestion, processed, runId: r.runId!, badRows: "quarantine" });
+    const ingest = (e: string) =>
+      runIngest({
+        sql,
+        copyConnection: () => connect(url, { max: 1 }),
+        bucket: ingestion,
+        now: () => (clock += 1000),
+        entropy: () => e,
+      });
+    const r = await ingest("0000a1");
+    const t = await runTransform({ ingestion, processed, runId: r.runId! });
     assert.equal(t.quarantined, 1);
     const m = (await processed.getJson<TransformManifest>(t.manifestKey))!;
     assert.deepEqual((await rows(m, "fact_sales_order")).map((x) => [x.sales_order_id, x.units_sold]), [[
       1,
       5,
     ]]);
+    const q = JSON.parse(new TextDecoder().decode(await processed.get(m.quarantine.sales_order!.key)).trim());
+    assert.equal(
+      q.reason,
+      "Cannot transform sales_order 2: sales_staff_id 99 references a dim_staff row the warehouse does not have " +
+        "(missing or quarantined); waiting: it loads with the run that brings that row",
+    );
+    // a run without staff 99 keeps it waiting; the run that brings staff 99 releases it
+    await sql`UPDATE design SET design_name = 'Oak', last_updated = '2023-01-02 00:00:00' WHERE design_id = 1`;
+    const m2 = (await processed.getJson<TransformManifest>(
+      (await runTransform({ ingestion, processed, runId: (await ingest("0000a2")).runId! })).manifestKey,
+    ))!;
+    assert.equal(m2.tables.fact_sales_order, undefined);
+    await sql`INSERT INTO staff VALUES (99, 'Late', 'Arrival', 1, 'late@terrifictotes.com', '2023-01-03', '2023-01-03')`;
+    const m3 = (await processed.getJson<TransformManifest>(
+      (await runTransform({ ingestion, processed, runId: (await ingest("0000a3")).runId! })).manifestKey,
+    ))!;
+    assert.deepEqual((await rows(m3, "dim_staff")).map((x) => x.staff_id), [99]);
+    assert.deepEqual((await rows(m3, "fact_sales_order")).map((x) => [x.sales_order_id, x.sales_staff_id]), [[
+      2,
+      99,
+    ]]);
+    assert.deepEqual(m3.quarantine, {});
   }));
 
 Deno.test("fail policy: a bad row that a later run already fixed is quarantined instead of stopping the pipeline", () =>
