@@ -28,7 +28,7 @@ import {
   type ManifestTable,
   runIdOfManifestKey,
 } from "./manifest.ts";
-import { isRunId, makeRunId } from "./run_id.ts";
+import { makeRunId } from "./run_id.ts";
 import { formatTimestamp, parseTimestamp } from "../time.ts";
 import {
   advanceWatermark,
@@ -84,7 +84,7 @@ export async function readIngestState(bucket: Bucket): Promise<IngestState> {
   const after = pointer ? ingestManifestKey(pointer.run_id) : undefined;
   // Only well-formed manifest keys count: a stray object under the prefix must not reset the state.
   const newer = (await bucket.list(INGEST_MANIFEST_PREFIX, after)).map(runIdOfManifestKey).filter((id) =>
-    id !== undefined && isRunId(id)
+    id !== undefined
   );
   const latest = newer.length > 0 ? newer[newer.length - 1] : pointer?.run_id;
   if (!latest) return INITIAL_INGEST_STATE;
