@@ -68,7 +68,7 @@ async function* copyLines(
   bytes: Uint8Array,
   onRow: () => void,
 ): AsyncGenerator<string> {
-  for await (const batch of decodeParquet(bytes, WAREHOUSE_TABLES[table].columns)) {
+  for await (const batch of decodeParquet(bytes, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
     let chunk = "";
     for (const row of batch) {
       chunk += copyTextLine(table, row);
