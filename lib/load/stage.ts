@@ -21,7 +21,17 @@ import { log } from "../io/log.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import { copyIntoStagingSql, copyTextLine, createStagingSql, mergeSql } from "./statements.ts";
+import {
+  copyIntoStagingSql,
+  copyTextLine,
+  createStagingSql,
+  type ForeignKey,
+  foreignKeyToggleSql,
+  mergeSql,
+} from "./statements.ts";
+
+/** Staged fact rows from which a merge re-validates the foreign keys in one pass (see {@link runLoad}). */
+export const BULK_FACT_ROWS = 20_000;
 
 /** Inputs of {@link runLoad}. */
 export interface LoadOptions {
@@ -31,6 +41,8 @@ export interface LoadOptions {
   processed: Bucket;
   /** The run to load. */
   runId: string;
+  /** Staged fact rows from which foreign keys are re-validated in one pass (default {@link BULK_FACT_ROWS}). */
+  bulkFactRows?: number;
   /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
   afterTable?: (table: WarehouseTableName) => void | Promise<void>;
 }
@@ -140,6 +152,7 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         const file = manifest.tables[table];
         if (!file) continue;
         current = table;
+        const tTable = performance.now();
         const bytes = await processed.get(file.key);
         if (!bytes) throw new Error(`Parquet file ${file.key} listed in the manifest is missing`);
         const digest = createHash("sha256").update(bytes).digest("hex");
@@ -156,9 +169,30 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         if (staged !== file.rows) {
           throw new Error(`Parquet file ${file.key} has ${staged} rows, the manifest says ${file.rows}`);
         }
+        const tCopy = performance.now();
+        // A bulk run (a first load, a backfill) re-validates the fact's foreign keys in one pass instead of row
+        // by row: ten times faster, at the price of an exclusive lock on the fact table until commit.
+        const bulk = WAREHOUSE_TABLES[table].kind === "fact" &&
+          staged >= (options.bulkFactRows ?? BULK_FACT_ROWS);
+        let readd = "";
+        if (bulk) {
+          const keys = await tx<ForeignKey[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS definition
+            FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype = 'f' ORDER BY conname`;
+          const [drop, add] = foreignKeyToggleSql(table, keys);
+          if (drop) await tx.unsafe(drop);
+          readd = add;
+        }
         const merged = await tx.unsafe(mergeSql(table));
+        if (readd) await tx.unsafe(readd);
         tables[table] = { staged, merged: merged.count };
-        log("info", "load", "Table loaded", { run_id: runId, table, staged, merged: merged.count });
+        log("info", "load", "Table loaded", {
+          run_id: runId,
+          table,
+          staged,
+          merged: merged.count,
+          copy_ms: Math.round(tCopy - tTable),
+          merge_ms: Math.round(performance.now() - tCopy),
+        });
         await options.afterTable?.(table);
       }
       current = null;

@@ -6,7 +6,7 @@ import { runTransform } from "../../lib/transform/stage.ts";
 import { runLoad } from "../../lib/load/stage.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import { setLogSink } from "../../lib/io/log.ts";
-import { connect } from "../../lib/io/pg.ts";
+import { connect, type Sql } from "../../lib/io/pg.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
 
 setLogSink(() => {});
@@ -19,7 +19,7 @@ interface Env {
   processed: Bucket;
   /** ingest + transform; returns the run id */
   prepare(): Promise<string>;
-  snapshot(): Promise<string>;
+  snapshot(sql?: Sql): Promise<string>;
 }
 
 async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
@@ -45,7 +45,7 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
         await runTransform({ ingestion, processed, runId: r.runId! });
         return r.runId!;
       },
-      async snapshot() {
+      async snapshot(sql = wh.sql) {
         const parts: string[] = [];
         for (
           const t of [
@@ -238,4 +238,35 @@ Deno.test("a fact whose dimension row is not in the warehouse fails the load nam
     const [row] = await wh.sql`SELECT outcome, error FROM etl_load_log WHERE run_id = ${r2}`;
     assert.equal(row!.outcome, "failed");
     assert.match(row!.error, /created_date\)=\(2022-11-03\)/);
+  }));
+
+Deno.test("bulk merges (foreign keys re-validated in one pass) give the same warehouse and the same errors", () =>
+  withEnv(async ({ src, wh, processed, prepare, snapshot }) => {
+    const r1 = await prepare();
+    await runLoad({ sql: wh.sql, processed, runId: r1, bulkFactRows: 1 });
+    const bulk = await snapshot();
+    const wh2 = await freshDatabase("ldw3");
+    try {
+      await runLoad({ sql: wh2.sql, processed, runId: r1 });
+      assert.equal(await snapshot(wh2.sql), bulk);
+      const fks = await wh.sql`SELECT count(*)::int AS n FROM pg_constraint
+        WHERE contype = 'f' AND conrelid::regclass::text LIKE 'fact_%' AND convalidated`;
+      assert.equal(fks[0]!.n, 24, "every fact foreign key is back, validated");
+    } finally {
+      await wh2.drop();
+    }
+    // a violation found by the one-pass validation names table, key and value too, and rolls back
+    await src
+      .sql`UPDATE sales_order SET units_sold = 7, last_updated = '2023-05-05 12:00:00' WHERE sales_order_id = 1`;
+    const r2 = await prepare();
+    await wh.sql`DELETE FROM etl_load_log`;
+    await wh
+      .sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome) VALUES (${r1}, now(), now(), 'loaded')`;
+    await wh.sql.unsafe(`TRUNCATE dim_date CASCADE`);
+    const before = await snapshot();
+    await assert.rejects(
+      runLoad({ sql: wh.sql, processed, runId: r2, bulkFactRows: 1 }),
+      /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(\w+\)=\(2022-11-0\d\) is not present in table "dim_date"\.\)/,
+    );
+    assert.equal(await snapshot(), before);
   }));
