@@ -307,7 +307,9 @@ async function transformOne(
     dates: readonly string[],
   ) {
     const pk = SOURCE_TABLES[source].pk;
-    const seen = new Set<number>();
+    // Only the keys of rows waiting from earlier runs need watching (a newer version drops the waiting one).
+    const waitingKeys = new Set((prev.waiting ?? []).filter((w) => w.source === source).map((w) => w.row[pk]));
+    const seen = new Set<unknown>();
     const emit = (out: WarehouseRow) => {
       for (const c of dates) {
         const d = out[c] as string;
@@ -320,7 +322,7 @@ async function transformOne(
     const object = m.tables[source]?.object;
     if (object) {
       for await (const r of readJsonl(ingestion, object)) {
-        seen.add(r[pk] as number);
+        if (waitingKeys.size > 0 && waitingKeys.has(r[pk])) seen.add(r[pk]);
         let row: WarehouseRow | undefined;
         try {
           row = guard(source, r, () => {
@@ -338,7 +340,7 @@ async function transformOne(
     }
     // Rows that waited for a dimension row: released when it has arrived, dropped when a newer version came.
     for (const w of prev.waiting ?? []) {
-      if (w.source !== source || seen.has(w.row[pk] as number)) continue;
+      if (w.source !== source || seen.has(w.row[pk])) continue;
       try {
         const built = build(w.row);
         checkReferences(source, w.row, built, target);

@@ -393,3 +393,33 @@ Deno.test("dim_date: each run writes only the days its dates add to the range; 9
     ]);
     assert.deepEqual(m3.date_range, ["2022-01-01", "2024-12-31"]);
   }));
+
+Deno.test("a waiting fact is dropped when a newer version of it arrives first", () =>
+  withEnv(async ({ sql, url, ingestion, processed, cycle, rows }) => {
+    await cycle();
+    await sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
+    await sql`INSERT INTO sales_order VALUES (2, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1, 99, 1,
+      10, 2.50, 1, '2023-01-07', '2023-01-08', 2)`;
+    const step = async (e: string) => {
+      const r = await runIngest({
+        sql,
+        copyConnection: () => connect(url, { max: 1 }),
+        bucket: ingestion,
+        now: () => (clock += 1000),
+        entropy: () => e,
+      });
+      const t = await runTransform({ ingestion, processed, runId: r.runId! });
+      return (await processed.getJson<TransformManifest>(t.manifestKey))!;
+    };
+    assert.equal((await step("0000c1")).quarantine.sales_order?.rows, 1);
+    await sql`UPDATE sales_order SET staff_id = 1, units_sold = 11, last_updated = '2023-01-02 00:00:00'
+      WHERE sales_order_id = 2`;
+    const m2 = await step("0000c2");
+    assert.deepEqual((await rows(m2, "fact_sales_order")).map((x) => [x.sales_order_id, x.units_sold]), [[
+      2,
+      11,
+    ]]);
+    await sql`INSERT INTO staff VALUES (99, 'Late', 'Arrival', 1, 'late@terrifictotes.com', '2023-01-03', '2023-01-03')`;
+    const m3 = await step("0000c3");
+    assert.equal(m3.tables.fact_sales_order, undefined, "the stale waiting version is not released");
+  }));
