@@ -1,0 +1,479 @@
+/**
+ * Benchmark results: their shape (written as docs/benchmarks.json), the summary figures (medians, rows/s, ratios
+ * to the COPY floor), the issue-6 targets, and the Markdown report (docs/benchmarks.md). Pure: no I/O.
+ *
+ * @module
+ */
+
+/** The three pipeline stages, each run as its own process. */
+export const STAGES = ["ingest", "transform", "load"] as const;
+
+/** A pipeline stage. */
+export type StageName = typeof STAGES[number];
+
+/** One stage process, measured. */
+export interface StageSample {
+  /** Wall time of the whole process, spawn to exit (Deno start-up, connections and teardown included). */
+  wallMs: number;
+  /** The stage's own time from its JSON log (`ms` of "Run committed" / "Run loaded"), or null when absent. */
+  stageMs: number | null;
+  /** Rows the stage moved: source rows ingested, warehouse rows written to Parquet, rows staged by the load. */
+  rows: number;
+  /** Peak resident set of the process in KiB (`/usr/bin/time -f %M`, or VmHWM polled), or null if unknown. */
+  peakRssKiB: number | null;
+}
+
+/** One run of the three stages. */
+export interface PipelineSample {
+  /** The ingest run id. */
+  runId: string;
+  /** 1-minute load average of the machine when the run started (noise indicator). */
+  load1: number;
+  stages: Record<StageName, StageSample>;
+}
+
+/** Scenario names: a full first run, or an incremental run after `simulate --changes N`. */
+export type ScenarioName = "full" | `incremental_${number}`;
+
+/** The samples of one scenario at one scale. */
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  /** Rows changed by `simulate` before each sample (null for the full run). */
+  changes: number | null;
+  samples: PipelineSample[];
+}
+
+/** The raw COPY floor at one scale: every source table, `COPY TO STDOUT` piped into `COPY FROM STDIN`. */
+export interface FloorResult {
+  /** Rows moved (all tables). */
+  rows: number;
+  /** Wall time of each sample, in ms: scratch tables with the source's DDL (keys and foreign keys). */
+  samplesMs: number[];
+  /**
+   * Wall time of each sample into the same tables without their foreign keys (primary keys kept): how much of the
+   * floor is PostgreSQL checking foreign keys row by row. Informational; ratios use {@link samplesMs}.
+   */
+  noForeignKeysMs: number[];
+  /** 1-minute load average when each sample started. */
+  load1: number[];
+}
+
+/** Everything measured at one scale. */
+export interface ScaleResult {
+  /** Sales orders generated. */
+  orders: number;
+  /** Rows per ToteSys table after seeding. */
+  sourceRows: Record<string, number>;
+  /** Time to generate and load the source database (not a benchmark figure). */
+  seedMs: number;
+  floor: FloorResult;
+  scenarios: ScenarioResult[];
+}
+
+/** The machine and software the benchmark ran on. */
+export interface MachineInfo {
+  cpuModel: string;
+  /** Logical CPUs. */
+  cores: number;
+  memoryMiB: number;
+  os: string;
+  /** `SELECT version()` of the PostgreSQL server used for ToteSys, the warehouse and the floor. */
+  postgres: string;
+  /** Where the PostgreSQL server is (host:port, never credentials). */
+  postgresHost: string;
+  /** The S3 endpoint (host:port or "AWS") and emulator version when known. */
+  s3: string;
+  deno: string;
+  v8: string;
+  /** ISO date and time the benchmark started (UTC). */
+  date: string;
+}
+
+/** The whole result file. */
+export interface BenchResult {
+  version: 1;
+  machine: MachineInfo;
+  startedAt: string;
+  finishedAt: string;
+  /** The options the run used. */
+  options: { scales: number[]; repeat: number; fullRepeat: number; profiled: boolean };
+  /** The code measured: its commit, whether the files had local changes, whether a snapshot of it ran. */
+  code: { commit: string; dirty: boolean; snapshot: boolean };
+  scales: ScaleResult[];
+  targets: TargetResult[];
+}
+
+/** One issue-6 target, evaluated. */
+export interface TargetResult {
+  target: string;
+  /** `met`, `missed`, or `not measured` (the scales it needs were not run). */
+  status: "met" | "missed" | "not measured";
+  /** The measured figure, in words. */
+  measured: string;
+}
+
+/** Median of a non-empty list (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of an empty list");
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Summary of one row of the report: a stage, the whole pipeline, or the floor, over its samples. */
+export interface Summary {
+  /** Median wall time in ms, and its range. */
+  wallMs: number;
+  minMs: number;
+  maxMs: number;
+  n: number;
+  /** Rows moved (median over samples). */
+  rows: number;
+  /** Largest peak RSS of any sample in KiB (the largest stage's, for the whole pipeline). */
+  peakRssKiB: number | null;
+  /** Median of the stages' own times (sum of the three for the pipeline). */
+  stageMs: number | null;
+}
+
+function summarise(wall: number[], rows: number[], rss: (number | null)[], own: (number | null)[]): Summary {
+  const known = rss.filter((x): x is number => x !== null);
+  const ownKnown = own.every((x) => x !== null) && own.length > 0 ? median(own as number[]) : null;
+  return {
+    wallMs: median(wall),
+    minMs: Math.min(...wall),
+    maxMs: Math.max(...wall),
+    n: wall.length,
+    rows: median(rows),
+    peakRssKiB: known.length > 0 ? Math.max(...known) : null,
+    stageMs: ownKnown,
+  };
+}
+
+/** Summary of one stage over a scenario's samples. */
+export function stageSummary(result: ScenarioResult, stage: StageName): Summary {
+  const s = result.samples.map((x) => x.stages[stage]);
+  return summarise(
+    s.map((x) => x.wallMs),
+    s.map((x) => x.rows),
+    s.map((x) => x.peakRssKiB),
+    s.map((x) => x.stageMs),
+  );
+}
+
+/**
+ * Summary of the whole pipeline over a scenario's samples: per sample, the three stages' wall times added (the
+ * medians are taken of those sums), source rows ingested, the largest stage peak RSS.
+ */
+export function pipelineSummary(result: ScenarioResult): Summary {
+  const s = result.samples;
+  const own = s.map((x) => {
+    const parts = STAGES.map((st) => x.stages[st].stageMs);
+    return parts.every((p) => p !== null) ? (parts as number[]).reduce((a, b) => a + b, 0) : null;
+  });
+  return summarise(
+    s.map((x) => STAGES.reduce((a, st) => a + x.stages[st].wallMs, 0)),
+    s.map((x) => x.stages.ingest.rows),
+    s.map((x) => {
+      const known = STAGES.map((st) => x.stages[st].peakRssKiB).filter((v): v is number => v !== null);
+      return known.length > 0 ? Math.max(...known) : null;
+    }),
+    own,
+  );
+}
+
+/** Summary of the floor's samples. */
+export function floorSummary(floor: FloorResult): Summary {
+  return summarise(floor.samplesMs, floor.samplesMs.map(() => floor.rows), [], []);
+}
+
+/** Summary of the floor's samples without foreign keys. */
+export function noForeignKeysSummary(floor: FloorResult): Summary {
+  return summarise(floor.noForeignKeysMs, floor.noForeignKeysMs.map(() => floor.rows), [], []);
+}
+
+/** Total of a per-table row count. */
+export function totalRows(rows: Record<string, number>): number {
+  return Object.values(rows).reduce((a, b) => a + b, 0);
+}
+
+const MIB_KIB = 1024;
+/** The memory target: 512 MB, read as 512 MiB (536,870,912 bytes). */
+export const MEMORY_LIMIT_KIB = 512 * MIB_KIB;
+
+const group = (n: number) => Math.round(n).toLocaleString("en-GB");
+
+/** Orders as a short label: 10k, 100k, 1M, 3M. */
+export function scaleLabel(orders: number): string {
+  if (orders >= 1_000_000 && orders % 1_000_000 === 0) return `${orders / 1_000_000}M`;
+  if (orders >= 1_000 && orders % 1_000 === 0) return `${orders / 1_000}k`;
+  return group(orders);
+}
+
+/** Seconds with precision fitting the size: 0.412, 3.21, 45.3, 312. */
+export function seconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 1) return s.toFixed(3);
+  if (s < 10) return s.toFixed(2);
+  if (s < 100) return s.toFixed(1);
+  return s.toFixed(0);
+}
+
+function scenarioLabel(s: ScenarioResult): string {
+  return s.changes === null ? "full" : `+${group(s.changes)} changes`;
+}
+
+function wallCell(x: Summary): string {
+  if (x.n === 1) return seconds(x.wallMs);
+  return `${seconds(x.wallMs)} (${seconds(x.minMs)}–${seconds(x.maxMs)}, n=${x.n})`;
+}
+
+function rssCell(kib: number | null): string {
+  return kib === null ? "–" : group(kib / MIB_KIB);
+}
+
+function ratio(ms: number, floorMs: number): string {
+  return `${(ms / floorMs).toFixed(ms / floorMs < 10 ? 2 : 1)}×`;
+}
+
+function rate(rows: number, ms: number): string {
+  return ms > 0 ? group(rows / (ms / 1000)) : "–";
+}
+
+/**
+ * The results table in Markdown: per scale, the floor, then per scenario each stage and the whole pipeline, with
+ * wall time (median, range, samples), rows/s, the ratio to the floor's median, peak RSS and the stages' own time.
+ */
+export function resultsTable(scales: readonly ScaleResult[]): string {
+  const lines = [
+    "| orders | scenario | step | rows | wall s (median, range, n) | rows/s | × floor | peak RSS MiB | own s |",
+    "| -----: | -------- | ---- | ---: | ------------------------- | -----: | ------: | -----------: | ----: |",
+  ];
+  for (const scale of scales) {
+    const floor = scale.floor.samplesMs.length > 0 ? floorSummary(scale.floor) : null;
+    const label = scaleLabel(scale.orders);
+    if (floor) {
+      lines.push(
+        `| ${label} | floor | COPY → COPY | ${group(floor.rows)} | ${wallCell(floor)} | ${
+          rate(floor.rows, floor.wallMs)
+        } | 1.00× | – | – |`,
+      );
+    }
+    if (floor && scale.floor.noForeignKeysMs.length > 0) {
+      const nofk = noForeignKeysSummary(scale.floor);
+      lines.push(
+        `| ${label} | floor | COPY → COPY, no FKs | ${group(nofk.rows)} | ${wallCell(nofk)} | ${
+          rate(nofk.rows, nofk.wallMs)
+        } | ${ratio(nofk.wallMs, floor.wallMs)} | – | – |`,
+      );
+    }
+    for (const sc of scale.scenarios) {
+      if (sc.samples.length === 0) continue;
+      const rows: [string, Summary][] = [
+        ...STAGES.map((st) => [st, stageSummary(sc, st)] as [string, Summary]),
+        ["**pipeline**", pipelineSummary(sc)],
+      ];
+      for (const [step, x] of rows) {
+        lines.push(
+          `| ${label} | ${scenarioLabel(sc)} | ${step} | ${group(x.rows)} | ${wallCell(x)} | ${
+            rate(x.rows, x.wallMs)
+          } | ${floor ? ratio(x.wallMs, floor.wallMs) : "–"} | ${rssCell(x.peakRssKiB)} | ${
+            x.stageMs === null ? "–" : seconds(x.stageMs)
+          } |`,
+        );
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+function findScenario(scales: readonly ScaleResult[], orders: number, name: ScenarioName) {
+  const scale = scales.find((s) => s.orders === orders);
+  const sc = scale?.scenarios.find((s) => s.scenario === name && s.samples.length > 0);
+  return scale && sc ? { scale, sc } : undefined;
+}
+
+/**
+ * Evaluates the issue-6 targets on the results (wall times of the stage processes, medians of the samples):
+ * full run at 1M within 3× the floor; incremental with 100 changes at 1M under 2 s and within 1.5× the same at
+ * 10k; peak RSS of every stage process at 1M under 512 MiB.
+ */
+export function evaluateTargets(scales: readonly ScaleResult[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  const full = findScenario(scales, 1_000_000, "full");
+  if (full && full.scale.floor.samplesMs.length > 0) {
+    const p = pipelineSummary(full.sc);
+    const f = floorSummary(full.scale.floor);
+    const r = p.wallMs / f.wallMs;
+    const nofk = full.scale.floor.noForeignKeysMs.length > 0
+      ? `; ${
+        (p.wallMs / noForeignKeysSummary(full.scale.floor).wallMs).toFixed(2)
+      }× the floor without foreign keys`
+      : "";
+    out.push({
+      target: "Full run at 1M orders: end to end within 3× the COPY floor",
+      status: r <= 3 ? "met" : "missed",
+      measured: `${seconds(p.wallMs)} s vs floor ${seconds(f.wallMs)} s: ${r.toFixed(2)}×${nofk}`,
+    });
+  } else {
+    out.push({
+      target: "Full run at 1M orders: end to end within 3× the COPY floor",
+      status: "not measured",
+      measured: full ? "floor not measured (--no-floor)" : "1M not run",
+    });
+  }
+  const inc1m = findScenario(scales, 1_000_000, "incremental_100");
+  const inc10k = findScenario(scales, 10_000, "incremental_100");
+  if (inc1m) {
+    const p = pipelineSummary(inc1m.sc);
+    out.push({
+      target: "Incremental run (100 changes) at 1M orders: under 2 s for the three stages together",
+      status: p.wallMs < 2000 ? "met" : "missed",
+      measured: `${seconds(p.wallMs)} s (processes' wall time; the stages' own time ${
+        p.stageMs === null ? "unknown" : `${seconds(p.stageMs)} s`
+      })`,
+    });
+  } else {
+    out.push({
+      target: "Incremental run (100 changes) at 1M orders: under 2 s for the three stages together",
+      status: "not measured",
+      measured: "1M not run",
+    });
+  }
+  if (inc1m && inc10k) {
+    const a = pipelineSummary(inc1m.sc);
+    const b = pipelineSummary(inc10k.sc);
+    const r = a.wallMs / b.wallMs;
+    const own = a.stageMs !== null && b.stageMs !== null
+      ? ` (own time ${(a.stageMs / b.stageMs).toFixed(2)}×)`
+      : "";
+    out.push({
+      target: "Incremental run (100 changes) at 1M orders within 1.5× the same at 10k",
+      status: r <= 1.5 ? "met" : "missed",
+      measured: `${seconds(a.wallMs)} s vs ${seconds(b.wallMs)} s: ${r.toFixed(2)}×${own}`,
+    });
+  } else {
+    out.push({
+      target: "Incremental run (100 changes) at 1M orders within 1.5× the same at 10k",
+      status: "not measured",
+      measured: "needs both 10k and 1M",
+    });
+  }
+  const scale1m = scales.find((s) => s.orders === 1_000_000);
+  if (scale1m && scale1m.scenarios.some((s) => s.samples.length > 0)) {
+    let worst: { kib: number; where: string } | null = null;
+    for (const sc of scale1m.scenarios) {
+      for (const st of STAGES) {
+        const kib = stageSummary(sc, st).peakRssKiB;
+        if (kib !== null && (worst === null || kib > worst.kib)) {
+          worst = { kib, where: `${st}, ${scenarioLabel(sc)}` };
+        }
+      }
+    }
+    out.push({
+      target: "Peak memory of every stage under 512 MB at 1M orders",
+      status: worst === null ? "not measured" : worst.kib < MEMORY_LIMIT_KIB ? "met" : "missed",
+      measured: worst === null ? "RSS unknown" : `largest ${rssCell(worst.kib)} MiB (${worst.where})`,
+    });
+  } else {
+    out.push({
+      target: "Peak memory of every stage under 512 MB at 1M orders",
+      status: "not measured",
+      measured: "1M not run",
+    });
+  }
+  return out;
+}
+
+/** The targets as a Markdown table. */
+export function targetsTable(targets: readonly TargetResult[]): string {
+  return [
+    "| target | status | measured |",
+    "| ------ | ------ | -------- |",
+    ...targets.map((t) => `| ${t.target} | ${t.status === "met" ? "**met**" : t.status} | ${t.measured} |`),
+  ].join("\n");
+}
+
+/** The machine as a Markdown list. */
+export function machineList(m: MachineInfo): string {
+  return [
+    `- CPU: ${m.cpuModel}, ${m.cores} logical cores`,
+    `- Memory: ${group(m.memoryMiB)} MiB`,
+    `- OS: ${m.os}`,
+    `- PostgreSQL: ${m.postgres} (${m.postgresHost}; ToteSys, warehouse and the floor's scratch database alike)`,
+    `- S3: ${m.s3}`,
+    `- Deno ${m.deno} (V8 ${m.v8})`,
+    `- Date: ${m.date}`,
+  ].join("\n");
+}
+
+/** Range of the load averages seen at the start of each measurement, e.g. "0.4–2.1". */
+export function loadRange(scales: readonly ScaleResult[]): string {
+  const all = scales.flatMap((
+    s,
+  ) => [...s.floor.load1, ...s.scenarios.flatMap((c) => c.samples.map((x) => x.load1))]);
+  if (all.length === 0) return "unknown";
+  return `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`;
+}
+
+/** The generated part of docs/benchmarks.md (machine, results, targets), without the markers. */
+export function generatedMarkdown(result: BenchResult): string {
+  const sizes = result.scales.map((s) =>
+    `${scaleLabel(s.orders)}: ${group(totalRows(s.sourceRows))} source rows (${
+      group(s.sourceRows.sales_order ?? 0)
+    } sales orders, ${group(s.sourceRows.purchase_order ?? 0)} purchase orders, ${
+      group(s.sourceRows.transaction ?? 0)
+    } transactions, ${group(s.sourceRows.payment ?? 0)} payments)`
+  );
+  return [
+    `Generated by \`deno task bench\` (${result.startedAt} to ${result.finishedAt}); raw figures in`,
+    "[benchmarks.json](benchmarks.json).",
+    "",
+    `Code measured: commit ${result.code.commit.slice(0, 12)}${
+      result.code.dirty ? " with uncommitted changes" : ""
+    } (${result.code.snapshot ? "the stages ran from a snapshot of it" : "the working tree"}).`,
+    "",
+    "### Machine",
+    "",
+    machineList(result.machine),
+    `- Load average (1 min) when measurements started: ${loadRange(result.scales)}`,
+    "",
+    "### Data",
+    "",
+    ...sizes.map((s) => `- ${s}`),
+    "",
+    "### Results",
+    "",
+    `Wall times are whole stage processes (\`deno run -A main/<stage>.ts\`, spawn to exit), medians of the samples;`,
+    `"own s" is the stage's own time from its JSON log (the rest is Deno start-up, module loading, connections).`,
+    `"× floor" divides by the same scale's COPY floor median. Incremental runs use the database left by the run`,
+    `before (each sample first runs \`simulate\` with that many changes). Floor and incremental repeats: ${result.options.repeat}; full runs: ${result.options.fullRepeat}.`,
+    "The floor moves the same source tables with raw `COPY <table> TO STDOUT` piped into `COPY <table> FROM STDIN`",
+    "of a scratch database with the ToteSys DDL (keys and foreign keys), one table at a time through postgres.js",
+    'streams, on the same server in the same run; "no FKs" is the same into tables without their foreign keys.',
+    "",
+    resultsTable(result.scales),
+    "",
+    "### Targets (issue 6)",
+    "",
+    targetsTable(result.targets),
+  ].join("\n");
+}
+
+/** Marker lines between which `deno task bench` rewrites docs/benchmarks.md; the rest of the file is kept. */
+export const BEGIN_MARKER = "<!-- bench:begin (generated by deno task bench; edits here are overwritten) -->";
+/** See {@link BEGIN_MARKER}. */
+export const END_MARKER = "<!-- bench:end -->";
+
+/**
+ * Puts `generated` between the markers of `existing` (docs/benchmarks.md), keeping everything outside them; when
+ * `existing` is undefined or has no markers, returns a new document with a title and the generated block.
+ */
+export function mergeMarkdown(existing: string | undefined, generated: string): string {
+  const block = `${BEGIN_MARKER}\n\n${generated.trim()}\n\n${END_MARKER}`;
+  if (existing !== undefined) {
+    const a = existing.indexOf(BEGIN_MARKER);
+    const b = existing.indexOf(END_MARKER);
+    if (a >= 0 && b > a) return existing.slice(0, a) + block + existing.slice(b + END_MARKER.length);
+  }
+  return `# Benchmarks\n\n${block}\n`;
+}
