@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Sql } from "../../lib/io/pg.ts";
+import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 
 /** Every foreign key of every fact: [fact, column, dimension, dimension key]. */
 export const FACT_FOREIGN_KEYS: [string, string, string, string][] = [
@@ -44,21 +45,7 @@ export async function assertForeignKeysResolve(wh: Sql): Promise<void> {
 /** Row counts of all 11 warehouse tables. */
 export async function warehouseCounts(wh: Sql): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (
-    const t of [
-      "dim_date",
-      "dim_staff",
-      "dim_location",
-      "dim_currency",
-      "dim_design",
-      "dim_counterparty",
-      "dim_payment_type",
-      "dim_transaction",
-      "fact_sales_order",
-      "fact_purchase_order",
-      "fact_payment",
-    ]
-  ) {
+  for (const t of WAREHOUSE_TABLE_NAMES) {
     const [r] = await wh.unsafe(`SELECT count(*)::int AS n FROM ${t}`);
     out[t] = r!.n;
   }

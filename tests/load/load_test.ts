@@ -6,6 +6,7 @@ import { runTransform } from "../../lib/transform/stage.ts";
 import { runLoad } from "../../lib/load/stage.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import { setLogSink } from "../../lib/io/log.ts";
+import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 import { connect, type Sql } from "../../lib/io/pg.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
 
@@ -47,22 +48,8 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
       },
       async snapshot(sql = wh.sql) {
         const parts: string[] = [];
-        for (
-          const t of [
-            "dim_date",
-            "dim_staff",
-            "dim_location",
-            "dim_currency",
-            "dim_design",
-            "dim_counterparty",
-            "dim_payment_type",
-            "dim_transaction",
-            "fact_sales_order",
-            "fact_purchase_order",
-            "fact_payment",
-          ]
-        ) {
-          const [r] = await wh.sql.unsafe(
+        for (const t of WAREHOUSE_TABLE_NAMES) {
+          const [r] = await sql.unsafe(
             `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${t} t`,
           );
           parts.push(`${t}:${r!.n}:${r!.h}`);
