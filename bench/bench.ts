@@ -23,7 +23,7 @@
  * --full-repeat N   full first runs per scale, each on fresh warehouse and buckets (default 1)
  * --no-floor        skip the floor (for profiling runs: ratios and the first target are then not reported)
  * --commit REF      the commit whose main/ and lib/ the stages run (default HEAD), from a snapshot made with
- *                   `git archive` under bench/results/code/, so edits to the working tree during the run do not count
+ *                   `git archive` under .local/bench-code/, so edits to the working tree during the run do not count
  * --working-tree    run the stages from the working tree instead (uncommitted changes included)
  * --profile         run the stages with `--cpu-prof` (slower: for finding what limits them, not for the figures)
  * --keep            keep the databases and buckets (default: dropped at the end)
@@ -441,7 +441,7 @@ async function main(): Promise<void> {
   const code = await codeUnderTest(ROOT, {
     workingTree: values["working-tree"],
     ref: values.commit,
-    snapshotsDir: `${ROOT}/bench/results/code`,
+    snapshotsDir: `${ROOT}/.local/bench-code`,
   });
   const settings: Settings = { resultsDir, profile: values.profile, codeDir: code.dir };
   const machine: MachineInfo = await describeMachine(ROOT);

@@ -41,8 +41,10 @@ export function origin(url: string): string {
   const npm = /\/npm\/registry\.npmjs\.org\/((?:@[^/]+\/)?[^/]+)\//.exec(url) ??
     /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (npm) return `npm:${npm[1]}`;
-  // The repository's files, and those of the commit snapshots bench.ts runs (bench/results/code/<commit>/).
-  if (url.startsWith(ROOT)) return url.slice(ROOT.length).replace(/^bench\/results\/code\/[0-9a-f]+\//, "");
+  // The repository's files, and those of the commit snapshots bench.ts runs (.local/bench-code/<commit>/).
+  if (url.startsWith(ROOT)) {
+    return url.slice(ROOT.length).replace(/^(?:\.local\/bench-code|bench\/results\/code)\/[0-9a-f]+\//, "");
+  }
   if (url.startsWith("ext:") || url.startsWith("node:")) return "(Deno runtime)";
   return url;
 }
