@@ -146,6 +146,7 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
   try {
     const status = await sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
+      await tx`SET LOCAL work_mem = '256MB'`; // the merges sort a run's rows: in memory, not on disk
       const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
       if (done.length > 0) return "already_loaded" as const;
       for (const table of WAREHOUSE_TABLE_NAMES) {

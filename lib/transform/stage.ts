@@ -308,7 +308,9 @@ async function transformOne(
   ) {
     const pk = SOURCE_TABLES[source].pk;
     // Only the keys of rows waiting from earlier runs need watching (a newer version drops the waiting one).
-    const waitingKeys = new Set((prev.waiting ?? []).filter((w) => w.source === source).map((w) => w.row[pk]));
+    const waitingKeys = new Set(
+      (prev.waiting ?? []).filter((w) => w.source === source).map((w) => w.row[pk]),
+    );
     const seen = new Set<unknown>();
     const emit = (out: WarehouseRow) => {
       for (const c of dates) {
