@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { runIngest } from "../lib/ingest/stage.ts";
+import { ingest } from "./ingest.ts";
 import {
   INGEST_MANIFEST_PREFIX,
   type IngestManifest,
@@ -28,7 +28,7 @@ import { migrate } from "../lib/load/migrations.ts";
 import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { badRowPolicy, bucketFromEnv, databaseUrl, intFromEnv } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
 
 const USAGE = `Usage: deno task etl <command>
   run                 ingest, transform and load (and finish any earlier run left half-way)
@@ -37,31 +37,17 @@ const USAGE = `Usage: deno task etl <command>
   load --run ID       load one transformed run into the warehouse
 Options: --verbose  print the JSON log lines`;
 
-function entropy(): string {
-  return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function run(): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
-  const lagSeconds = intFromEnv("INGEST_LAG_SECONDS", 300);
-  const totesysUrl = await databaseUrl("TOTESYS");
-  const totesys = connect(totesysUrl, { max: 2, applicationName: "totes-ingest" });
   const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
     let t = performance.now();
-    const ing = await runIngest({
-      sql: totesys,
-      bucket: ingestion,
-      copyConnection: () => connect(totesysUrl, { max: 1, applicationName: "totes-ingest-copy" }),
-      lagSeconds,
-      now: () => Date.now(),
-      entropy,
-    });
+    const ing = await ingest(); // the same wiring as the ingest Lambda
     const ingestMs = performance.now() - t;
     if (ing.status === "locked") {
       console.log(
@@ -142,7 +128,6 @@ async function run(): Promise<void> {
     console.log(`Query the warehouse: make sql Q='SELECT count(*) FROM fact_sales_order'`);
     console.log(`  or, with psql: (. .local/env && psql "$WAREHOUSE_DATABASE_URL")`);
   } finally {
-    await totesys.end();
     await warehouse.end();
     ingestion.client.destroy();
     processed.client.destroy();
@@ -158,7 +143,6 @@ async function main(args: string[]): Promise<void> {
     case "run":
       return await run();
     case "ingest": {
-      const { ingest } = await import("./ingest.ts");
       console.log(JSON.stringify(await ingest()));
       return;
     }

@@ -79,5 +79,8 @@ export interface TransformState {
 export interface WaitingRow {
   source: SourceTableName;
   row: Record<string, unknown>;
+  /** The fact column that references the missing row, and its value (the key). */
+  column: string;
+  value: unknown;
   reason: string;
 }

@@ -211,6 +211,11 @@ async function transformOne(
   const t0 = performance.now();
   log("info", "transform", "Run started", { run_id: runId, previous_run_id: m.previous_run_id });
   const quarantine = new Map<string, QuarantineRecord[]>();
+  const quarantineRow = (source: SourceTableName, record: QuarantineRecord) => {
+    const list = quarantine.get(source) ?? [];
+    list.push(record);
+    quarantine.set(source, list);
+  };
   const failures: Failure[] = [];
   const guard = <T>(sourceTable: SourceTableName, row: SourceRow, build: () => T): T | undefined => {
     try {
@@ -218,11 +223,7 @@ async function transformOne(
     } catch (err) {
       if (!(err instanceof BadRowError) || err instanceof MissingReferenceError) throw err;
       if (policy === "fail") failures.push({ source: sourceTable, error: err, row });
-      else {
-        const list = quarantine.get(sourceTable) ?? [];
-        list.push(quarantineRecord(err, row));
-        quarantine.set(sourceTable, list);
-      }
+      else quarantineRow(sourceTable, quarantineRecord(err, row));
       return undefined;
     }
   };
@@ -334,7 +335,7 @@ async function transformOne(
           });
         } catch (err) {
           if (!(err instanceof MissingReferenceError)) throw err;
-          waiting.push({ source, row: r, reason: err.message });
+          waiting.push({ source, row: r, column: err.column, value: err.value, reason: err.message });
           continue;
         }
         if (row) yield emit(row);
@@ -363,17 +364,14 @@ async function transformOne(
   }
   for (const w of waiting) {
     if ((prev.waiting ?? []).includes(w)) continue; // still waiting: quarantined when it first arrived
-    const list = quarantine.get(w.source) ?? [];
-    const pk = w.row[SOURCE_TABLES[w.source].pk] as number;
-    list.push({
+    quarantineRow(w.source, {
       source_table: w.source,
-      key: pk,
-      column: "",
-      value: null,
+      key: w.row[SOURCE_TABLES[w.source].pk] as number,
+      column: w.column,
+      value: w.value,
       reason: `${w.reason}; waiting: it loads with the run that brings that row`,
       row: w.row,
     });
-    quarantine.set(w.source, list);
   }
   if (released > 0) {
     log("info", "transform", "Released rows that waited for their dimension rows", {
@@ -396,9 +394,7 @@ async function transformOne(
       const by = superseded.get(`${f.source}|${f.row[SOURCE_TABLES[f.source].pk]}`);
       const record = quarantineRecord(f.error, f.row);
       record.reason += `; superseded by run ${by}`;
-      const list = quarantine.get(f.source) ?? [];
-      list.push(record);
-      quarantine.set(f.source, list);
+      quarantineRow(f.source, record);
     }
   }
 

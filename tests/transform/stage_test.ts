@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { freshBucket, freshDatabase } from "../harness.ts";
 import { createBaseTotesys } from "../fixtures/totesys_rows.ts";
-import { runIngest } from "../../lib/ingest/stage.ts";
+import { type IngestResult, runIngest } from "../../lib/ingest/stage.ts";
 import { runTransform } from "../../lib/transform/stage.ts";
 import type { TransformManifest } from "../../lib/transform/manifest.ts";
 import { decodeParquet } from "../../lib/parquet/mod.ts";
@@ -20,9 +20,10 @@ let clock = Date.UTC(2026, 10, 30, 10, 0, 0);
 
 interface Env {
   sql: Sql;
-  url: string;
   ingestion: Bucket;
   processed: Bucket;
+  /** One ingest run with the given run-id entropy. */
+  ingest(entropy?: string): Promise<IngestResult>;
   cycle(): Promise<TransformManifest>;
   rows(m: TransformManifest, t: WarehouseTableName): Promise<WarehouseRow[]>;
 }
@@ -35,17 +36,19 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
     await createBaseTotesys(db.sql);
     const env: Env = {
       sql: db.sql,
-      url: db.url,
       ingestion,
       processed,
-      async cycle() {
-        const r = await runIngest({
+      ingest(entropy = "0a0b0c") {
+        return runIngest({
           sql: db.sql,
           copyConnection: () => connect(db.url, { max: 1 }),
           bucket: ingestion,
           now: () => (clock += 1000),
-          entropy: () => "0a0b0c",
+          entropy: () => entropy,
         });
+      },
+      async cycle() {
+        const r = await env.ingest();
         assert.equal(r.status, "committed");
         const t = await runTransform({ ingestion, processed, runId: r.runId! });
         return (await processed.getJson<TransformManifest>(t.manifestKey))!;
@@ -232,23 +235,10 @@ Deno.test("a department rename re-emits all its staff; an address change re-emit
   }));
 
 Deno.test("re-running a transform writes byte-identical objects; a missing earlier run is transformed first", () =>
-  withEnv(async ({ sql, url, ingestion, processed }) => {
-    const now = () => (clock += 1000);
-    const r1 = await runIngest({
-      sql,
-      copyConnection: () => connect(url, { max: 1 }),
-      bucket: ingestion,
-      now,
-      entropy: () => "000001",
-    });
+  withEnv(async ({ sql, ingest, ingestion, processed }) => {
+    const r1 = await ingest("000001");
     await sql`UPDATE payment SET paid = true, last_updated = '2023-01-01 00:00:00' WHERE payment_id = 1`;
-    const r2 = await runIngest({
-      sql,
-      copyConnection: () => connect(url, { max: 1 }),
-      bucket: ingestion,
-      now,
-      entropy: () => "000002",
-    });
+    const r2 = await ingest("000002");
     // run 2's event arrives first: run 1 is transformed before it
     const t2 = await runTransform({ ingestion, processed, runId: r2.runId! });
     assert.deepEqual(t2.caughtUp, [r1.runId]);
@@ -262,16 +252,10 @@ Deno.test("re-running a transform writes byte-identical objects; a missing earli
   }));
 
 Deno.test("bad rows: the run fails naming table, key, column and value; with quarantine they are kept aside", () =>
-  withEnv(async ({ sql, url, ingestion, processed, cycle }) => {
+  withEnv(async ({ sql, ingest, ingestion, processed, cycle }) => {
     await cycle();
     await sql`UPDATE sales_order SET agreed_payment_date = '2024-02-30', last_updated = '2023-01-01 00:00:00' WHERE sales_order_id = 1`;
-    const r = await runIngest({
-      sql,
-      copyConnection: () => connect(url, { max: 1 }),
-      bucket: ingestion,
-      now: () => (clock += 1000),
-      entropy: () => "00000f",
-    });
+    const r = await ingest("00000f");
     await assert.rejects(
       runTransform({ ingestion, processed, runId: r.runId! }),
       /Cannot transform sales_order 1: agreed_payment_date "2024-02-30" is not a calendar date/,
@@ -293,20 +277,12 @@ Deno.test("bad rows: the run fails naming table, key, column and value; with qua
   }));
 
 Deno.test("a fact whose dimension row is missing waits in quarantine and loads once the row arrives", () =>
-  withEnv(async ({ sql, url, ingestion, processed, cycle, rows }) => {
+  withEnv(async ({ sql, ingest, ingestion, processed, cycle, rows }) => {
     await cycle();
     await sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
     await sql`INSERT INTO sales_order VALUES (2, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1, 99, 1,
       10, 2.50, 1, '2023-01-07', '2023-01-08', 2)`;
     await sql`UPDATE sales_order SET units_sold = 5, last_updated = '2023-01-01 00:00:01' WHERE sales_order_id = 1`;
-    const ingest = (e: string) =>
-      runIngest({
-        sql,
-        copyConnection: () => connect(url, { max: 1 }),
-        bucket: ingestion,
-        now: () => (clock += 1000),
-        entropy: () => e,
-      });
     const r = await ingest("0000a1");
     const t = await runTransform({ ingestion, processed, runId: r.runId! });
     assert.equal(t.quarantined, 1);
@@ -340,16 +316,8 @@ Deno.test("a fact whose dimension row is missing waits in quarantine and loads o
   }));
 
 Deno.test("fail policy: a bad row that a later run already fixed is quarantined instead of stopping the pipeline", () =>
-  withEnv(async ({ sql, url, ingestion, processed, cycle }) => {
+  withEnv(async ({ sql, ingest, ingestion, processed, cycle }) => {
     await cycle();
-    const ingest = (e: string) =>
-      runIngest({
-        sql,
-        copyConnection: () => connect(url, { max: 1 }),
-        bucket: ingestion,
-        now: () => (clock += 1000),
-        entropy: () => e,
-      });
     await sql`UPDATE sales_order SET agreed_delivery_date = 'soon', last_updated = '2023-01-01 00:00:00'
       WHERE sales_order_id = 1`;
     const bad = await ingest("0000b1");
@@ -388,19 +356,13 @@ Deno.test("dim_date: each run writes only the days its dates add to the range; 9
   }));
 
 Deno.test("a waiting fact is dropped when a newer version of it arrives first", () =>
-  withEnv(async ({ sql, url, ingestion, processed, cycle, rows }) => {
+  withEnv(async ({ sql, ingest, ingestion, processed, cycle, rows }) => {
     await cycle();
     await sql.unsafe(`ALTER TABLE sales_order DROP CONSTRAINT sales_order_staff_id_fkey`);
     await sql`INSERT INTO sales_order VALUES (2, '2023-01-01 00:00:00', '2023-01-01 00:00:00', 1, 99, 1,
       10, 2.50, 1, '2023-01-07', '2023-01-08', 2)`;
     const step = async (e: string) => {
-      const r = await runIngest({
-        sql,
-        copyConnection: () => connect(url, { max: 1 }),
-        bucket: ingestion,
-        now: () => (clock += 1000),
-        entropy: () => e,
-      });
+      const r = await ingest(e);
       const t = await runTransform({ ingestion, processed, runId: r.runId! });
       return (await processed.getJson<TransformManifest>(t.manifestKey))!;
     };
