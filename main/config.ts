@@ -8,7 +8,7 @@
  * | `INGESTION_BUCKET`, `PROCESSED_BUCKET` | the two zones |
  * | `AWS_ENDPOINT_URL` | S3 endpoint of LocalStack or the emulator (path-style) |
  * | `AWS_REGION` | region (default eu-west-2) |
- * | `INGEST_LAG_SECONDS` | lag window re-read behind each watermark (default 300) |
+ * | `INGEST_MAX_DELETE_SHARE` | largest share of a table one run may find deleted (default 0.1) |
  * | `TRANSFORM_BAD_ROWS` | `fail` (default) or `quarantine` |
  *
  * @module
@@ -65,6 +65,17 @@ export function intFromEnv(name: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** Reads a share between 0 and 1, or `fallback` when unset. @throws Error quoting a bad value. */
+export function shareFromEnv(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
+  }
   return n;
 }
 

@@ -8,7 +8,8 @@
  */
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
-import { bucketFromEnv, databaseUrl, intFromEnv } from "./config.ts";
+import { bucketFromEnv, databaseUrl, shareFromEnv } from "./config.ts";
+import { log } from "../lib/io/log.ts";
 
 function entropy(): string {
   return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -16,6 +17,16 @@ function entropy(): string {
 
 /** Runs one ingest against the configured ToteSys and ingestion bucket. @throws on any failure. */
 export async function ingest(): Promise<IngestResult> {
+  if (Deno.env.get("INGEST_LAG_SECONDS")) {
+    log(
+      "warn",
+      "ingest",
+      "INGEST_LAG_SECONDS is retired and ignored: capture follows transaction ids, so a " +
+        "transaction committed late is captured however late",
+      {},
+    );
+  }
+  const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
   const sql = connect(url, { max: 2, applicationName: "totes-ingest" });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
@@ -24,7 +35,7 @@ export async function ingest(): Promise<IngestResult> {
       sql,
       bucket,
       copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy" }),
-      lagSeconds: intFromEnv("INGEST_LAG_SECONDS", 300),
+      maxDeleteShare,
       now: () => Date.now(),
       entropy,
     });

@@ -13,8 +13,6 @@ export interface CatalogColumn {
   type: string;
 }
 
-const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/;
-
 /**
  * Quotes an identifier from the catalog (any name PostgreSQL allows: camelCase, spaces, dashes).
  * @throws Error naming the table when the name is empty or holds a NUL.
@@ -26,24 +24,50 @@ function quoteIdent(table: string, name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** What changed in a table's columns since the previous run. */
+export interface SchemaDrift {
+  /** Columns that appeared. */
+  added: string[];
+  /** Columns the pipeline does not use that disappeared (recorded; nothing downstream reads them). */
+  dropped: string[];
+  /** Columns the pipeline does not use whose type changed, as `name: old -> new`. */
+  retyped: string[];
+}
+
 /**
  * Checks a table's current columns against the contract and the previous run's recorded columns.
  *
- * - A column added in ToteSys is fine: it is captured and recorded (returned in `added`).
- * - A column that disappeared or changed type since the previous run stops the run (issue 3).
- * - A column the contract needs (lib/contract/source.ts) that is missing or of another kind stops the run.
+ * - A column added in ToteSys is fine: it is captured and recorded.
+ * - A column the pipeline does not use (not in lib/contract/source.ts) may disappear or change type: recorded in
+ *   the manifest and logged, never blocking (issue 12, C9).
+ * - A column the contract needs that is missing or of another kind stops the run, naming table and column.
  *
- * @returns the added column names (relative to `previous`; empty on the first run).
+ * @returns the drift relative to `previous` (all empty on the first run).
  * @throws Error naming table and column.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSchemaDrift } from "./catalog.ts";
+ * const cols = [
+ *   { name: "currency_id", type: "integer" },
+ *   { name: "currency_code", type: "character varying" },
+ *   { name: "created_at", type: "timestamp without time zone" },
+ *   { name: "last_updated", type: "timestamp without time zone" },
+ * ];
+ * const before = [...cols, { name: "colour", type: "text" }];
+ * assert.deepEqual(checkSchemaDrift("currency", cols, before), { added: [], dropped: ["colour"], retyped: [] });
+ * ```
  */
 export function checkSchemaDrift(
   table: SourceTableName,
   current: readonly CatalogColumn[],
   previous: readonly CatalogColumn[] | undefined,
-): string[] {
+): SchemaDrift {
   if (current.length === 0) throw new Error(`Source table ${table} was not found in ToteSys (schema public)`);
   const now = new Map(current.map((c) => [c.name, c.type]));
-  for (const [name, kind] of Object.entries(SOURCE_TABLES[table].columns)) {
+  const contract = SOURCE_TABLES[table].columns as Record<string, SourceKind>;
+  for (const [name, kind] of Object.entries(contract)) {
     const type = now.get(name);
     if (type === undefined) {
       throw new Error(`Source column ${table}.${name} is missing; the pipeline needs it`);
@@ -53,18 +77,16 @@ export function checkSchemaDrift(
       throw new Error(`Source column ${table}.${name} has type "${type}"; the pipeline needs ${kind}`);
     }
   }
-  if (!previous) return [];
+  const drift: SchemaDrift = { added: [], dropped: [], retyped: [] };
+  if (!previous) return drift;
   for (const p of previous) {
     const type = now.get(p.name);
-    if (type === undefined) {
-      throw new Error(`Source column ${table}.${p.name} disappeared since the previous run`);
-    }
-    if (type !== p.type) {
-      throw new Error(`Source column ${table}.${p.name} changed type from "${p.type}" to "${type}"`);
-    }
+    if (type === undefined) drift.dropped.push(p.name);
+    else if (type !== p.type) drift.retyped.push(`${p.name}: ${p.type} -> ${type}`);
   }
   const before = new Set(previous.map((p) => p.name));
-  return current.filter((c) => !before.has(c.name)).map((c) => c.name);
+  drift.added = current.filter((c) => !before.has(c.name)).map((c) => c.name);
+  return drift;
 }
 
 function expression(table: string, col: CatalogColumn): string {
@@ -88,48 +110,47 @@ function expression(table: string, col: CatalogColumn): string {
 }
 
 /**
- * The `COPY ... TO STDOUT` statement that reads a table's rows with `last_updated >= lowerBound` (all rows when
- * null). Each output line is `pk<TAB>last_updated<TAB>json`, where json is the row as one JSON object: integers as
- * numbers, NUMERIC as exact decimal text, timestamps as text with six fractional digits, NULL as null, booleans as
- * booleans (../shared/design.md sections 2 and 3). PostgreSQL does the encoding, at COPY speed.
+ * The `COPY ... TO STDOUT` statement that reads a table's rows matching `where` (all rows when null). Each output
+ * line is `pk<TAB>xid<TAB>json`: the primary key, the row's `xmin` widened to 64 bits by `xidSql` (see xid.ts), and
+ * the row as one JSON object: integers as numbers, NUMERIC as exact decimal text, timestamps as text with six
+ * fractional digits, NULL as null, booleans as booleans (design.md sections 2 and 3). PostgreSQL does the
+ * encoding, at COPY speed.
  *
- * Identifiers come from the catalog and are quoted; the table name from the fixed contract list; the bound is a
- * checked timestamp literal (COPY takes no bind parameters).
+ * Identifiers come from the catalog and are quoted; the table name from the fixed contract list; `xidSql` and
+ * `where` are built by xid.ts from checked numbers only (COPY takes no bind parameters).
  *
- * @throws Error on an unexpected identifier or a malformed bound.
+ * @throws Error on an unexpected identifier.
  */
 export function changesCopySql(
   table: SourceTableName,
   columns: readonly CatalogColumn[],
-  lowerBound: string | null,
+  xidSql: string,
+  where: string | null,
 ): string {
   const { pk } = SOURCE_TABLES[table];
   const select = columns.map((c) => `${expression(table, c)} AS ${quoteIdent(table, c.name)}`).join(", ");
-  let where = "";
-  if (lowerBound !== null) {
-    if (!TIMESTAMP_RE.test(lowerBound)) {
-      throw new Error(`Malformed watermark "${lowerBound}" for table ${table}`);
-    }
-    where = ` WHERE "last_updated" >= '${lowerBound}'::timestamp`;
-  }
-  return `COPY (SELECT s."${pk}", s."last_updated", row_to_json(s) FROM (SELECT ${select} FROM public."${table}"${where}) s) TO STDOUT`;
+  const filter = where === null ? "" : ` WHERE ${where}`;
+  return `COPY (SELECT s."${pk}", s."__xid", row_to_json(s)::text FROM (SELECT ${xidSql} AS "__xid", ${select} FROM public."${table}"${filter}) s) TO STDOUT`;
 }
 
 /**
  * Splits one line of {@link changesCopySql}'s output (COPY text format) into its parts. COPY's text format
  * doubles every backslash; the JSON from PostgreSQL holds no raw tab, newline or carriage return, so undoing the
- * doubling restores it exactly.
+ * doubling restores it exactly. The `__xid` member is cut from the JSON (it is the line's second field).
  *
  * @throws Error quoting the line (first 200 characters) when it has not three fields.
  */
-export function parseCopyLine(line: string): { pk: number; lastUpdated: string; json: string } {
+export function parseCopyLine(line: string): { pk: number; xid: number; json: string } {
   const t1 = line.indexOf("\t");
   const t2 = t1 < 0 ? -1 : line.indexOf("\t", t1 + 1);
   if (t2 < 0) throw new Error(`Malformed COPY line "${line.slice(0, 200)}"`);
   const raw = line.slice(t2 + 1);
+  const json = raw.includes("\\") ? raw.replaceAll("\\\\", "\\") : raw;
+  // row_to_json writes members in select order: `{"__xid":123,` comes first.
+  const cut = json.indexOf(",");
   return {
     pk: Number(line.slice(0, t1)),
-    lastUpdated: line.slice(t1 + 1, t2),
-    json: raw.includes("\\") ? raw.replaceAll("\\\\", "\\") : raw,
+    xid: Number(line.slice(t1 + 1, t2)),
+    json: json.startsWith('{"__xid":') && cut > 0 ? "{" + json.slice(cut + 1) : json,
   };
 }

@@ -12,7 +12,7 @@
 import type { SourceTableName } from "../contract/mod.ts";
 import { runIdPartition } from "./run_id.ts";
 import type { CatalogColumn } from "./catalog.ts";
-import type { TableWatermark } from "./watermark.ts";
+import type { IdRanges } from "../id_ranges.ts";
 
 /** Prefix of ingest manifests. */
 export const INGEST_MANIFEST_PREFIX = "_manifests/ingest/";
@@ -42,33 +42,64 @@ export function runIdOfManifestKey(key: string): string | undefined {
 
 /** One table's entry in the manifest. */
 export interface ManifestTable {
+  /** The capture position this run started from (the previous run's snapshot text), or null on a first read. */
   previous_watermark: string | null;
+  /** The capture position after this run: the run's snapshot (`xmin:xmax:xip,...`). */
   watermark: string | null;
-  /** The data object, or null when the table had no changes in this run. */
+  /** The data object (rows inserted or changed since the previous run), or null when there are none. */
   object: { key: string; rows: number; bytes: number; sha256: string } | null;
+  /** Keys deleted in ToteSys since the previous run, as ranges (absent or empty when none). */
+  deleted?: IdRanges;
+  /** Rows the table holds at this run's snapshot. */
+  live_rows?: number;
+  /** The newest `last_updated` in the table at this run's snapshot (freshness), or null when empty. */
+  max_last_updated?: string | null;
   /** The table's columns (name and PostgreSQL type) as read. */
   columns: CatalogColumn[];
   /** Columns that appeared since the previous run (schema drift, captured). */
   added_columns: string[];
+  /** Unused columns that disappeared since the previous run. */
+  dropped_columns?: string[];
+  /** Unused columns whose type changed since the previous run (`name: old -> new`). */
+  retyped_columns?: string[];
 }
 
 /** The ingest run manifest. */
 export interface IngestManifest {
   kind: "ingest";
-  version: 1;
+  /** 1: captured by `last_updated` (before issue 10); 2: captured by transaction ids, with deletions. */
+  version: 1 | 2;
   run_id: string;
   /** The run whose state this run started from (null on the first run). */
   previous_run_id: string | null;
   started_at: string;
   finished_at: string;
-  lag_seconds: number;
+  /** The ToteSys clock at the run's snapshot (`YYYY-MM-DD HH:MM:SS.ffffff`, UTC): when deletions were detected. */
+  snapshot_at?: string;
+  /** Present in version 1 manifests only. */
+  lag_seconds?: number;
+  /** Why the run was made: `capture` (the schedule, the default) or `repair` (reconcile). */
+  purpose?: "capture" | "repair";
   tables: Record<SourceTableName, ManifestTable>;
 }
 
-/** State after a run: per table its watermark, lag-window versions and columns. */
+/** One table's capture state after a run. */
+export interface TableCaptureState {
+  columns: CatalogColumn[];
+  /** Keys live at the run's snapshot (absent in version 1 states). */
+  live?: IdRanges;
+}
+
+/** State after a run: the capture position and per table its columns and live keys. */
 export interface IngestState {
   run_id: string | null;
-  tables: Partial<Record<SourceTableName, TableWatermark & { columns: CatalogColumn[] }>>;
+  /** 2 for transaction-id capture; absent in version 1 states (watermarks), which force one full read. */
+  version?: 2;
+  /** The run's snapshot, as text (`xmin:xmax:xip,...`). */
+  snapshot?: string;
+  /** Transaction ids inside the snapshot's window whose rows the run saw (see lib/ingest/xid.ts). */
+  seen?: number[];
+  tables: Partial<Record<SourceTableName, TableCaptureState>>;
 }
 
 /** State before the first run. */

@@ -1,6 +1,14 @@
 /**
  * The ingest stage: reads every ToteSys change since the last run from one snapshot and writes the immutable
- * ingestion zone (issue 3; ../shared/design.md sections 1 to 3).
+ * ingestion zone (issues 3 and 10; design.md sections 1 to 3).
+ *
+ * What changed is decided by transaction ids, not by `last_updated` (lib/ingest/xid.ts): a row is read when its
+ * `xmin` was not visible to the previous run's snapshot, so silent edits (no new `last_updated`), transactions that
+ * commit after any number of runs, savepoints and prepared transactions are all captured, by the next run after
+ * they commit. Deletions are found by counting: every row live now was live before or is a candidate, so the table's
+ * row count equals the previous live keys plus the candidates exactly when nothing was deleted; when it is lower,
+ * the keys are compared bucket by bucket (4,096 keys each) to name the deleted ones. A run that would delete more
+ * than a set share of a table stops instead (a truncated or mis-restored source must not wipe the warehouse).
  *
  * Commit protocol: data objects, then the run's state, then the manifest (the commit marker), then the pointer.
  * A failure before the manifest leaves the previous state current: the next run captures everything since.
@@ -10,7 +18,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { SOURCE_TABLE_NAMES, type SourceTableName } from "../contract/mod.ts";
+import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { Bucket } from "../io/s3.ts";
 import { log } from "../io/log.ts";
@@ -29,15 +37,18 @@ import {
   runIdOfManifestKey,
 } from "./manifest.ts";
 import { makeRunId } from "./run_id.ts";
-import { formatTimestamp, parseTimestamp } from "../time.ts";
+import { candidateSql, type CapturePosition, nextSeen, parseSnapshot, widenXidSql } from "./xid.ts";
+import { DELETE_BUCKET_BITS, deletionGuard, mismatchedBuckets } from "./deletions.ts";
 import {
-  advanceWatermark,
-  cappedMax,
-  EMPTY_WATERMARK,
-  newVersionFilter,
-  readLowerBound,
-  type Version,
-} from "./watermark.ts";
+  countIds,
+  countIdsBetween,
+  type IdRanges,
+  idsBetween,
+  rangesOf,
+  subtractRanges,
+  unionRanges,
+} from "../id_ranges.ts";
+import { IdSet } from "../transform/id_set.ts";
 
 /** Advisory lock key that serialises ingest runs (any constant 64-bit number; "totes-ingest"). */
 export const INGEST_LOCK_KEY = 7_461_726_573_001n;
@@ -54,8 +65,8 @@ export interface IngestOptions {
   copyConnection: () => Sql;
   /** The ingestion bucket. */
   bucket: Bucket;
-  /** Lag window re-read behind each watermark, in seconds (default 300). */
-  lagSeconds?: number;
+  /** Largest share of a table's rows one run may find deleted (default 0.1, see deletions.ts). */
+  maxDeleteShare?: number;
   /** Clock: epoch milliseconds (UTC). */
   now: () => number;
   /** Six hex digits of entropy for the run id. */
@@ -70,8 +81,8 @@ export interface IngestResult {
   status: "committed" | "no_changes" | "locked";
   runId: string | null;
   manifestKey: string | null;
-  /** Rows and bytes written per table (tables without changes: 0). */
-  tables: Partial<Record<SourceTableName, { rows: number; bytes: number }>>;
+  /** Rows and bytes written, and keys found deleted, per table (tables without changes: 0). */
+  tables: Partial<Record<SourceTableName, { rows: number; bytes: number; deleted?: number }>>;
 }
 
 /**
@@ -95,37 +106,23 @@ export async function readIngestState(bucket: Bucket): Promise<IngestState> {
   return state;
 }
 
-/** Keeps the versions that may still fall inside the lag window of the final watermark, in bounded memory. */
-class WindowCollector {
-  max: string | null = null;
-  private bound: string | null = null;
-  private limit = 10_000;
-  versions: Version[] = [];
-  /** `lagUs`: the lag in microseconds; `now`: the snapshot's clock, which caps the watermark. */
-  constructor(private readonly lagUs: bigint, private readonly now: string) {}
-  add(pk: number, lu: string): void {
-    if (this.max === null || lu > this.max) this.max = lu;
-    if (this.bound === null || lu >= this.bound) this.versions.push([pk, lu]);
-    if (this.versions.length > this.limit) {
-      this.bound = formatTimestamp(parseTimestamp(cappedMax(this.max, this.now)!) - this.lagUs);
-      const b = this.bound;
-      this.versions = this.versions.filter((v) => v[1] >= b);
-      this.limit = Math.max(10_000, this.versions.length * 2);
-    }
-  }
+/** The capture position a state gives, or null when every row must be read (first run, version 1 state). */
+export function capturePosition(state: IngestState): CapturePosition | null {
+  if (state.version !== 2 || !state.snapshot) return null;
+  return { snapshot: parseSnapshot(state.snapshot), seen: state.seen ?? [] };
 }
 
 /**
- * Runs one ingest: every table from one `REPEATABLE READ, READ ONLY` snapshot, the changes since each table's
- * watermark (all rows on the first run) streamed as JSON Lines to the ingestion zone, then state, manifest and
- * pointer. No manifest is written when nothing changed.
+ * Runs one ingest: every table from one `REPEATABLE READ, READ ONLY` snapshot, the rows changed since the previous
+ * run's snapshot (all rows on the first run) streamed as JSON Lines to the ingestion zone, the deleted keys found,
+ * then state, manifest and pointer. No manifest is written when nothing changed.
  *
  * @returns the run's outcome (a concurrent run gives `locked` and writes nothing).
- * @throws Error on schema drift (naming table and column), a database or S3 failure; the watermark stays put.
+ * @throws Error on schema drift (naming table and column), the mass-delete guard, a database or S3 failure; the
+ *   capture position stays put.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const { sql, bucket } = options;
-  const lagSeconds = options.lagSeconds ?? 300;
   const started = options.now();
   const conn = await sql.reserve();
   try {
@@ -135,7 +132,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       return { status: "locked", runId: null, manifestKey: null, tables: {} };
     }
     try {
-      return await ingestLocked(conn, bucket, options, lagSeconds, started);
+      return await ingestLocked(conn, bucket, options, started);
     } finally {
       await conn`SELECT pg_advisory_unlock(${INGEST_LOCK_KEY.toString()}::bigint)`.catch(() => {});
     }
@@ -144,31 +141,56 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   }
 }
 
+/** One table read: what goes into the manifest and the next state. */
+interface TableRead {
+  rows: number;
+  bytes: number;
+  object: ManifestTable["object"];
+  candidates: IdRanges;
+}
+
 async function ingestLocked(
   conn: Sql,
   bucket: Bucket,
   options: IngestOptions,
-  lagSeconds: number,
   started: number,
 ): Promise<IngestResult> {
   const state = await readIngestState(bucket);
+  const prev = capturePosition(state);
   const runId = makeRunId(started, options.entropy(), state.run_id ?? undefined);
   log("info", "ingest", "Run started", {
     run_id: runId,
     previous_run_id: state.run_id,
-    lag_seconds: lagSeconds,
+    previous_snapshot: state.snapshot ?? null,
   });
+  if (state.run_id !== null && !prev) {
+    log(
+      "warn",
+      "ingest",
+      "The previous state has no transaction-id position (written before issue 10): " +
+        "this run reads every row once; unchanged rows add nothing to the warehouse",
+      { run_id: runId },
+    );
+  }
   const result: IngestResult = { status: "no_changes", runId: null, manifestKey: null, tables: {} };
   const tables = {} as Record<SourceTableName, ManifestTable>;
-  const next: IngestState = { run_id: runId, tables: {} };
-  let totalRows = 0;
+  const next: IngestState = { run_id: runId, version: 2, tables: {} };
+  const seenRead = new Set<number>();
+  let changes = 0;
+  let snapshotText = "";
+  let snapshotAt = "";
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
-    const [{ snapshot, now }] = await conn`SELECT pg_export_snapshot() AS snapshot,
+    const [info] =
+      await conn`SELECT pg_export_snapshot() AS exported, pg_current_snapshot()::text AS snapshot,
       to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now` as unknown as [
-      { snapshot: string; now: string },
-    ];
-    if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`Unexpected snapshot id "${snapshot}"`);
+        { exported: string; snapshot: string; now: string },
+      ];
+    const { exported } = info;
+    if (!/^[0-9A-F-]+$/i.test(exported)) throw new Error(`Unexpected snapshot id "${exported}"`);
+    snapshotText = info.snapshot;
+    snapshotAt = info.now;
+    const cur = parseSnapshot(snapshotText);
     const catalog = await conn<
       { table_name: string; column_name: string; data_type: string; udt_name: string }[]
     >`
@@ -182,94 +204,70 @@ async function ingestLocked(
         name: c.column_name,
         type: c.data_type === "USER-DEFINED" ? c.udt_name : c.data_type,
       }));
-      const prev = state.tables[table];
-      const added = checkSchemaDrift(table, columns, prev?.columns);
-      if (added.length > 0) log("warn", "ingest", "Source columns added", { table, columns: added });
-      const wm = prev ?? { ...EMPTY_WATERMARK };
-      const isNew = newVersionFilter(wm);
-      const collector = new WindowCollector(BigInt(lagSeconds) * 1_000_000n, now);
-      const copy = options.copyConnection();
-      await copy.unsafe(
-        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
-      );
-      const readBound = readLowerBound(wm, lagSeconds);
-      const readable = await copy.unsafe(changesCopySql(table, columns, readBound))
-        .readable();
-      const hash = createHash("sha256");
-      let rows = 0;
-      let bytes = 0;
-      const encoder = new TextEncoder();
-      const chunks = async function* (): AsyncGenerator<Uint8Array> {
-        let buf: string[] = [];
-        let size = 0;
-        for await (const line of textLines(readable)) {
-          const { pk, lastUpdated, json } = parseCopyLine(line);
-          if (lastUpdated === "\\N") throw new Error(`Row ${pk} of ${table} has a NULL last_updated`);
-          if (!isNew(pk, lastUpdated)) continue;
-          collector.add(pk, lastUpdated);
-          rows++;
-          buf.push(json);
-          size += json.length + 1;
-          if (size >= 1 << 20) {
-            const out = encoder.encode(buf.join("\n") + "\n");
-            buf = [];
-            size = 0;
-            hash.update(out);
-            bytes += out.length;
-            yield out;
-          }
-        }
-        if (buf.length > 0) {
-          const out = encoder.encode(buf.join("\n") + "\n");
-          hash.update(out);
-          bytes += out.length;
-          yield out;
-        }
-      };
-      let object: ManifestTable["object"] = null;
-      try {
-        const it = chunks();
-        const first = await it.next();
-        if (!first.done) {
-          const key = ingestObjectKey(table, runId);
-          await bucket.upload(
-            key,
-            (async function* () {
-              yield first.value;
-              yield* it;
-            })(),
-            "application/x-ndjson",
-          );
-          object = { key, rows, bytes, sha256: hash.digest("hex") };
-        }
-      } finally {
-        await copy.end({ timeout: 0 });
+      const before = state.tables[table];
+      const drift = checkSchemaDrift(table, columns, before?.columns);
+      if (drift.added.length + drift.dropped.length + drift.retyped.length > 0) {
+        log("warn", "ingest", "Source columns changed (recorded in the manifest)", { table, ...drift });
       }
-      const advanced = advanceWatermark(wm, collector.versions, lagSeconds, now, readBound);
-      next.tables[table] = { ...advanced, columns };
+      const where = prev ? candidateSql(prev, cur.xmax) : null;
+      const countQuery = countRows(conn, table, columns);
+      const read = await readTable(options, bucket, runId, exported, table, columns, cur.xmax, where, (x) => {
+        if (x >= cur.xmin) seenRead.add(x);
+      });
+      const counted = await countQuery;
+      // Deletions: only against a version 2 state, which knows the live keys.
+      let deleted: IdRanges = [];
+      let live = read.candidates;
+      if (prev && before?.live) {
+        const expected = unionRanges(before.live, read.candidates);
+        const want = countIds(expected);
+        if (counted.rows > want) {
+          throw new Error(
+            `ToteSys table ${table} has ${counted.rows} rows but the capture state accounts for ${want}: ` +
+              `the ingestion bucket's state does not belong to this database`,
+          );
+        }
+        if (counted.rows < want) deleted = await findDeleted(conn, table, expected);
+        deletionGuard(table, countIds(deleted), want, options.maxDeleteShare ?? 0.1);
+        live = subtractRanges(expected, deleted);
+      }
+      const deletedCount = countIds(deleted);
+      next.tables[table] = { columns, live };
       tables[table] = {
-        previous_watermark: wm.watermark,
-        watermark: advanced.watermark,
-        object,
+        previous_watermark: state.snapshot ?? null,
+        watermark: snapshotText,
+        object: read.object,
+        ...(deletedCount > 0 ? { deleted } : {}),
+        live_rows: counted.rows,
+        max_last_updated: counted.maxLastUpdated,
         columns,
-        added_columns: prev ? added : [],
+        added_columns: drift.added,
+        ...(drift.dropped.length > 0 ? { dropped_columns: drift.dropped } : {}),
+        ...(drift.retyped.length > 0 ? { retyped_columns: drift.retyped } : {}),
       };
-      result.tables[table] = { rows, bytes };
-      totalRows += rows;
+      result.tables[table] = {
+        rows: read.rows,
+        bytes: read.bytes,
+        ...(deletedCount ? { deleted: deletedCount } : {}),
+      };
+      changes += read.rows + deletedCount;
       log("info", "ingest", "Table read", {
         run_id: runId,
         table,
-        rows,
-        bytes,
-        watermark: advanced.watermark,
+        rows: read.rows,
+        deleted: deletedCount,
+        live_rows: counted.rows,
+        bytes: read.bytes,
         ms: Math.round(performance.now() - t0),
       });
       await options.afterTable?.(table);
     }
+    next.snapshot = snapshotText;
+    next.seen = nextSeen(prev?.seen ?? [], seenRead, cur);
   } finally {
     await conn.unsafe("COMMIT");
   }
-  if (totalRows === 0) {
+  if (changes === 0) {
     log("info", "ingest", "No changes since the previous run; nothing written", {
       previous_run_id: state.run_id,
       ms: options.now() - started,
@@ -278,12 +276,13 @@ async function ingestLocked(
   }
   const manifest: IngestManifest = {
     kind: "ingest",
-    version: 1,
+    version: 2,
     run_id: runId,
     previous_run_id: state.run_id,
     started_at: new Date(started).toISOString(),
     finished_at: new Date(options.now()).toISOString(),
-    lag_seconds: lagSeconds,
+    snapshot_at: snapshotAt,
+    purpose: "capture",
     tables,
   };
   await bucket.put(ingestStateKey(runId), JSON.stringify(next));
@@ -292,9 +291,110 @@ async function ingestLocked(
   await bucket.put(INGEST_POINTER_KEY, JSON.stringify({ run_id: runId }));
   log("info", "ingest", "Run committed", {
     run_id: runId,
-    rows: totalRows,
+    changes,
     manifest: manifestKey,
     ms: options.now() - started,
   });
   return { ...result, status: "committed", runId, manifestKey };
+}
+
+/** Rows of a table at the snapshot and its newest `last_updated` (freshness), on the snapshot's connection. */
+async function countRows(
+  conn: Sql,
+  table: SourceTableName,
+  columns: readonly CatalogColumn[],
+): Promise<{ rows: number; maxLastUpdated: string | null }> {
+  const lu = columns.some((c) => c.name === "last_updated")
+    ? `to_char(max("last_updated"), 'YYYY-MM-DD HH24:MI:SS.US')`
+    : "NULL::text";
+  const [row] = await conn.unsafe(`SELECT count(*)::int8 AS n, ${lu} AS lu FROM public."${table}"`);
+  return { rows: Number(row!.n), maxLastUpdated: (row!.lu as string | null) ?? null };
+}
+
+/** Lists the keys of `expected` that ToteSys no longer holds: bucket counts first, then keys of odd buckets. */
+async function findDeleted(conn: Sql, table: SourceTableName, expected: IdRanges): Promise<IdRanges> {
+  const pk = SOURCE_TABLES[table].pk;
+  const counts = await conn.unsafe(
+    `SELECT ("${pk}" >> ${DELETE_BUCKET_BITS})::int8 AS b, count(*)::int8 AS n FROM public."${table}" GROUP BY 1`,
+  );
+  const actual = new Map<number, number>(counts.map((r) => [Number(r.b), Number(r.n)]));
+  const gone: number[] = [];
+  const size = 2 ** DELETE_BUCKET_BITS;
+  for (const b of mismatchedBuckets(table, expected, actual)) {
+    const rows = await conn.unsafe(
+      `SELECT "${pk}" AS id FROM public."${table}" WHERE "${pk}" >= $1 AND "${pk}" < $2`,
+      [b * size, (b + 1) * size],
+    );
+    const present = new Set(rows.map((r) => Number(r.id)));
+    for (const id of idsBetween(expected, b * size, (b + 1) * size)) if (!present.has(id)) gone.push(id);
+  }
+  return rangesOf(gone);
+}
+
+/** Streams one table's candidate rows from the exported snapshot into its ingestion object. */
+async function readTable(
+  options: IngestOptions,
+  bucket: Bucket,
+  runId: string,
+  exported: string,
+  table: SourceTableName,
+  columns: readonly CatalogColumn[],
+  xmax: number,
+  where: string | null,
+  onXid: (xid: number) => void,
+): Promise<TableRead> {
+  const copy = options.copyConnection();
+  const ids = new IdSet();
+  const hash = createHash("sha256");
+  let rows = 0;
+  let bytes = 0;
+  try {
+    await copy.unsafe(
+      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${exported}'`,
+    );
+    const readable = await copy.unsafe(changesCopySql(table, columns, widenXidSql(xmax), where)).readable();
+    const encoder = new TextEncoder();
+    const chunks = async function* (): AsyncGenerator<Uint8Array> {
+      let buf: string[] = [];
+      let size = 0;
+      const flush = () => {
+        const out = encoder.encode(buf.join("\n") + "\n");
+        buf = [];
+        size = 0;
+        hash.update(out);
+        bytes += out.length;
+        return out;
+      };
+      for await (const line of textLines(readable)) {
+        const { pk, xid, json } = parseCopyLine(line);
+        ids.add(pk);
+        onXid(xid);
+        rows++;
+        buf.push(json);
+        size += json.length + 1;
+        if (size >= 1 << 20) yield flush();
+      }
+      if (buf.length > 0) yield flush();
+    };
+    const it = chunks();
+    const first = await it.next();
+    if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [] };
+    const key = ingestObjectKey(table, runId);
+    await bucket.upload(
+      key,
+      (async function* () {
+        yield first.value;
+        yield* it;
+      })(),
+      "application/x-ndjson",
+    );
+    return {
+      rows,
+      bytes,
+      object: { key, rows, bytes, sha256: hash.digest("hex") },
+      candidates: ids.toJSON(),
+    };
+  } finally {
+    await copy.end({ timeout: 0 });
+  }
 }

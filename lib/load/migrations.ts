@@ -7,10 +7,12 @@
  */
 import type { Sql } from "../io/pg.ts";
 import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
+import m0002 from "./migrations/0002_capture.sql" with { type: "text" };
 
 /** Every migration, in order: version and SQL. Append only; never edit an applied one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: "star_schema", sql: m0001 },
+  { version: 2, name: "capture", sql: m0002 },
 ];
 
 /** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */

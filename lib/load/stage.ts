@@ -21,10 +21,12 @@ import { log } from "../io/log.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
+import { idsBetween } from "../id_ranges.ts";
 import {
   copyIntoStagingSql,
   copyTextLine,
   createStagingSql,
+  deletionSql,
   type ForeignKey,
   foreignKeyToggleSql,
   mergeSql,
@@ -48,7 +50,9 @@ export interface LoadOptions {
 }
 
 /** Per table: rows read from Parquet and rows inserted or changed in the warehouse. */
-export type LoadCounts = Partial<Record<WarehouseTableName, { staged: number; merged: number }>>;
+export type LoadCounts = Partial<
+  Record<WarehouseTableName, { staged: number; merged: number; deleted?: number }>
+>;
 
 /** Outcome of a load. */
 export interface LoadResult {
@@ -195,6 +199,22 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
           merge_ms: Math.round(performance.now() - tCopy),
         });
         await options.afterTable?.(table);
+      }
+      // Deletions found by the ingest: recorded after the merges, so a fact's last version is known.
+      for (const table of WAREHOUSE_TABLE_NAMES) {
+        const ranges = manifest.deletions?.[table];
+        if (!ranges || ranges.length === 0) continue;
+        current = table;
+        const ids = idsBetween(ranges, -(2 ** 31), 2 ** 31);
+        const recorded = await tx.unsafe(deletionSql(table), [ids, manifest.detected_at ?? startedAt, runId]);
+        const entry = tables[table] ?? { staged: 0, merged: 0 };
+        tables[table] = { ...entry, deleted: recorded.count };
+        log("info", "load", "Deletions recorded", {
+          run_id: runId,
+          table,
+          ids: ids.length,
+          recorded: recorded.count,
+        });
       }
       current = null;
       await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)

@@ -28,15 +28,22 @@ export function copyIntoStagingSql(table: WarehouseTableName): string {
   return `COPY ${stagingName(table)} (${cols}) FROM STDIN`;
 }
 
+/** Dimension columns that describe the row's version, not its content. */
+const VERSION_COLUMNS = new Set(["source_last_updated", "source_run_id"]);
+
 /**
- * Moves staged rows into the target table; the statement's row count is the rows inserted or changed.
+ * Moves staged rows into the target table; the statement's row count is the rows inserted or changed. Content
+ * decides, so an update in ToteSys that wrote identical values (or a row read again after a table rewrite) changes
+ * nothing (issue 10; design.md section 5).
  *
  * - dim_date: insert the days not yet present (a day's attributes never change).
- * - other dimensions: upsert by primary key; an existing row is replaced only by a newer version, ordered by
- *   (source_run_id, source_last_updated): run ids sort in snapshot order, so a run loaded late never regresses
- *   a dimension, even when a late-committed source row carries an older last_updated (issue 5).
- * - facts: insert-only; a version (natural id, last_updated_date, last_updated_time) already present is skipped;
- *   `*_record_id` is assigned by the warehouse in (id, version) order.
+ * - other dimensions: upsert by primary key; an existing row is replaced only when its content differs (or it
+ *   was marked deleted) and the staged row is a newer version, ordered by (source_run_id, source_last_updated):
+ *   run ids sort in snapshot order, so a run loaded late never regresses a dimension.
+ * - facts: insert-only history; a staged row is inserted when its natural id has no version yet, when its content
+ *   differs from the latest version, or when the latest version was recorded deleted (a re-insert). Record ids are
+ *   the table's largest plus the row number in natural-id order: runs load one at a time under the load lock, so
+ *   the ids depend only on the runs loaded, never on crashed attempts (C10).
  */
 export function mergeSql(table: WarehouseTableName): string {
   const t = WAREHOUSE_TABLES[table];
@@ -44,20 +51,51 @@ export function mergeSql(table: WarehouseTableName): string {
   const list = cols.join(", ");
   const stg = stagingName(table);
   if (t.kind === "fact") {
-    return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${
-      q(t.key)
-    }, "last_updated_date", "last_updated_time" ` +
-      `ON CONFLICT (${q(t.key)}, "last_updated_date", "last_updated_time") DO NOTHING`;
+    const rid = q(t.recordId!);
+    const key = q(t.key);
+    const s = cols.map((c) => `s.${c}`).join(", ");
+    const cur = cols.map((c) => `cur.${c}`).join(", ");
+    return `INSERT INTO ${table} (${rid}, ${list}) ` +
+      `SELECT base.n + row_number() OVER (ORDER BY s.${key}), ${s} FROM ${stg} s ` +
+      `CROSS JOIN (SELECT coalesce(max(${rid}), 0) AS n FROM ${table}) base ` +
+      `LEFT JOIN LATERAL (SELECT ${rid} AS rid, ${list} FROM ${table} f WHERE f.${key} = s.${key} ` +
+      `ORDER BY f.${rid} DESC LIMIT 1) cur ON true ` +
+      `WHERE cur.rid IS NULL OR ROW(${s}) IS DISTINCT FROM ROW(${cur}) OR EXISTS (SELECT 1 FROM fact_deletion d ` +
+      `WHERE d.fact_table = '${table}' AND d.natural_id = s.${key} AND d.last_record_id >= cur.rid)`;
   }
   if (table === "dim_date") {
     return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${q(t.key)} ON CONFLICT (${
       q(t.key)
     }) DO NOTHING`;
   }
+  const content = t.columns.filter((c) => c.name !== t.key && !VERSION_COLUMNS.has(c.name)).map((c) =>
+    q(c.name)
+  );
   const set = cols.filter((c) => c !== q(t.key)).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
   return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${q(t.key)} ` +
-    `ON CONFLICT (${q(t.key)}) DO UPDATE SET ${set} ` +
-    `WHERE (${table}."source_run_id", ${table}."source_last_updated") < (EXCLUDED."source_run_id", EXCLUDED."source_last_updated")`;
+    `ON CONFLICT (${q(t.key)}) DO UPDATE SET ${set}, "deleted_at" = NULL ` +
+    `WHERE (${table}."source_run_id", ${table}."source_last_updated") < (EXCLUDED."source_run_id", EXCLUDED."source_last_updated") ` +
+    `AND (ROW(${content.map((c) => `${table}.${c}`).join(", ")}) IS DISTINCT FROM ROW(${
+      content.map((c) => `EXCLUDED.${c}`).join(", ")
+    }) OR ${table}."deleted_at" IS NOT NULL)`;
+}
+
+/**
+ * The statement that records a run's deletions of one table, with parameters `$1` the natural ids (int[]), `$2`
+ * when they were detected (timestamp text, UTC) and `$3` the run id. Facts: a `fact_deletion` row per id that
+ * has a version and is not already recorded deleted at it; dimensions: `deleted_at` set on rows not yet marked.
+ * The row count is the rows recorded.
+ */
+export function deletionSql(table: WarehouseTableName): string {
+  const t = WAREHOUSE_TABLES[table];
+  const key = q(t.key);
+  if (t.kind === "fact") {
+    return `INSERT INTO fact_deletion (fact_table, natural_id, last_record_id, detected_at, run_id) ` +
+      `SELECT '${table}', ${key}, max(${q(t.recordId!)}), $2::timestamp, $3 FROM ${table} ` +
+      `WHERE ${key} = ANY($1::int[]) GROUP BY ${key} ON CONFLICT DO NOTHING`;
+  }
+  if (table === "dim_date") throw new Error("dim_date rows are never deleted");
+  return `UPDATE ${table} SET "deleted_at" = $2::timestamp WHERE ${key} = ANY($1::int[]) AND "deleted_at" IS NULL`;
 }
 
 /**

@@ -45,10 +45,18 @@ const pk = (table: string, row: SourceRow) => int(table, row, 0, `${table}_id`);
 const lu = (table: string, row: SourceRow) => text(table, row, pk(table, row), "last_updated");
 const later = (a: string, b: string) => (a > b ? a : b);
 
-/** The reference state after applying a run's changes (latest row per key). Pure: returns a new object. */
-export function applyReferenceChanges(state: ReferenceState, changes: SmallChanges): ReferenceState {
+/**
+ * The reference state after applying a run's changes (latest row per key) and deletions (keys removed). Pure:
+ * returns a new object.
+ */
+export function applyReferenceChanges(
+  state: ReferenceState,
+  changes: SmallChanges,
+  deleted: Partial<Record<keyof ReferenceState, readonly number[]>> = {},
+): ReferenceState {
   const next = (table: keyof ReferenceState) => {
     const out = { ...state[table] };
+    for (const id of deleted[table] ?? []) delete out[String(id)];
     for (const row of changes[table]) out[String(pk(table, row))] = row;
     return out;
   };

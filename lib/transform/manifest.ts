@@ -13,6 +13,7 @@
 import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import { runIdPartition } from "../ingest/run_id.ts";
 import type { ReferenceState } from "./dimensions.ts";
+import type { IdRanges } from "../id_ranges.ts";
 
 /** Prefix of transform manifests. */
 export const TRANSFORM_MANIFEST_PREFIX = "_manifests/transform/";
@@ -58,6 +59,15 @@ export interface TransformManifest {
   quarantine: Record<string, ManifestFile>;
   /** The dim_date range covered after this run, or null when no fact has been seen yet. */
   date_range: [string, string] | null;
+  /**
+   * Natural keys deleted in ToteSys in this run, per warehouse table (facts and dimensions), as ranges: the load
+   * records fact deletions and marks dimension rows deleted. Absent when none.
+   */
+  deletions?: Partial<Record<WarehouseTableName, IdRanges>>;
+  /** When the deletions were detected: the ingest snapshot's ToteSys clock (UTC, microseconds). */
+  detected_at?: string;
+  /** `repair` when the ingest run was a reconcile repair. */
+  purpose?: "capture" | "repair";
 }
 
 /** Transform state after a run. */

@@ -42,6 +42,7 @@ import {
 } from "./dimensions.ts";
 import { FACT_DATE_COLUMNS, FACT_RULES } from "./facts.ts";
 import { IdSet } from "./id_set.ts";
+import { hasId, type IdRanges, idsBetween } from "../id_ranges.ts";
 import {
   type ManifestFile,
   parquetKey,
@@ -237,7 +238,19 @@ async function transformOne(
     design: await readAll(ingestion, m, "design"),
     payment_type: await readAll(ingestion, m, "payment_type"),
   };
-  const reference = applyReferenceChanges(prev.reference, small);
+  // Deletions found by the ingest: the reference rows go, the warehouse rows are marked (see the manifest).
+  const deletedIds = (source: SourceTableName) => expandRanges(m.tables[source]?.deleted ?? []);
+  const reference = applyReferenceChanges(prev.reference, small, {
+    address: deletedIds("address"),
+    department: deletedIds("department"),
+    staff: deletedIds("staff"),
+    counterparty: deletedIds("counterparty"),
+  });
+  const deletions: Partial<Record<WarehouseTableName, IdRanges>> = {};
+  for (const [source, target] of Object.entries(DELETION_TARGETS)) {
+    const ranges = m.tables[source as SourceTableName]?.deleted ?? [];
+    if (ranges.length > 0) deletions[target] = ranges;
+  }
   const inputs = dimensionInputs(reference, small);
   const builders: Record<SmallDimension, [SourceTableName, (r: SourceRow) => WarehouseRow]> = {
     dim_location: ["address", (r) => dimLocation(r, runId)],
@@ -342,8 +355,10 @@ async function transformOne(
       }
     }
     // Rows that waited for a dimension row: released when it has arrived, dropped when a newer version came.
+    const gone = m.tables[source]?.deleted ?? [];
     for (const w of prev.waiting ?? []) {
       if (w.source !== source || seen.has(w.row[pk])) continue;
+      if (hasId(gone, w.row[pk] as number)) continue; // deleted at the source before it could load
       try {
         const built = build(w.row);
         checkReferences(source, w.row, built, target);
@@ -441,6 +456,10 @@ async function transformOne(
     tables: ordered,
     quarantine: quarantineFiles,
     date_range: dateRange,
+    ...(Object.keys(deletions).length > 0
+      ? { deletions, detected_at: m.snapshot_at ?? m.finished_at.replace("T", " ").replace("Z", "") }
+      : {}),
+    ...(m.purpose === "repair" ? { purpose: "repair" as const } : {}),
   };
   await processed.put(transformStateKey(runId), JSON.stringify(state));
   const manifestKey = transformManifestKey(runId);
@@ -453,6 +472,24 @@ async function transformOne(
     ms: Math.round(performance.now() - t0),
   });
   return { result: { runId, manifestKey, tables: counts, quarantined, caughtUp: [] }, state };
+}
+
+/** The warehouse table whose rows a source table's deleted keys name (department has none: it folds into staff). */
+const DELETION_TARGETS: Partial<Record<SourceTableName, WarehouseTableName>> = {
+  address: "dim_location",
+  currency: "dim_currency",
+  design: "dim_design",
+  payment_type: "dim_payment_type",
+  staff: "dim_staff",
+  counterparty: "dim_counterparty",
+  transaction: "dim_transaction",
+  sales_order: "fact_sales_order",
+  purchase_order: "fact_purchase_order",
+  payment: "fact_payment",
+};
+
+function expandRanges(ranges: IdRanges): number[] {
+  return idsBetween(ranges, -(2 ** 31), 2 ** 31);
 }
 
 /** The dimensions built from the small source tables, whose keys the transform state remembers. */
