@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { openPipeline, type Pipeline } from "../fixtures/pipeline.ts";
+import { openPipeline, type Pipeline, type SourceFactory } from "../fixtures/pipeline.ts";
 import { createBaseTotesys } from "../fixtures/totesys_rows.ts";
 import { type IngestOptions, type IngestResult, runIngest } from "../../lib/ingest/stage.ts";
 import { runTransform, type TransformResult } from "../../lib/transform/stage.ts";
@@ -21,8 +21,8 @@ export type { Pipeline };
 let clock = Date.UTC(2026, 11, 1, 6, 0, 0);
 
 /** Opens a fresh pipeline; `base` fills ToteSys with the small hand-checked rows. */
-export async function open(prefix: string, base = true): Promise<Pipeline> {
-  const p = await openPipeline(prefix);
+export async function open(prefix: string, base = true, source?: SourceFactory): Promise<Pipeline> {
+  const p = await openPipeline(prefix, source);
   if (base) await createBaseTotesys(p.src.sql);
   return p;
 }
@@ -32,8 +32,9 @@ export async function withPipeline(
   prefix: string,
   fn: (p: Pipeline) => Promise<void>,
   base = true,
+  source?: SourceFactory,
 ): Promise<void> {
-  const p = await open(prefix, base);
+  const p = await open(prefix, base, source);
   try {
     await fn(p);
   } finally {
