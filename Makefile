@@ -24,7 +24,7 @@ help:
 	@echo "make lint         deno fmt --check, deno lint, deno check"
 	@echo "make build        Lambda zips in dist/ (see docs/deploy.md)"
 	@echo "Variables: ORDERS=10000 (sales orders seeded into an empty ToteSys), CHANGES=100,"
-	@echo "  LOCAL_PG_PORT=54329, LOCAL_S3_PORT=45679 (ports of the embedded services)"
+	@echo "  LOCAL_PG_PORT=54329, LOCAL_PG13_PORT=54313, LOCAL_S3_PORT=45679 (ports of the embedded services)"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

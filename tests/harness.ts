@@ -31,9 +31,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`.toLowerCase();
 }
 
-/** URL of database `db` on the same server as TOTESYS_DATABASE_URL. */
-export function serverUrl(db: string): string {
-  const url = new URL(Deno.env.get("TOTESYS_DATABASE_URL")!);
+/** URL of database `db` on the server of `baseUrl` (default: the server of TOTESYS_DATABASE_URL). */
+export function serverUrl(db: string, baseUrl = Deno.env.get("TOTESYS_DATABASE_URL")!): string {
+  const url = new URL(baseUrl);
   url.pathname = `/${db}`;
   return url.toString();
 }
@@ -46,16 +46,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a fresh empty database on the test server. */
-export async function freshDatabase(prefix = "t"): Promise<TestDatabase> {
+/** Creates a fresh empty database on the server of `baseUrl` (any database URL on that server). */
+async function createDatabaseOn(baseUrl: string, prefix: string): Promise<TestDatabase> {
   const name = uniqueName(prefix).replaceAll("-", "_");
-  const admin = connect(serverUrl("postgres"), { max: 1 });
+  const admin = connect(serverUrl("postgres", baseUrl), { max: 1 });
   try {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  const url = serverUrl(name);
+  const url = serverUrl(name, baseUrl);
   const sql = connect(url);
   return {
     name,
@@ -63,7 +63,7 @@ export async function freshDatabase(prefix = "t"): Promise<TestDatabase> {
     sql,
     async drop() {
       await sql.end();
-      const a = connect(serverUrl("postgres"), { max: 1 });
+      const a = connect(serverUrl("postgres", baseUrl), { max: 1 });
       try {
         await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
@@ -71,6 +71,21 @@ export async function freshDatabase(prefix = "t"): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Creates a fresh empty database on the test server (the server of TOTESYS_DATABASE_URL). */
+export function freshDatabase(prefix = "t"): Promise<TestDatabase> {
+  return createDatabaseOn(Deno.env.get("TOTESYS_DATABASE_URL")!, prefix);
+}
+
+/**
+ * Creates a fresh empty database on the PostgreSQL 13 test server (the live ToteSys version; the server of
+ * TOTESYS13_DATABASE_URL, which `make test` starts and writes into .local/env). Null when TOTESYS13_DATABASE_URL
+ * is unset (configured endpoints without a PostgreSQL 13 server): skip the test then, saying why.
+ */
+export async function freshDatabase13(prefix = "t"): Promise<TestDatabase | null> {
+  const baseUrl = Deno.env.get("TOTESYS13_DATABASE_URL");
+  return baseUrl ? await createDatabaseOn(baseUrl, prefix) : null;
 }
 
 /** Creates a fresh empty bucket on the configured S3 endpoint. */
