@@ -206,7 +206,9 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         if (!ranges || ranges.length === 0) continue;
         current = table;
         const ids = idsBetween(ranges, -(2 ** 31), 2 ** 31);
-        const recorded = await tx.unsafe(deletionSql(table), [ids, manifest.detected_at ?? startedAt, runId]);
+        const at = manifest.detected_at ?? startedAt;
+        const params = WAREHOUSE_TABLES[table].kind === "fact" ? [ids, at, runId] : [ids, at];
+        const recorded = await tx.unsafe(deletionSql(table), params);
         const entry = tables[table] ?? { staged: 0, merged: 0 };
         tables[table] = { ...entry, deleted: recorded.count };
         log("info", "load", "Deletions recorded", {

@@ -82,7 +82,7 @@ export function mergeSql(table: WarehouseTableName): string {
 
 /**
  * The statement that records a run's deletions of one table, with parameters `$1` the natural ids (int[]), `$2`
- * when they were detected (timestamp text, UTC) and `$3` the run id. Facts: a `fact_deletion` row per id that
+ * when they were detected (timestamp text, UTC) and, for facts only, `$3` the run id. Facts: a `fact_deletion` row per id that
  * has a version and is not already recorded deleted at it; dimensions: `deleted_at` set on rows not yet marked.
  * The row count is the rows recorded.
  */
