@@ -5,6 +5,8 @@
  * - `run`: ingest, then transform and load every run not yet transformed or loaded (so a run that failed
  *   half-way earlier is completed), then a short report.
  * - `ingest`; `transform --run ID`; `load --run ID`: one stage.
+ * - `reconcile`: compare ToteSys with the warehouse, naming every differing key (exit 1 when any).
+ * - every command: `--help` prints its usage and does nothing; an unknown flag exits 2 naming it.
  *
  * Exits non-zero on any failure, after the stage rolled back (see each stage).
  *
@@ -29,13 +31,15 @@ import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
+import { reconcile } from "../lib/reconcile/mod.ts";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 
-const USAGE = `Usage: deno task etl <command>
+const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
   run                 ingest, transform and load (and finish any earlier run left half-way)
   ingest              read ToteSys changes into the ingestion zone
   transform --run ID  transform one ingest run into Parquet
   load --run ID       load one transformed run into the warehouse
-Options: --verbose  print the JSON log lines`;
+  reconcile           compare ToteSys with the warehouse and name every differing key`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -83,6 +87,7 @@ async function run(): Promise<void> {
     const sourceRows: Record<string, number> = {};
     const parquetRows: Record<string, number> = {};
     const mergedRows: Record<string, number> = {};
+    const deletedRows: Record<string, number> = {};
     const add = (
       into: Record<string, number>,
       table: string,
@@ -91,7 +96,10 @@ async function run(): Promise<void> {
     t = performance.now();
     for (const id of pending) {
       const m = (await ingestion.getJson<IngestManifest>(ingestManifestKey(id)))!;
-      for (const [table, entry] of Object.entries(m.tables)) add(sourceRows, table, entry.object?.rows ?? 0);
+      for (const [table, entry] of Object.entries(m.tables)) {
+        add(sourceRows, table, entry.object?.rows ?? 0);
+        for (const [a, b] of entry.deleted ?? []) add(deletedRows, table, b - a + 1);
+      }
       if (!transformed.has(id)) {
         const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy });
         for (const x of [...tr.caughtUp, id]) transformed.add(x);
@@ -111,19 +119,24 @@ async function run(): Promise<void> {
       `\nRun ${pending.length === 1 ? pending[0] : `${pending[0]} .. ${pending[pending.length - 1]}`}`,
     );
     console.log(
-      `${"source table".padEnd(16)}${pad("ingested", 10)}    ${"warehouse table".padEnd(22)}${
-        pad("parquet", 9)
-      }${pad("loaded", 9)}`,
+      `${"source table".padEnd(16)}${pad("ingested", 10)}${pad("deleted", 9)}    ${
+        "warehouse table".padEnd(22)
+      }${pad("parquet", 9)}${pad("loaded", 9)}`,
     );
     const n = Math.max(SOURCE_TABLE_NAMES.length, WAREHOUSE_TABLE_NAMES.length);
     for (let i = 0; i < n; i++) {
       const s = SOURCE_TABLE_NAMES[i];
       const w = WAREHOUSE_TABLE_NAMES[i];
-      const left = s ? `${s.padEnd(16)}${pad(sourceRows[s] ?? 0, 10)}` : " ".repeat(26);
+      const left = s
+        ? `${s.padEnd(16)}${pad(sourceRows[s] ?? 0, 10)}${pad(deletedRows[s] ?? 0, 9)}`
+        : " ".repeat(35);
       const right = w ? `${w.padEnd(22)}${pad(parquetRows[w] ?? 0, 9)}${pad(mergedRows[w] ?? 0, 9)}` : "";
       console.log(`${left}    ${right}`);
     }
-    console.log("(loaded = rows inserted or changed; rows the warehouse already holds are skipped)");
+    console.log(
+      "(loaded = rows inserted or changed; rows whose content the warehouse already holds are skipped; " +
+        "deleted = source rows gone, recorded in fact_deletion or dimension deleted_at)",
+    );
     console.log(`\nTimes: ingest ${secs(ingestMs)}, transform ${secs(transformMs)}, load ${secs(loadMs)}`);
     console.log(`Query the warehouse: make sql Q='SELECT count(*) FROM fact_sales_order'`);
     console.log(`  or, with psql: (. .local/env && psql "$WAREHOUSE_DATABASE_URL")`);
@@ -134,50 +147,140 @@ async function run(): Promise<void> {
   }
 }
 
-async function main(args: string[]): Promise<void> {
-  const verbose = args.includes("--verbose");
-  if (!verbose && args[0] === "run") setLogSink(() => {});
-  const i = args.indexOf("--run");
-  const runId = i >= 0 ? args[i + 1] : undefined;
-  switch (args[0]) {
+/** Each command's usage: what it does and its options. */
+const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["options"] }> = {
+  run: {
+    usage: `Usage: deno task etl run [--verbose]
+  Ingest the changes since the last run, then transform and load every run not yet loaded (so a run left
+  half-way earlier is completed), then print a report.
+  --verbose   print the JSON log lines on stderr`,
+    options: { verbose: { type: "boolean" } },
+  },
+  ingest: {
+    usage: `Usage: deno task etl ingest
+  Read the ToteSys changes since the last run into the ingestion zone; prints the result as JSON.`,
+    options: {},
+  },
+  transform: {
+    usage: `Usage: deno task etl transform --run RUN_ID
+  Transform one ingest run into Parquet (and any earlier run not transformed yet).
+  --run RUN_ID   the run (printed by "etl run"; the names under _manifests/ingest/)`,
+    options: { run: { type: "string" } },
+  },
+  load: {
+    usage: `Usage: deno task etl load --run RUN_ID
+  Load one transformed run into the warehouse (and any earlier run not loaded yet).
+  --run RUN_ID   the run (printed by "etl run"; the names under _manifests/transform/)`,
+    options: { run: { type: "string" } },
+  },
+  reconcile: {
+    usage: `Usage: deno task etl reconcile [--table NAME]... [--json]
+  Compare every ToteSys table with the warehouse's current state (the _current fact views and the dimensions)
+  and name every differing key. Exit 0 when equal, 1 when not, 2 on error.
+  --table NAME   compare only this warehouse table (repeatable), e.g. fact_payment_current
+  --json         print the result as JSON`,
+    options: { table: { type: "string", multiple: true }, json: { type: "boolean" } },
+  },
+};
+
+/** A mistake in the command line: printed as one line, exit 2. */
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0];
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const spec = COMMANDS[command];
+  if (!spec) {
+    throw new UsageError(`Unknown command "${command}"; run "deno task etl --help" for the commands`);
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv.slice(1),
+      options: { ...spec.options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(
+      `${(err as Error).message.split("\n")[0]} (etl ${command} --help shows the options)`,
+    );
+  }
+  if (values.help) {
+    console.log(spec.usage);
+    return 0;
+  }
+  if (!values.verbose && (command === "run" || command === "reconcile")) setLogSink(() => {});
+  switch (command) {
     case "run":
-      return await run();
-    case "ingest": {
+      await run();
+      return 0;
+    case "ingest":
       console.log(JSON.stringify(await ingest()));
-      return;
-    }
+      return 0;
     case "transform":
     case "load": {
-      if (!runId) {
-        throw new Error(
-          `${
-            args[0]
-          } needs --run RUN_ID (run ids are printed by "etl run" and are the names under _manifests/ingest/)`,
-        );
-      }
-      const mod = args[0] === "transform" ? await import("./transform.ts") : await import("./load.ts");
+      const runId = values.run as string | undefined;
+      if (!runId) throw new UsageError(`etl ${command} needs --run RUN_ID (etl ${command} --help)`);
+      const mod = command === "transform" ? await import("./transform.ts") : await import("./load.ts");
       const fn = "transform" in mod ? mod.transform : mod.load;
       console.log(JSON.stringify(await fn(runId)));
-      return;
+      return 0;
     }
-    case undefined:
-    case "--help":
-    case "-h":
-    case "help":
-      console.log(USAGE);
-      if (args[0] === undefined) Deno.exit(2);
-      return;
-    default:
-      console.error(`Unknown command "${args[0]}".\n${USAGE}`);
-      Deno.exit(2);
+    case "reconcile":
+      return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
+  }
+  return 2;
+}
+
+async function reconcileCommand(tables: string[] | undefined, json: boolean): Promise<number> {
+  const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  try {
+    const result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    if (json) console.log(JSON.stringify(result, null, 1));
+    else {
+      console.log(
+        `${"warehouse table".padEnd(30)}${"source".padEnd(15)}${pad("rows", 9)}${pad("wh rows", 9)}${
+          pad("differ", 8)
+        }${pad("time", 9)}`,
+      );
+      for (const t of result.tables) {
+        console.log(
+          `${t.table.padEnd(30)}${t.sourceTable.padEnd(15)}${pad(t.sourceRows, 9)}${pad(t.warehouseRows, 9)}${
+            pad(t.differences.length, 8)
+          }${pad(secs(t.ms), 9)}`,
+        );
+        const shown = t.differences.slice(0, 5).map((d) => `${d.key} (${d.kind})`).join(", ");
+        if (shown) {
+          const more = t.differences.length > 5 ? ` and ${t.differences.length - 5} more` : "";
+          console.log(`  differing keys: ${shown}${more}`);
+        }
+      }
+      console.log(
+        result.differences === 0
+          ? "\nThe warehouse equals ToteSys."
+          : `\n${result.differences} differing key(s): run "deno task etl run" to carry pending changes; ` +
+            `a difference that stays after a run is a defect to report.`,
+      );
+    }
+    return result.differences === 0 ? 0 : 1;
+  } finally {
+    await source.end();
+    await warehouse.end();
   }
 }
 
 if (import.meta.main) {
+  let code: number;
   try {
-    await main(Deno.args);
+    code = await main(Deno.args);
   } catch (err) {
     console.error(`Error: ${(err as Error).message}`);
-    Deno.exit(1);
+    code = err instanceof UsageError ? 2 : Deno.args[0] === "reconcile" ? 2 : 1;
   }
+  Deno.exit(code);
 }

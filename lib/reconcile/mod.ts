@@ -58,7 +58,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   if (wanted) {
     for (const t of wanted) {
       if (!PAIRS.some((p) => p.name === t)) {
-        throw new Error(`Unknown table "${t}" for reconcile; choose from ${PAIRS.map((p) => p.name).join(", ")}`);
+        throw new Error(
+          `Unknown table "${t}" for reconcile; choose from ${PAIRS.map((p) => p.name).join(", ")}`,
+        );
       }
     }
   }
@@ -121,13 +123,17 @@ function side(sql: Sql, s: Side, label: string) {
     try {
       return await fn();
     } catch (err) {
-      throw new Error(`Reconcile could not read ${label} (${what}): ${(err as Error).message}`, { cause: err });
+      throw new Error(`Reconcile could not read ${label} (${what}): ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   };
   return {
     bounds: () =>
       wrap("bounds", async () => {
-        const [r] = await sql.unsafe(`SELECT min(${key}) AS lo, max(${key}) AS hi, count(*) AS n FROM ${s.from}`);
+        const [r] = await sql.unsafe(
+          `SELECT min(${key}) AS lo, max(${key}) AS hi, count(*) AS n FROM ${s.from}`,
+        );
         return {
           min: r!.lo === null ? null : Number(r!.lo),
           max: r!.hi === null ? null : Number(r!.hi),
@@ -142,12 +148,16 @@ function side(sql: Sql, s: Side, label: string) {
            FROM ${s.from} WHERE ${key} >= $1::int8 AND ${key} < $2::int8 GROUP BY 1`,
           [lo, hi, width],
         );
-        return new Map<number, RangeSummary>(rows.map((r) => [Number(r.b), { rows: Number(r.n), hash: r.h }]));
+        return new Map<number, RangeSummary>(
+          rows.map((r) => [Number(r.b), { rows: Number(r.n), hash: r.h }]),
+        );
       }),
     rows: ([lo, hi]: KeyRange) =>
       wrap("rows", async () => {
         const rows = await sql.unsafe(
-          `SELECT ${key} AS k, ${rowTextSql(s)} AS t FROM ${s.from} WHERE ${key} >= $1::int8 AND ${key} < $2::int8`,
+          `SELECT ${key} AS k, ${
+            rowTextSql(s)
+          } AS t FROM ${s.from} WHERE ${key} >= $1::int8 AND ${key} < $2::int8`,
           [lo, hi],
         );
         return new Map<number, string>(rows.map((r) => [Number(r.k), r.t as string]));

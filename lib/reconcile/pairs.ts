@@ -60,7 +60,11 @@ export const PAIRS: readonly Pair[] = [
   {
     name: "dim_design",
     sourceTable: "design",
-    source: { from: `public.design`, key: "design_id", columns: ["design_name", "file_location", "file_name"] },
+    source: {
+      from: `public.design`,
+      key: "design_id",
+      columns: ["design_name", "file_location", "file_name"],
+    },
     warehouse: {
       from: `(SELECT * FROM dim_design WHERE deleted_at IS NULL) w`,
       key: "design_id",
@@ -96,7 +100,8 @@ export const PAIRS: readonly Pair[] = [
     name: "dim_counterparty",
     sourceTable: "counterparty",
     source: {
-      from: `(SELECT c.counterparty_id, c.counterparty_legal_name, a.address_line_1, a.address_line_2, a.district,
+      from:
+        `(SELECT c.counterparty_id, c.counterparty_legal_name, a.address_line_1, a.address_line_2, a.district,
         a.city, a.postal_code, a.country, a.phone FROM public.counterparty c
         LEFT JOIN public.address a ON a.address_id = c.legal_address_id) s`,
       key: "counterparty_id",

@@ -56,9 +56,11 @@ Deno.test("reconcile: equal after a run; names a silent edit, a deleted row, han
 
 Deno.test("reconcile: bisection boundaries (first, last and gapped keys; one-row and empty tables)", () =>
   withPipeline("rec2", async (p) => {
-    await p.src.sql.unsafe(`INSERT INTO transaction (transaction_id, transaction_type, created_at, last_updated)
+    await p.src.sql.unsafe(
+      `INSERT INTO transaction (transaction_id, transaction_type, created_at, last_updated)
       SELECT g, 'SALE', '2022-11-03 14:20:52.186', '2022-11-03 14:20:52.186'
-      FROM generate_series(3, 3000) g WHERE g % 7 <> 0 OR g = 2998`);
+      FROM generate_series(3, 3000) g WHERE g % 7 <> 0 OR g = 2998`,
+    );
     await p.src.sql.unsafe(`INSERT INTO transaction VALUES (100000, 'SALE', NULL, NULL, now(), now())`);
     await cycle(p);
     for (const opts of [{}, { fanout: 2, leaf: 1 }, { fanout: 3, leaf: 2 }]) {
@@ -66,8 +68,12 @@ Deno.test("reconcile: bisection boundaries (first, last and gapped keys; one-row
       assert.equal(r.differences, 0, `${JSON.stringify(opts)}: ${found(r)}`);
     }
     // the first key, the last key, keys next to gaps, and a key in the middle of a long gap
-    await p.wh.sql.unsafe(`UPDATE dim_transaction SET transaction_type = 'X' WHERE transaction_id IN (1, 6, 8, 100000)`);
-    await p.wh.sql.unsafe(`INSERT INTO dim_transaction VALUES (50000, 'SALE', NULL, NULL, '2022-01-01', 'x')`);
+    await p.wh.sql.unsafe(
+      `UPDATE dim_transaction SET transaction_type = 'X' WHERE transaction_id IN (1, 6, 8, 100000)`,
+    );
+    await p.wh.sql.unsafe(
+      `INSERT INTO dim_transaction VALUES (50000, 'SALE', NULL, NULL, '2022-01-01', 'x')`,
+    );
     for (const opts of [{}, { fanout: 2, leaf: 1 }, { fanout: 5, leaf: 3 }]) {
       const r = await check(p, opts);
       assert.deepEqual(found(r), [
@@ -81,7 +87,9 @@ Deno.test("reconcile: bisection boundaries (first, last and gapped keys; one-row
     // a one-row table, then an empty one, on either side
     await p.wh.sql.unsafe(`UPDATE dim_payment_type SET deleted_at = now()`);
     let r = await check(p);
-    assert.deepEqual(found(r).filter((x) => x.startsWith("dim_payment_type")), ["dim_payment_type:1:missing"]);
+    assert.deepEqual(found(r).filter((x) => x.startsWith("dim_payment_type")), [
+      "dim_payment_type:1:missing",
+    ]);
     await p.src.sql.unsafe(`DELETE FROM payment; DELETE FROM payment_type`);
     await p.wh.sql.unsafe(`UPDATE dim_payment_type SET deleted_at = now()`);
     r = await check(p);
