@@ -58,7 +58,7 @@ sql: local-up
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up
-	@$(LOAD_ENV); status=0; deno test -A --parallel tests/ lib/ || status=$$?; \
+	@$(LOAD_ENV); status=0; deno test -A --parallel --doc tests/ lib/ || status=$$?; \
 	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \
 	  exit $$status
 

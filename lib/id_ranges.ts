@@ -16,7 +16,7 @@ export type IdRanges = [number, number][];
  * ```ts
  * import assert from "node:assert/strict";
  * import { normaliseRanges } from "./id_ranges.ts";
- * assert.deepEqual(normaliseRanges([[5, 6], [1, 2], [3, 3], [10, 12], [11, 11]]), [[1, 6], [10, 12]]);
+ * assert.deepEqual(normaliseRanges([[5, 6], [1, 2], [3, 3], [10, 12], [11, 11]]), [[1, 3], [5, 6], [10, 12]]);
  * ```
  */
 export function normaliseRanges(ranges: readonly (readonly [number, number])[]): IdRanges {

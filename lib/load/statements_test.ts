@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyTextLine, mergeSql } from "./statements.ts";
+import { copyTextLine, deletionSql, mergeSql } from "./statements.ts";
 
 Deno.test("copyTextLine() escapes text and writes NULL, booleans and exact values", () => {
   assert.equal(
@@ -20,16 +20,39 @@ Deno.test("copyTextLine() escapes text and writes NULL, booleans and exact value
   assert.match(copyTextLine("fact_payment", { paid: false, payment_amount: "0.10" }), /\tf\t/);
 });
 
-Deno.test("mergeSql() upserts dimensions by version, inserts facts once, and adds missing days", () => {
+Deno.test("mergeSql(): dimensions upsert newer, different content; facts insert new content; days once", () => {
+  const staff = mergeSql("dim_staff");
   assert.match(
-    mergeSql("dim_staff"),
-    /ON CONFLICT \("staff_id"\) DO UPDATE SET .* WHERE \(dim_staff\."source_run_id", dim_staff\."source_last_updated"\) < \(EXCLUDED\."source_run_id", EXCLUDED\."source_last_updated"\)$/,
+    staff,
+    /ON CONFLICT \("staff_id"\) DO UPDATE SET .*"deleted_at" = NULL WHERE \(dim_staff\."source_run_id", dim_staff\."source_last_updated"\) < \(EXCLUDED\."source_run_id", EXCLUDED\."source_last_updated"\) AND/,
   );
+  // content only: the version columns do not make a row different
   assert.match(
-    mergeSql("fact_sales_order"),
-    /ON CONFLICT \("sales_order_id", "last_updated_date", "last_updated_time"\) DO NOTHING$/,
+    staff,
+    /IS DISTINCT FROM ROW\(EXCLUDED\."first_name", .*EXCLUDED\."email_address"\) OR dim_staff\."deleted_at" IS NOT NULL\)$/,
   );
+  assert.doesNotMatch(staff.slice(staff.indexOf("AND (ROW")), /source_/);
+  const fact = mergeSql("fact_sales_order");
+  assert.match(fact, /^INSERT INTO fact_sales_order \("sales_record_id", "sales_order_id", /);
+  assert.match(fact, /SELECT base\.n \+ row_number\(\) OVER \(ORDER BY s\."sales_order_id"\)/);
+  assert.match(
+    fact,
+    /ORDER BY f\."sales_record_id" DESC LIMIT 1\) cur ON true WHERE cur\.rid IS NULL OR ROW\(/,
+  );
+  assert.match(fact, /d\.fact_table = 'fact_sales_order' AND d\.natural_id = s\."sales_order_id"/);
   assert.match(mergeSql("dim_date"), /ON CONFLICT \("date_id"\) DO NOTHING$/);
+});
+
+Deno.test("deletionSql(): facts record the last version, dimensions are marked; dim_date never", () => {
+  assert.match(
+    deletionSql("fact_payment"),
+    /SELECT 'fact_payment', "payment_id", max\("payment_record_id"\), \$2::timestamp, \$3/,
+  );
+  assert.match(
+    deletionSql("dim_staff"),
+    /^UPDATE dim_staff SET "deleted_at" = \$2::timestamp WHERE "staff_id" = ANY\(\$1::int\[\]\)/,
+  );
+  assert.throws(() => deletionSql("dim_date"), /never deleted/);
 });
 
 Deno.test("copyTextLine() refuses a NUL character, naming table, column and value", () => {

@@ -8,9 +8,16 @@
  *
  * @example
  * ```ts
- * const columns = WAREHOUSE_TABLES.dim_currency.columns;
+ * import assert from "node:assert/strict";
+ * import { decodeParquet, encodeParquet } from "./mod.ts";
+ * import { WAREHOUSE_TABLES } from "../contract/mod.ts";
+ * const columns = WAREHOUSE_TABLES.dim_payment_type.columns;
+ * const rows = [{ payment_type_id: 1, payment_type_name: "SALES_RECEIPT", source_last_updated:
+ *   "2022-11-03 14:20:49.962000", source_run_id: "r1" }];
  * const bytes = await encodeParquet(columns, rows);
- * for await (const batch of decodeParquet(bytes, columns)) console.log(batch.length);
+ * const back = [];
+ * for await (const batch of decodeParquet(bytes, columns)) back.push(...batch);
+ * assert.deepEqual(back, rows);
  * ```
  *
  * @module

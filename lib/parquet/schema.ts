@@ -53,8 +53,11 @@ export function arrowType(type: ColumnType): arrow.DataType {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { arrowSchema } from "./schema.ts";
+ * import { WAREHOUSE_TABLES } from "../contract/mod.ts";
  * const schema = arrowSchema(WAREHOUSE_TABLES.dim_currency.columns);
- * schema.fields[0]!.name; // "currency_id"
+ * assert.equal(schema.fields[0]!.name, "currency_id");
  * ```
  */
 export function arrowSchema(columns: readonly Column[]): arrow.Schema {
