@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { openPipeline } from "../fixtures/pipeline.ts";
 import { loadDump, simulateActivity } from "../../lib/totesys/mod.ts";
 import { setLogSink } from "../../lib/io/log.ts";
+import { reconcile } from "../../lib/reconcile/mod.ts";
 import {
   assertForeignKeysResolve,
   assertLatestFactsMatchSource,
@@ -93,6 +94,35 @@ Deno.test({
       const dcp = await p.wh.sql`SELECT string_agg(concat_ws('|', counterparty_id, counterparty_legal_name,
         counterparty_legal_city), E'\\n' ORDER BY counterparty_id) AS s FROM dim_counterparty`;
       assert.equal(dcp[0]!.s, cp[0]!.s);
+
+      // Edits the way real ToteSys makes them (issue 10): agreed dates, staff and design file locations changed
+      // without touching last_updated, and some payments deleted. The next run carries every one of them.
+      await p.src.sql.unsafe(`
+        UPDATE sales_order SET agreed_delivery_date = (agreed_delivery_date::date + 3)::text
+          WHERE sales_order_id IN (SELECT sales_order_id FROM sales_order ORDER BY sales_order_id LIMIT 40);
+        UPDATE sales_order SET staff_id = (SELECT min(staff_id) FROM staff)
+          WHERE sales_order_id IN (SELECT sales_order_id FROM sales_order ORDER BY sales_order_id DESC LIMIT 20);
+        UPDATE purchase_order SET agreed_payment_date = (agreed_payment_date::date + 1)::text
+          WHERE purchase_order_id IN (SELECT purchase_order_id FROM purchase_order ORDER BY purchase_order_id LIMIT 20);
+        UPDATE design SET file_location = '/private/' || file_location
+          WHERE design_id IN (SELECT design_id FROM design ORDER BY design_id LIMIT 20);
+        DELETE FROM payment WHERE payment_id IN (SELECT payment_id FROM payment ORDER BY payment_id DESC LIMIT 5);
+      `);
+      const fourth = await p.cycle();
+      assert.equal(fourth.ingest.status, "committed");
+      assert.deepEqual(
+        [fourth.ingest.tables.sales_order?.rows, fourth.ingest.tables.design?.rows],
+        [60, 20],
+      );
+      assert.equal(fourth.ingest.tables.payment?.deleted, 5);
+      const proof = await reconcile({ source: p.src.sql, warehouse: p.wh.sql });
+      assert.deepEqual(
+        proof.tables.flatMap((t) => t.differences.map((d) => `${t.table}:${d.key}:${d.kind}`)),
+        [],
+        "the _current views and the dimensions equal ToteSys exactly",
+      );
+      const [live] = await p.wh.sql`SELECT count(*)::int AS n FROM fact_payment_current`;
+      assert.equal(live!.n, await sourceCount(p.src.sql, "payment"));
     } finally {
       await p.close();
     }
