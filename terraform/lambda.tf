@@ -58,8 +58,8 @@ locals {
 
   function_environment = {
     ingest = merge(local.base_environment, {
-      TOTESYS_SECRET_ARN = aws_secretsmanager_secret.totesys.arn
-      INGEST_LAG_SECONDS = tostring(var.ingest_lag_seconds)
+      TOTESYS_SECRET_ARN      = aws_secretsmanager_secret.totesys.arn
+      INGEST_MAX_DELETE_SHARE = tostring(var.ingest_max_delete_share)
     }, var.extra_environment)
     transform = merge(local.base_environment, {
       TRANSFORM_BAD_ROWS = var.transform_bad_rows

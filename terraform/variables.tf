@@ -146,14 +146,14 @@ variable "async_max_event_age_seconds" {
   }
 }
 
-variable "ingest_lag_seconds" {
-  description = "INGEST_LAG_SECONDS: the window re-read behind each watermark to catch rows committed late by long transactions."
+variable "ingest_max_delete_share" {
+  description = "INGEST_MAX_DELETE_SHARE: the largest share (0 to 1) of a table one ingest run may find deleted; more stops the run."
   type        = number
-  default     = 300
+  default     = 0.1
 
   validation {
-    condition     = var.ingest_lag_seconds >= 0 && floor(var.ingest_lag_seconds) == var.ingest_lag_seconds
-    error_message = "ingest_lag_seconds must be a non-negative whole number."
+    condition     = var.ingest_max_delete_share >= 0 && var.ingest_max_delete_share <= 1
+    error_message = "ingest_max_delete_share must be from 0 to 1."
   }
 }
 

@@ -359,7 +359,7 @@ run "functions_layer_retries_and_environment" {
       !contains(keys(aws_lambda_function.fn["ingest"].environment[0].variables), "WAREHOUSE_SECRET_ARN") &&
       aws_lambda_function.fn["load"].environment[0].variables["WAREHOUSE_SECRET_ARN"] == aws_secretsmanager_secret.warehouse.arn &&
       !contains(keys(aws_lambda_function.fn["load"].environment[0].variables), "TOTESYS_SECRET_ARN") &&
-      aws_lambda_function.fn["ingest"].environment[0].variables["INGEST_LAG_SECONDS"] == "300" &&
+      aws_lambda_function.fn["ingest"].environment[0].variables["INGEST_MAX_DELETE_SHARE"] == "0.1" &&
       aws_lambda_function.fn["transform"].environment[0].variables["TRANSFORM_BAD_ROWS"] == "fail" &&
       alltrue([for f in aws_lambda_function.fn : f.environment[0].variables["INGESTION_BUCKET"] == aws_s3_bucket.this["ingestion"].bucket && f.environment[0].variables["PROCESSED_BUCKET"] == aws_s3_bucket.this["processed"].bucket])
     )
