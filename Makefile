@@ -93,7 +93,8 @@ test-fast: local-up
 local-down:
 	@if [ -d node_modules ]; then node scripts/local_services.mjs down; fi
 
-local-clean: local-down
+local-clean:
+	@if [ -d node_modules ]; then node scripts/local_services.mjs clean; fi
 	rm -rf .local
 
 lint: setup
