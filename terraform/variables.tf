@@ -147,7 +147,7 @@ variable "database_ssl_mode" {
 }
 
 variable "database_ca_bundle" {
-  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, shipped in the function zips), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
+  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, to be shipped in the function zips: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
   type        = string
   default     = "rds-global"
 
