@@ -38,7 +38,7 @@ help:
 	@echo "  make bundle-test  the real bundles through their bootstrap against a local Runtime API stub"
 	@echo "  make tf-test      terraform fmt -check, validate and test, offline (mock provider)"
 	@echo "  make tf-plan      build, then terraform plan against AWS into terraform/tfplan (after terraform init)"
-	@echo "  make tf-apply     build, then terraform apply against AWS"
+	@echo "  make tf-apply     terraform apply of exactly that saved plan (make tf-plan first)"
 	@echo "  make localstack-run   the whole pipeline on LocalStack (needs Docker with compose)"
 	@echo "  make localstack-down  stop LocalStack and its PostgreSQL, delete their volumes"
 	@echo "Variables: ORDERS=10000 (sales orders seeded into an empty ToteSys), CHANGES=100,"
