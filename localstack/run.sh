@@ -56,6 +56,7 @@ echo "== 3/7 terraform apply against LocalStack"
 mkdir -p "$work"
 rm -f "$work"/*.tf
 cp "$root"/terraform/*.tf "$root/localstack/localstack_override.tf" "$work/"
+cp "$root/terraform/.terraform.lock.hcl" "$work/" # the same provider version as production
 cat >"$work/packages.auto.tfvars" <<EOF
 function_packages = {
   ingest    = "$root/dist/ingest.zip"
