@@ -35,8 +35,8 @@ locals {
   }
   layer_package_path = startswith(var.layer_package, "/") ? var.layer_package : "${path.module}/${var.layer_package}"
 
-  # Key prefixes of the data contract (lib/contract/*.ts; the layout is in the README, "How it flows"): the IAM
-  # policies grant object access under these prefixes only.
+  # Key prefixes of the data contract (docs/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies
+  # grant object access under these prefixes only.
   source_tables = [
     "address", "counterparty", "currency", "department", "design", "payment", "payment_type",
     "purchase_order", "sales_order", "staff", "transaction",
