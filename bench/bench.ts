@@ -2,7 +2,7 @@
  * `deno task bench`: speed and memory of the pipeline against the physical floor (issue 6).
  *
  *   deno task bench [--scales 10000,100000,1000000] [--with-3m] [--repeat 3] [--full-repeat 1]
- *                   [--commit REF | --working-tree] [--no-floor] [--profile] [--keep] [--no-write]
+ *                   [--commit REF | --working-tree] [--no-floor] [--profile] [--keep] [--write]
  *                   [--render FILE] [--json FILE] [--markdown FILE]
  *
  * For each scale (sales orders), on the configured servers (or the embedded ones, started if needed):
@@ -13,9 +13,11 @@
  *    changes (`--repeat` samples each), each stage as its own process (`deno run -A main/<stage>.ts`), measured
  *    for wall time and peak RSS (bench/measure.ts).
  *
- * Writes docs/benchmarks.json and the generated part of docs/benchmarks.md (between its markers; the rest of the
- * file is kept), after each scale so that a failure late in a long run keeps the earlier scales, and prints it. Progress goes to stderr; each stage's JSON log goes
- * to bench/results/<stamp>/ (with `--profile`, V8 CPU profiles of every stage process too: see bench/profile.ts).
+ * Prints the report. With `--write` it also writes the tracked docs/benchmarks.json and the generated part of
+ * docs/benchmarks.md (between its markers; the rest of the file is kept), after each scale so that a failure late in
+ * a long run keeps the earlier scales; without it the tracked files are left alone, so a quick `--scales 10000` run
+ * never replaces the published figures. The JSON result always goes to bench/results/<stamp>/result.json. Progress
+ * goes to stderr; each stage's JSON log goes to bench/results/<stamp>/ (with `--profile`, V8 CPU profiles of every stage process too: see bench/profile.ts).
  *
  * --scales N,N,...  sales-order counts (default 10000,100000,1000000)
  * --with-3m         adds 3,000,000
@@ -27,7 +29,8 @@
  * --working-tree    run the stages from the working tree instead (uncommitted changes included)
  * --profile         run the stages with `--cpu-prof` (slower: for finding what limits them, not for the figures)
  * --keep            keep the databases and buckets (default: dropped at the end)
- * --no-write        do not write docs/benchmarks.{json,md}
+ * --write           write docs/benchmarks.{json,md} (or --json / --markdown FILE); without it nothing tracked
+ *                   is written
  * --render FILE     measure nothing: rewrite the Markdown's generated block from a result file (e.g. after
  *                   changing the report's format), and print it
  *
@@ -401,7 +404,8 @@ async function main(): Promise<void> {
       commit: { type: "string", default: "HEAD" },
       "working-tree": { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
-      "no-write": { type: "boolean", default: false },
+      write: { type: "boolean", default: false },
+      "no-write": { type: "boolean", default: false }, // the old opt-out, now the default: accepted, ignored
       render: { type: "string" },
       json: { type: "string", default: `${ROOT}/docs/benchmarks.json` },
       markdown: { type: "string", default: `${ROOT}/docs/benchmarks.md` },
@@ -412,7 +416,7 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       "deno task bench [--scales 10000,100000,1000000] [--with-3m] [--repeat 3] [--full-repeat 1] [--profile] " +
-        "[--commit REF | --working-tree] [--no-floor] [--keep] [--no-write] [--render FILE] [--json FILE] " +
+        "[--commit REF | --working-tree] [--no-floor] [--keep] [--write] [--render FILE] [--json FILE] " +
         "[--markdown FILE]",
     );
     return;
@@ -427,6 +431,7 @@ async function main(): Promise<void> {
     console.log(await writtenBlock(values.markdown, generatedMarkdown(result)));
     return;
   }
+  const write = values.write && !values["no-write"];
   const scales = values.scales.split(",").map((s) => positiveInt("scales", s.trim()));
   if (values["with-3m"] && !scales.includes(3_000_000)) scales.push(3_000_000);
   scales.sort((a, b) => a - b);
@@ -485,7 +490,8 @@ async function main(): Promise<void> {
       );
       result.finishedAt = new Date().toISOString();
       result.targets = evaluateTargets(result.scales);
-      if (!values["no-write"]) await writeResults(result, values.json, values.markdown);
+      await Deno.writeTextFile(`${resultsDir}/result.json`, JSON.stringify(result, null, 1) + "\n");
+      if (write) await writeResults(result, values.json, values.markdown);
       if (!values.keep) {
         for (const c of cleanups.splice(0).reverse()) await c().catch((e) => progress(`cleanup: ${e}`));
       }
@@ -498,7 +504,13 @@ async function main(): Promise<void> {
     }
   }
   const table = generatedMarkdown(result);
-  console.log(values["no-write"] ? table : await writtenBlock(values.markdown, table));
+  console.log(write ? await writtenBlock(values.markdown, table) : table);
+  if (!write) {
+    progress(
+      `not written to docs/benchmarks.{json,md} (pass --write for that); result in ${resultsDir}/result.json, ` +
+        `render it later with --render`,
+    );
+  }
 }
 
 if (import.meta.main) {

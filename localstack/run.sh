@@ -9,7 +9,7 @@
 #   6. invoke ingest; EventBridge runs transform and load from the manifests, as in AWS
 #   7. wait for the load, print the warehouse counts and the load log
 #
-# Needs Docker with compose, Terraform >= 1.9 and deno. Everything listens on 127.0.0.1 only.
+# Needs Docker with compose (checked first, with the daemon), Terraform >= 1.10 and deno. Everything listens on 127.0.0.1 only.
 # Stop with: make localstack-down (removes the containers and their volumes).
 set -eu
 
@@ -22,6 +22,15 @@ for tool in docker terraform deno; do
     exit 1
   fi
 done
+# Before anything starts: the compose plugin, then a daemon that answers.
+if ! docker compose version >/dev/null 2>&1; then
+  echo "localstack-run needs Docker Compose v2 (\`docker compose\`): install the docker-compose-plugin package or Docker Desktop." >&2
+  exit 1
+fi
+if ! docker info >/dev/null 2>&1; then
+  echo "localstack-run needs a running Docker daemon: \`docker info\` cannot reach one (start Docker, or check DOCKER_HOST and that you may use its socket)." >&2
+  exit 1
+fi
 
 prefix=terrific-totes
 pg_port="${LOCALSTACK_PG_PORT:-5433}"
@@ -47,6 +56,7 @@ echo "== 3/7 terraform apply against LocalStack"
 mkdir -p "$work"
 rm -f "$work"/*.tf
 cp "$root"/terraform/*.tf "$root/localstack/localstack_override.tf" "$work/"
+cp "$root/terraform/.terraform.lock.hcl" "$work/" # the same provider version as production
 cat >"$work/packages.auto.tfvars" <<EOF
 function_packages = {
   ingest    = "$root/dist/ingest.zip"

@@ -2,8 +2,8 @@
  * `deno task seed`: fills ToteSys with generated data (lib/totesys/seed.ts) or with a real pg_dump file
  * (lib/totesys/dump.ts).
  *
- *   deno task seed [--orders N] [--seed S] [--database-url URL] [--if-empty] [--create-schema]
- *   deno task seed --dump FILE [--database-url URL] [--if-empty]
+ *   deno task seed [--orders N] [--seed S] [--database-url URL] [--if-empty] [--create-schema] [--json]
+ *   deno task seed --dump FILE [--database-url URL] [--if-empty] [--json]
  *
  * --orders        sales orders to generate (default 10000; purchase orders ≈ 0.43 × N, one transaction and one
  *                 payment per order)
@@ -13,7 +13,9 @@
  * --if-empty      do nothing when sales_order already has rows
  * --create-schema create the ToteSys tables first when they are missing
  *
- * Progress (rows/s) goes to stderr; the rows written per table go to stdout as one JSON object.
+ * --json          also print the rows written per table to stdout, as one JSON object (for scripts)
+ *
+ * Progress (rows/s) and a one-line summary go to stderr.
  *
  * @module
  */
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     "database-url": { type: "string" },
     "if-empty": { type: "boolean", default: false },
     "create-schema": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -48,7 +51,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    "deno task seed [--orders N] [--seed S] [--dump FILE] [--database-url URL] [--if-empty] [--create-schema]",
+    "deno task seed [--orders N] [--seed S] [--dump FILE] [--database-url URL] [--if-empty] [--create-schema] [--json]",
   );
   Deno.exit(0);
 }
@@ -89,7 +92,7 @@ try {
       `seed: loaded ${values.dump}: ${result.statements} statements, ${result.skipped.length} skipped, ` +
         `${secs.toFixed(1)} s`,
     );
-    console.log(JSON.stringify(result.copied));
+    if (values.json) console.log(JSON.stringify(result.copied));
   } else {
     let lastReport = 0;
     const report = (p: SeedProgress, force = false) => {
@@ -117,7 +120,7 @@ try {
         `seed: ${fmt(orders)} sales orders (seed ${seed}): ${fmt(total)} rows in ${secs.toFixed(1)} s ` +
           `(${fmt(total / secs)} rows/s, peak RSS ${fmt(peakRssMiB())} MiB)`,
       );
-      console.log(JSON.stringify(counts));
+      if (values.json) console.log(JSON.stringify(counts));
     }
   }
 } catch (e) {

@@ -56,15 +56,21 @@ locals {
     PROCESSED_BUCKET = aws_s3_bucket.this["processed"].bucket
   }
 
+  # How the two functions that open database connections verify TLS (read by the database adapter).
+  database_tls_environment = {
+    DATABASE_SSLMODE   = var.database_ssl_mode
+    DATABASE_CA_BUNDLE = var.database_ca_bundle
+  }
+
   function_environment = {
-    ingest = merge(local.base_environment, {
+    ingest = merge(local.base_environment, local.database_tls_environment, {
       TOTESYS_SECRET_ARN      = aws_secretsmanager_secret.totesys.arn
       INGEST_MAX_DELETE_SHARE = tostring(var.ingest_max_delete_share)
     }, var.extra_environment)
     transform = merge(local.base_environment, {
       TRANSFORM_BAD_ROWS = var.transform_bad_rows
     }, var.extra_environment)
-    load = merge(local.base_environment, {
+    load = merge(local.base_environment, local.database_tls_environment, {
       WAREHOUSE_SECRET_ARN = aws_secretsmanager_secret.warehouse.arn
     }, var.extra_environment)
   }
@@ -90,8 +96,9 @@ resource "aws_lambda_function" "fn" {
   memory_size = var.lambda_memory_mb[each.key]
   timeout     = var.lambda_timeout_seconds[each.key]
 
-  # Ingest runs one at a time (its advisory lock would make a second run exit anyway); -1 = unreserved.
-  reserved_concurrent_executions = each.key == "ingest" ? 1 : -1
+  # Unreserved (-1) unless ingest_reserved_concurrency is set: the advisory lock already serialises ingest runs, and
+  # an account with a low concurrency quota rejects any reservation (the first apply would fail).
+  reserved_concurrent_executions = each.key == "ingest" && var.ingest_reserved_concurrency != null ? var.ingest_reserved_concurrency : -1
 
   environment {
     variables = local.function_environment[each.key]

@@ -35,7 +35,7 @@ locals {
   }
   layer_package_path = startswith(var.layer_package, "/") ? var.layer_package : "${path.module}/${var.layer_package}"
 
-  # Key prefixes of the data contract (../shared/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies
+  # Key prefixes of the data contract (docs/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies
   # grant object access under these prefixes only.
   source_tables = [
     "address", "counterparty", "currency", "department", "design", "payment", "payment_type",

@@ -124,6 +124,39 @@ variable "lambda_timeout_seconds" {
   }
 }
 
+variable "ingest_reserved_concurrency" {
+  description = "Reserved concurrency of the ingest function; null (the default) reserves none. Ingest runs are already serialised by a PostgreSQL advisory lock (a second run exits cleanly), so 1 only saves that run's start-up; new accounts with a low concurrency quota reject any reservation."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.ingest_reserved_concurrency == null || try(var.ingest_reserved_concurrency >= 1 && floor(var.ingest_reserved_concurrency) == var.ingest_reserved_concurrency, false)
+    error_message = "ingest_reserved_concurrency must be null (no reservation) or a whole number of at least 1."
+  }
+}
+
+variable "database_ssl_mode" {
+  description = "DATABASE_SSLMODE of the ingest and load functions: how connections to ToteSys and the warehouse use TLS. verify-full (the default) checks the server's certificate against database_ca_bundle and its host name; disable is for LocalStack only."
+  type        = string
+  default     = "verify-full"
+
+  validation {
+    condition     = contains(["verify-full", "verify-ca", "require", "disable"], var.database_ssl_mode)
+    error_message = "database_ssl_mode must be verify-full, verify-ca, require or disable."
+  }
+}
+
+variable "database_ca_bundle" {
+  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, to be shipped in the function zips: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
+  type        = string
+  default     = "rds-global"
+
+  validation {
+    condition     = contains(["rds-global", "system"], var.database_ca_bundle) || startswith(var.database_ca_bundle, "/")
+    error_message = "database_ca_bundle must be rds-global, system or an absolute path."
+  }
+}
+
 variable "async_retry_attempts" {
   description = "Retries of a failed asynchronous invocation (EventBridge invokes the functions asynchronously) before the event goes to the dead-letter queue."
   type        = number

@@ -331,8 +331,16 @@ run "functions_layer_retries_and_environment" {
   }
 
   assert {
-    condition     = aws_lambda_function.fn["ingest"].reserved_concurrent_executions == 1 && aws_lambda_function.fn["transform"].reserved_concurrent_executions == -1 && aws_lambda_function.fn["load"].reserved_concurrent_executions == -1
-    error_message = "Ingest must have reserved concurrency 1 (one run at a time)."
+    condition     = alltrue([for f in aws_lambda_function.fn : f.reserved_concurrent_executions == -1])
+    error_message = "No function may reserve concurrency by default (accounts with a low quota reject any reservation)."
+  }
+
+  assert {
+    condition = alltrue([
+      for fn in ["ingest", "load"] :
+      aws_lambda_function.fn[fn].environment[0].variables["DATABASE_SSLMODE"] == "verify-full" && aws_lambda_function.fn[fn].environment[0].variables["DATABASE_CA_BUNDLE"] == "rds-global"
+    ]) && !contains(keys(aws_lambda_function.fn["transform"].environment[0].variables), "DATABASE_SSLMODE")
+    error_message = "The functions that connect to a database must verify its certificate (verify-full, RDS bundle) by default."
   }
 
   assert {
@@ -453,6 +461,35 @@ run "schedule_is_a_variable_and_can_be_paused" {
     condition     = aws_cloudwatch_event_rule.ingest_schedule.schedule_expression == "rate(15 minutes)" && aws_cloudwatch_event_rule.ingest_schedule.state == "DISABLED"
     error_message = "The schedule must follow ingest_schedule_expression and schedule_enabled."
   }
+}
+
+run "ingest_reserved_concurrency_is_optional" {
+  command = plan
+
+  variables {
+    ingest_reserved_concurrency = 1
+  }
+
+  assert {
+    condition     = aws_lambda_function.fn["ingest"].reserved_concurrent_executions == 1 && aws_lambda_function.fn["transform"].reserved_concurrent_executions == -1 && aws_lambda_function.fn["load"].reserved_concurrent_executions == -1
+    error_message = "ingest_reserved_concurrency must reserve concurrency for ingest only."
+  }
+}
+
+run "rejects_a_zero_reserved_concurrency" {
+  command = plan
+  variables {
+    ingest_reserved_concurrency = 0
+  }
+  expect_failures = [var.ingest_reserved_concurrency]
+}
+
+run "rejects_an_unknown_ssl_mode" {
+  command = plan
+  variables {
+    database_ssl_mode = "prefer"
+  }
+  expect_failures = [var.database_ssl_mode]
 }
 
 run "localstack_mode_embeds_deno_instead_of_a_layer" {

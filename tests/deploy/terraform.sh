@@ -17,7 +17,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 tf_dir="$root/terraform"
 
 if ! command -v terraform >/dev/null 2>&1; then
-  echo "SKIP terraform checks: terraform is not installed (install Terraform >= 1.9 to run fmt, validate and test)."
+  echo "SKIP terraform checks: terraform is not installed (install Terraform >= 1.10 to run fmt, validate and test)."
   exit 0
 fi
 

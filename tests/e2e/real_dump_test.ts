@@ -20,7 +20,7 @@ const DUMP = fileURLToPath(
 const haveDump = existsSync(DUMP);
 if (!haveDump) {
   console.warn(
-    `Skipping the real-dump end-to-end test: ${DUMP} is absent (../shared is not beside the repo)`,
+    `Skipping the real-dump end-to-end test: no real ToteSys dump at ${DUMP} (optional; not part of this repository)`,
   );
 }
 

@@ -3,7 +3,10 @@ import { freshDatabase } from "../harness.ts";
 import type { Sql } from "../../lib/io/pg.ts";
 import { classifyDumpStatement, loadDump, StatementSplitter } from "../../lib/totesys/mod.ts";
 
-/** The real dumps live outside the repository, in ../shared (see ../shared/data/totesys/README.md). */
+/**
+ * Real ToteSys dumps are not part of this repository: the tests that read them run only where a copy sits beside
+ * the clone (in shared/data/totesys/ next to it), and skip otherwise.
+ */
 const SHARED = new URL("../../../shared/data/totesys/", import.meta.url);
 const REALSCHEMA = new URL("xrscode_2024-02-23/derived/totesys_realschema.sql", SHARED);
 const ORIGINAL = new URL("xrscode_2024-02-23/totesys.sql", SHARED);
