@@ -39,15 +39,7 @@ import {
 import { makeRunId } from "./run_id.ts";
 import { candidateSql, type CapturePosition, nextSeen, parseSnapshot, widenXidSql } from "./xid.ts";
 import { DELETE_BUCKET_BITS, deletionGuard, mismatchedBuckets } from "./deletions.ts";
-import {
-  countIds,
-  countIdsBetween,
-  type IdRanges,
-  idsBetween,
-  rangesOf,
-  subtractRanges,
-  unionRanges,
-} from "../id_ranges.ts";
+import { countIds, type IdRanges, idsBetween, rangesOf, subtractRanges, unionRanges } from "../id_ranges.ts";
 import { IdSet } from "../transform/id_set.ts";
 
 /** Advisory lock key that serialises ingest runs (any constant 64-bit number; "totes-ingest"). */
