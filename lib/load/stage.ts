@@ -187,7 +187,9 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
           if (drop) await tx.unsafe(drop);
           readd = add;
         }
-        const merged = await tx.unsafe(mergeSql(table));
+        const merged = WAREHOUSE_TABLES[table].kind === "fact"
+          ? await tx.unsafe(mergeSql(table), [runId])
+          : await tx.unsafe(mergeSql(table));
         if (readd) await tx.unsafe(readd);
         tables[table] = { staged, merged: merged.count };
         log("info", "load", "Table loaded", {
@@ -207,8 +209,7 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         current = table;
         const ids = idsBetween(ranges, -(2 ** 31), 2 ** 31);
         const at = manifest.detected_at ?? startedAt;
-        const params = WAREHOUSE_TABLES[table].kind === "fact" ? [ids, at, runId] : [ids, at];
-        const recorded = await tx.unsafe(deletionSql(table), params);
+        const recorded = await tx.unsafe(deletionSql(table), [ids, at, runId]);
         const entry = tables[table] ?? { staged: 0, merged: 0 };
         tables[table] = { ...entry, deleted: recorded.count };
         log("info", "load", "Deletions recorded", {

@@ -43,7 +43,8 @@ const VERSION_COLUMNS = new Set(["source_last_updated", "source_run_id"]);
  * - facts: insert-only history; a staged row is inserted when its natural id has no version yet, when its content
  *   differs from the latest version, or when the latest version was recorded deleted (a re-insert). Record ids are
  *   the table's largest plus the row number in natural-id order: runs load one at a time under the load lock, so
- *   the ids depend only on the runs loaded, never on crashed attempts (C10).
+ *   the ids depend only on the runs loaded, never on crashed attempts (C10). Parameter `$1` is the run id: each
+ *   version records it, and a run replayed after a later one adds nothing for keys the later run carried.
  */
 export function mergeSql(table: WarehouseTableName): string {
   const t = WAREHOUSE_TABLES[table];
@@ -55,13 +56,14 @@ export function mergeSql(table: WarehouseTableName): string {
     const key = q(t.key);
     const s = cols.map((c) => `s.${c}`).join(", ");
     const cur = cols.map((c) => `cur.${c}`).join(", ");
-    return `INSERT INTO ${table} (${rid}, ${list}) ` +
-      `SELECT base.n + row_number() OVER (ORDER BY s.${key}), ${s} FROM ${stg} s ` +
+    return `INSERT INTO ${table} (${rid}, "source_run_id", ${list}) ` +
+      `SELECT base.n + row_number() OVER (ORDER BY s.${key}), $1::text, ${s} FROM ${stg} s ` +
       `CROSS JOIN (SELECT coalesce(max(${rid}), 0) AS n FROM ${table}) base ` +
       `LEFT JOIN LATERAL (SELECT ${rid} AS rid, ${list} FROM ${table} f WHERE f.${key} = s.${key} ` +
       `ORDER BY f.${rid} DESC LIMIT 1) cur ON true ` +
-      `WHERE cur.rid IS NULL OR ROW(${s}) IS DISTINCT FROM ROW(${cur}) OR EXISTS (SELECT 1 FROM fact_deletion d ` +
-      `WHERE d.fact_table = '${table}' AND d.natural_id = s.${key} AND d.last_record_id >= cur.rid)`;
+      `WHERE (cur.rid IS NULL OR ROW(${s}) IS DISTINCT FROM ROW(${cur}) OR EXISTS (SELECT 1 FROM fact_deletion d ` +
+      `WHERE d.fact_table = '${table}' AND d.natural_id = s.${key} AND d.last_record_id >= cur.rid)) ` +
+      `AND NOT EXISTS (SELECT 1 FROM ${table} n WHERE n.${key} = s.${key} AND n."source_run_id" >= $1::text)`;
   }
   if (table === "dim_date") {
     return `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stg} ORDER BY ${q(t.key)} ON CONFLICT (${
@@ -82,7 +84,8 @@ export function mergeSql(table: WarehouseTableName): string {
 
 /**
  * The statement that records a run's deletions of one table, with parameters `$1` the natural ids (int[]), `$2`
- * when they were detected (timestamp text, UTC) and, for facts only, `$3` the run id. Facts: a `fact_deletion` row per id that
+ * when they were detected (timestamp text, UTC) and `$3` the run id (a run replayed after a later one that
+ * brought the key back does not delete it again). Facts: a `fact_deletion` row per id that
  * has a version and is not already recorded deleted at it; dimensions: `deleted_at` set on rows not yet marked.
  * The row count is the rows recorded.
  */
@@ -92,10 +95,12 @@ export function deletionSql(table: WarehouseTableName): string {
   if (t.kind === "fact") {
     return `INSERT INTO fact_deletion (fact_table, natural_id, last_record_id, detected_at, run_id) ` +
       `SELECT '${table}', ${key}, max(${q(t.recordId!)}), $2::timestamp, $3 FROM ${table} ` +
-      `WHERE ${key} = ANY($1::int[]) GROUP BY ${key} ON CONFLICT DO NOTHING`;
+      `WHERE ${key} = ANY($1::int[]) GROUP BY ${key} HAVING coalesce(max("source_run_id"), '') < $3::text ` +
+      `ON CONFLICT DO NOTHING`;
   }
   if (table === "dim_date") throw new Error("dim_date rows are never deleted");
-  return `UPDATE ${table} SET "deleted_at" = $2::timestamp WHERE ${key} = ANY($1::int[]) AND "deleted_at" IS NULL`;
+  return `UPDATE ${table} SET "deleted_at" = $2::timestamp WHERE ${key} = ANY($1::int[]) AND "deleted_at" IS NULL ` +
+    `AND "source_run_id" < $3::text`;
 }
 
 /**

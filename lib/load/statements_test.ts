@@ -33,7 +33,14 @@ Deno.test("mergeSql(): dimensions upsert newer, different content; facts insert 
   );
   assert.doesNotMatch(staff.slice(staff.indexOf("AND (ROW")), /source_/);
   const fact = mergeSql("fact_sales_order");
-  assert.match(fact, /^INSERT INTO fact_sales_order \("sales_record_id", "sales_order_id", /);
+  assert.match(
+    fact,
+    /^INSERT INTO fact_sales_order \("sales_record_id", "source_run_id", "sales_order_id", /,
+  );
+  assert.match(
+    fact,
+    /AND NOT EXISTS \(SELECT 1 FROM fact_sales_order n WHERE .* n\."source_run_id" >= \$1::text\)$/,
+  );
   assert.match(fact, /SELECT base\.n \+ row_number\(\) OVER \(ORDER BY s\."sales_order_id"\)/);
   assert.match(
     fact,

@@ -4,6 +4,8 @@
 --     last_updated is a new row: the unique (id, last_updated) keys go; an index on (id, record id) finds a key's
 --     latest version; record ids are assigned by the load in run order (max + row number), not by a sequence, so
 --     a crash and rerun, a rebuild and a clean run give the same ids;
+--   * facts: source_run_id, the run that captured the version, so a run replayed after a later one (its load-log
+--     row removed by hand, say) adds nothing for the keys the later run already carried (NULL: loaded before);
 --   * fact_deletion: a source row deleted in ToteSys, when it was detected, and the last version it had then;
 --   * dimensions: deleted_at, set when the source row was deleted (the row stays: facts may reference it);
 --   * views fact_*_current: one row per live source row, its latest version.
@@ -11,6 +13,12 @@
 ALTER TABLE fact_sales_order DROP CONSTRAINT fact_sales_order_version_key;
 ALTER TABLE fact_purchase_order DROP CONSTRAINT fact_purchase_order_version_key;
 ALTER TABLE fact_payment DROP CONSTRAINT fact_payment_version_key;
+ALTER TABLE fact_sales_order ADD COLUMN source_run_id text;
+ALTER TABLE fact_purchase_order ADD COLUMN source_run_id text;
+ALTER TABLE fact_payment ADD COLUMN source_run_id text;
+COMMENT ON COLUMN fact_sales_order.source_run_id IS 'The ingest run that captured this version (NULL: loaded before migration 2).';
+COMMENT ON COLUMN fact_purchase_order.source_run_id IS 'The ingest run that captured this version (NULL: loaded before migration 2).';
+COMMENT ON COLUMN fact_payment.source_run_id IS 'The ingest run that captured this version (NULL: loaded before migration 2).';
 CREATE INDEX fact_sales_order_latest ON fact_sales_order (sales_order_id, sales_record_id);
 CREATE INDEX fact_purchase_order_latest ON fact_purchase_order (purchase_order_id, purchase_record_id);
 CREATE INDEX fact_payment_latest ON fact_payment (payment_id, payment_record_id);
