@@ -44,7 +44,7 @@ Deno.test("mergeSql(): dimensions upsert newer, different content; facts insert 
   assert.match(fact, /SELECT base\.n \+ row_number\(\) OVER \(ORDER BY s\."sales_order_id"\)/);
   assert.match(
     fact,
-    /ORDER BY f\."sales_record_id" DESC LIMIT 1\) cur ON true WHERE cur\.rid IS NULL OR ROW\(/,
+    /ORDER BY f\."sales_record_id" DESC LIMIT 1\) cur ON true WHERE \(cur\.rid IS NULL OR ROW\(/,
   );
   assert.match(fact, /d\.fact_table = 'fact_sales_order' AND d\.natural_id = s\."sales_order_id"/);
   assert.match(mergeSql("dim_date"), /ON CONFLICT \("date_id"\) DO NOTHING$/);
