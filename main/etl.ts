@@ -32,6 +32,9 @@ import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
 import { reconcile } from "../lib/reconcile/mod.ts";
+import { repairKeys } from "../lib/reconcile/repair.ts";
+import { runRepair } from "../lib/ingest/repair.ts";
+import { runRebuild } from "../lib/rebuild/mod.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
@@ -39,7 +42,8 @@ const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <comman
   ingest              read ToteSys changes into the ingestion zone
   transform --run ID  transform one ingest run into Parquet
   load --run ID       load one transformed run into the warehouse
-  reconcile           compare ToteSys with the warehouse and name every differing key`;
+  reconcile           compare ToteSys with the warehouse and name every differing key (--repair: fix them)
+  rebuild             rebuild an empty warehouse from the ingestion zone alone`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -174,12 +178,26 @@ const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["option
     options: { run: { type: "string" } },
   },
   reconcile: {
-    usage: `Usage: deno task etl reconcile [--table NAME]... [--json]
+    usage: `Usage: deno task etl reconcile [--table NAME]... [--json] [--repair]
   Compare every ToteSys table with the warehouse's current state (the _current fact views and the dimensions)
   and name every differing key. Exit 0 when equal, 1 when not, 2 on error.
   --table NAME   compare only this warehouse table (repeatable), e.g. fact_payment_current
-  --json         print the result as JSON`,
-    options: { table: { type: "string", multiple: true }, json: { type: "boolean" } },
+  --json         print the result as JSON
+  --repair       turn the differences into a repair run (an ingest run whose manifest says "repair"), transform
+                 and load it, then compare again: exit 0 when the warehouse then equals ToteSys`,
+    options: {
+      table: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      repair: { type: "boolean" },
+    },
+  },
+  rebuild: {
+    usage: `Usage: deno task etl rebuild [--into PREFIX]
+  Rebuild the warehouse from the ingestion zone alone: every ingest run, in order, is transformed into a fresh
+  processed location and loaded into the configured warehouse, which must be empty (point
+  WAREHOUSE_DATABASE_URL at a new database). Resumable: run it again after a failure or a kill.
+  --into PREFIX  the processed location, a key prefix in PROCESSED_BUCKET (default "rebuild/")`,
+    options: { into: { type: "string" } },
   },
 };
 
@@ -213,7 +231,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(spec.usage);
     return 0;
   }
-  if (!values.verbose && (command === "run" || command === "reconcile")) setLogSink(() => {});
+  if (!values.verbose && (command === "run" || command === "reconcile" || command === "rebuild")) {
+    setLogSink(() => {});
+  }
   switch (command) {
     case "run":
       await run();
@@ -231,16 +251,79 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "reconcile":
-      return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
+      return await reconcileCommand(
+        values.table as string[] | undefined,
+        Boolean(values.json),
+        Boolean(values.repair),
+      );
+    case "rebuild":
+      return await rebuildCommand((values.into as string | undefined) ?? "rebuild/");
   }
   return 2;
 }
 
-async function reconcileCommand(tables: string[] | undefined, json: boolean): Promise<number> {
+async function rebuildCommand(into: string): Promise<number> {
+  if (!/^[0-9A-Za-z_.-]+(\/[0-9A-Za-z_.-]+)*\/$/.test(into)) {
+    throw new UsageError(`--into must be a key prefix ending in "/", like "rebuild/", got "${into}"`);
+  }
+  const policy = badRowPolicy();
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-rebuild" });
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    setLogSink(() => {});
+    const result = await runRebuild({
+      ingestion,
+      processed: processed.under(into),
+      warehouse,
+      badRows: policy,
+      onRun: (done, total, runId, step) => console.error(`[rebuild] ${done}/${total} ${runId} ${step}`),
+    });
+    console.log(
+      `Rebuilt the warehouse from ${result.runs} run(s) (${result.transformed} transformed, ${result.loaded} ` +
+        `loaded now) into s3://${processed.name}/${into} in ${secs(result.ms)}.`,
+    );
+    return 0;
+  } finally {
+    await warehouse.end();
+    ingestion.client.destroy();
+    processed.client.destroy();
+  }
+}
+
+async function reconcileCommand(
+  tables: string[] | undefined,
+  json: boolean,
+  repair: boolean,
+): Promise<number> {
   const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
   const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
   try {
-    const result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    let result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    if (repair && result.differences > 0) {
+      const ingestion = bucketFromEnv("INGESTION_BUCKET");
+      const processed = bucketFromEnv("PROCESSED_BUCKET");
+      try {
+        const runId = await runRepair({
+          sql: source,
+          bucket: ingestion,
+          keys: await repairKeys(result, source),
+          now: () => Date.now(),
+          entropy: () =>
+            [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join(
+              "",
+            ),
+        });
+        if (runId === null) throw new Error("Another ingest run holds the lock; try the repair again");
+        await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
+        await runLoad({ sql: warehouse, processed, runId });
+        console.error(`Repair run ${runId} written, transformed and loaded (${result.differences} key(s)).`);
+      } finally {
+        ingestion.client.destroy();
+        processed.client.destroy();
+      }
+      result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    }
     if (json) console.log(JSON.stringify(result, null, 1));
     else {
       console.log(

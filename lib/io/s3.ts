@@ -44,14 +44,25 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
   });
 }
 
-/** One bucket, with the few operations the pipeline needs. */
+/**
+ * One bucket, with the few operations the pipeline needs. With a `root` (a key prefix ending in `/`), every key is
+ * read and written under it and listed relative to it, so a stage can write a separate location (a rebuild's
+ * processed zone) without knowing.
+ */
 export class Bucket {
-  constructor(readonly client: S3Client, readonly name: string) {}
+  constructor(readonly client: S3Client, readonly name: string, readonly root = "") {
+    if (root !== "" && !root.endsWith("/")) throw new Error(`Bucket root "${root}" must end with "/"`);
+  }
+
+  /** The same bucket under `root` (appended to this one's). */
+  under(root: string): Bucket {
+    return new Bucket(this.client, this.name, this.root + root);
+  }
 
   /** Writes `body` at `key` in one request (small objects: manifests, state). */
   async put(key: string, body: Uint8Array | string, contentType = "application/json"): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.name, Key: key, Body: body, ContentType: contentType }),
+      new PutObjectCommand({ Bucket: this.name, Key: this.root + key, Body: body, ContentType: contentType }),
     );
   }
 
@@ -67,7 +78,12 @@ export class Bucket {
   ): Promise<void> {
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.name, Key: key, Body: Readable.from(body), ContentType: contentType },
+      params: {
+        Bucket: this.name,
+        Key: this.root + key,
+        Body: Readable.from(body),
+        ContentType: contentType,
+      },
       partSize,
       queueSize: 2,
       leavePartsOnError: false,
@@ -78,7 +94,7 @@ export class Bucket {
   /** Reads the whole object at `key`, or `undefined` when there is none. */
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key }));
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey") return undefined;
@@ -91,7 +107,7 @@ export class Bucket {
    * @throws the SDK's NoSuchKey error when there is no object.
    */
   async *stream(key: string): AsyncGenerator<Uint8Array> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: key }));
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key }));
     if (!out.Body) return;
     for await (const chunk of out.Body as AsyncIterable<Uint8Array>) yield chunk;
   }
@@ -105,7 +121,7 @@ export class Bucket {
   /** Whether an object exists at `key`. */
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }));
+      await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: this.root + key }));
       return true;
     } catch (err) {
       if (err instanceof NotFound || (err as { name?: string }).name === "NotFound") return false;
@@ -124,11 +140,15 @@ export class Bucket {
       const out = await this.client.send(
         new ListObjectsV2Command({
           Bucket: this.name,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+          Prefix: this.root + prefix,
+          ...(token
+            ? { ContinuationToken: token }
+            : startAfter
+            ? { StartAfter: this.root + startAfter }
+            : {}),
         }),
       );
-      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.root.length));
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
     return keys;

@@ -50,6 +50,7 @@ export async function ingest(p: Pipeline, extra: Partial<IngestOptions> = {}): P
     bucket: p.ingestion,
     now: () => (clock += 60_000),
     entropy: () => "adadad",
+    maxDeleteShare: 1, // the fixtures are tiny: one deleted row is a large share
     ...extra,
   });
 }
