@@ -96,3 +96,38 @@ Deno.test("reconcile: bisection boundaries (first, last and gapped keys; one-row
     const pt = r.tables.find((t) => t.table === "dim_payment_type")!;
     assert.deepEqual([pt.sourceRows, pt.warehouseRows, pt.differences.length], [0, 0, 0]);
   }));
+
+Deno.test("reconcile metrics: one embedded-metric-format line per table and a total", async () => {
+  const { reconcileMetricLines } = await import("../../main/reconcile.ts");
+  const lines = reconcileMetricLines({
+    differences: 3,
+    tables: [
+      {
+        table: "dim_design",
+        sourceTable: "design",
+        sourceRows: 10,
+        warehouseRows: 10,
+        differences: [],
+        ranges: 1,
+        ms: 1,
+      },
+      {
+        table: "fact_payment_current",
+        sourceTable: "payment",
+        sourceRows: 5,
+        warehouseRows: 6,
+        differences: [{ key: 1, kind: "extra" }, { key: 2, kind: "missing" }, { key: 3, kind: "different" }],
+        ranges: 1,
+        ms: 1,
+      },
+    ],
+  }, 1_700_000_000_000).map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.Table, l.ReconcileDifferences, l.ReconcileRows]), [
+    ["dim_design", 0, 10],
+    ["fact_payment_current", 3, 5],
+    ["all", 3, 15],
+  ]);
+  assert.deepEqual(lines[0]._aws.CloudWatchMetrics[0].Dimensions, [["Table"]]);
+  assert.equal(lines[0]._aws.CloudWatchMetrics[0].Namespace, "TerrificTotes");
+  assert.equal(lines[0]._aws.Timestamp, 1_700_000_000_000);
+});
