@@ -2,7 +2,7 @@
  * Exact calendar arithmetic on timestamp text, without JS `Date` or the machine's time zone.
  *
  * Timestamps are `YYYY-MM-DD HH:MM:SS.ffffff` (six fractional digits, no zone; UTC by ToteSys convention,
- * ../shared/design.md section 2), represented in arithmetic as bigint microseconds since 1970-01-01 00:00:00.
+ * docs/design.md section 2), represented in arithmetic as bigint microseconds since 1970-01-01 00:00:00.
  *
  * @module
  */

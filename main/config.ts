@@ -1,5 +1,5 @@
 /**
- * Configuration from the environment (../shared/design.md section 6). Only `main/` reads the environment.
+ * Configuration from the environment (docs/design.md section 6). Only `main/` reads the environment.
  *
  * | variable | meaning |
  * | --- | --- |

@@ -26,7 +26,7 @@ import { entrySource } from "../lib/lambda/entry.ts";
 import { zipBytes, type ZipEntry } from "../lib/lambda/zip.ts";
 
 /** The functions, each bundled from `main/<name>.ts`. */
-export const FUNCTIONS = ["ingest", "transform", "load"] as const;
+export const FUNCTIONS = ["ingest", "transform", "load", "reconcile"] as const;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXED_TIME = new Date("1980-01-01T00:00:00Z");

@@ -4,6 +4,7 @@
 #   schedule (rate(5 minutes))                          → ingest
 #   Object Created, ingestion bucket, _manifests/ingest/ → transform
 #   Object Created, processed bucket, _manifests/transform/ → load
+#   schedule (rate(1 hour))                             → reconcile
 #
 # Only manifests trigger the next stage: data objects and _state/ objects match no rule.
 
@@ -32,6 +33,7 @@ locals {
     ingest    = aws_cloudwatch_event_rule.ingest_schedule
     transform = aws_cloudwatch_event_rule.manifest["transform"]
     load      = aws_cloudwatch_event_rule.manifest["load"]
+    reconcile = aws_cloudwatch_event_rule.reconcile_schedule
   }
 }
 
@@ -39,6 +41,13 @@ resource "aws_cloudwatch_event_rule" "ingest_schedule" {
   name                = local.rule_names["ingest"]
   description         = "Runs the ingest function: ${var.ingest_schedule_expression}"
   schedule_expression = var.ingest_schedule_expression
+  state               = var.schedule_enabled ? "ENABLED" : "DISABLED"
+}
+
+resource "aws_cloudwatch_event_rule" "reconcile_schedule" {
+  name                = local.rule_names["reconcile"]
+  description         = "Runs the reconcile function: ${var.reconcile_schedule_expression}"
+  schedule_expression = var.reconcile_schedule_expression
   state               = var.schedule_enabled ? "ENABLED" : "DISABLED"
 }
 

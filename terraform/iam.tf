@@ -23,6 +23,15 @@ locals {
   }
 
   function_statements = {
+    # Reconcile reads both databases and nothing in S3.
+    reconcile = [
+      {
+        Sid      = "ReadDatabaseSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = [aws_secretsmanager_secret.totesys.arn, aws_secretsmanager_secret.warehouse.arn]
+      },
+    ]
     ingest = [
       {
         Sid      = "ListIngestionBucket"

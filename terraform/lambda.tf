@@ -49,6 +49,7 @@ locals {
     ingest    = "Captures ToteSys changes into the ingestion zone (JSON Lines + run manifest); runs on a schedule"
     transform = "Turns an ingest run into Parquet star-schema files; triggered by _manifests/ingest/ objects"
     load      = "Loads a transform run into the warehouse in one transaction; triggered by _manifests/transform/ objects"
+    reconcile = "Compares ToteSys with the warehouse and publishes TerrificTotes/ReconcileDifferences; runs on a schedule"
   }
 
   base_environment = {
@@ -71,6 +72,11 @@ locals {
       TRANSFORM_BAD_ROWS = var.transform_bad_rows
     }, var.extra_environment)
     load = merge(local.base_environment, local.database_tls_environment, {
+      WAREHOUSE_SECRET_ARN = aws_secretsmanager_secret.warehouse.arn
+    }, var.extra_environment)
+    # Compares only (no repair: that writes the lake and is run by hand, `etl reconcile --repair`).
+    reconcile = merge(local.base_environment, local.database_tls_environment, {
+      TOTESYS_SECRET_ARN   = aws_secretsmanager_secret.totesys.arn
       WAREHOUSE_SECRET_ARN = aws_secretsmanager_secret.warehouse.arn
     }, var.extra_environment)
   }

@@ -2,7 +2,7 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
 
-  functions = toset(["ingest", "transform", "load"])
+  functions = toset(["ingest", "transform", "load", "reconcile"])
 
   # Bucket names are global: the account id keeps them unique per account.
   bucket_names = {
@@ -22,6 +22,7 @@ locals {
     ingest    = "${var.name_prefix}-ingest-schedule"
     transform = "${var.name_prefix}-transform-on-manifest"
     load      = "${var.name_prefix}-load-on-manifest"
+    reconcile = "${var.name_prefix}-reconcile-schedule"
   }
   rule_arns = {
     for fn, n in local.rule_names : fn => "arn:${local.partition}:events:${var.aws_region}:${local.account_id}:rule/${n}"

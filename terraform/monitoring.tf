@@ -141,3 +141,21 @@ resource "aws_cloudwatch_metric_alarm" "no_successful_load" {
     }
   }
 }
+
+# Reconcile publishes the differing keys (embedded metric format, main/reconcile.ts). A difference the next runs
+# carry is normal for one period; one that stays is a defect: the alarm fires after reconcile_alarm_periods.
+resource "aws_cloudwatch_metric_alarm" "reconcile_differences" {
+  alarm_name          = "${var.name_prefix}-reconcile-differences"
+  alarm_description   = "The warehouse has differed from ToteSys for ${var.reconcile_alarm_periods} reconcile runs: run `deno task etl reconcile` to see the keys, `--repair` to fix them, and report the cause"
+  namespace           = "TerrificTotes"
+  metric_name         = "ReconcileDifferences"
+  dimensions          = { Table = "all" }
+  statistic           = "Minimum"
+  period              = 3600
+  evaluation_periods  = var.reconcile_alarm_periods
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}

@@ -52,11 +52,12 @@ variable "function_packages" {
     ingest    = "../dist/ingest.zip"
     transform = "../dist/transform.zip"
     load      = "../dist/load.zip"
+    reconcile = "../dist/reconcile.zip"
   }
 
   validation {
-    condition     = toset(keys(var.function_packages)) == toset(["ingest", "transform", "load"])
-    error_message = "function_packages must have exactly the keys ingest, transform and load."
+    condition     = toset(keys(var.function_packages)) == toset(["ingest", "transform", "load", "reconcile"])
+    error_message = "function_packages must have exactly the keys ingest, transform, load and reconcile."
   }
 
   validation {
@@ -91,11 +92,12 @@ variable "lambda_memory_mb" {
     ingest    = 1024
     transform = 2048
     load      = 1024
+    reconcile = 512
   }
 
   validation {
-    condition     = toset(keys(var.lambda_memory_mb)) == toset(["ingest", "transform", "load"])
-    error_message = "lambda_memory_mb must have exactly the keys ingest, transform and load."
+    condition     = toset(keys(var.lambda_memory_mb)) == toset(["ingest", "transform", "load", "reconcile"])
+    error_message = "lambda_memory_mb must have exactly the keys ingest, transform, load and reconcile."
   }
 
   validation {
@@ -111,11 +113,12 @@ variable "lambda_timeout_seconds" {
     ingest    = 300
     transform = 600
     load      = 600
+    reconcile = 600
   }
 
   validation {
-    condition     = toset(keys(var.lambda_timeout_seconds)) == toset(["ingest", "transform", "load"])
-    error_message = "lambda_timeout_seconds must have exactly the keys ingest, transform and load."
+    condition     = toset(keys(var.lambda_timeout_seconds)) == toset(["ingest", "transform", "load", "reconcile"])
+    error_message = "lambda_timeout_seconds must have exactly the keys ingest, transform, load and reconcile."
   }
 
   validation {
@@ -242,6 +245,28 @@ variable "ingest_schedule_expression" {
   validation {
     condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.ingest_schedule_expression))
     error_message = "ingest_schedule_expression must be rate(N unit) (e.g. rate(5 minutes), rate(1 hour)) or a six-field cron(...)."
+  }
+}
+
+variable "reconcile_schedule_expression" {
+  description = "Schedule of the reconcile function (compares ToteSys with the warehouse and publishes TerrificTotes/ReconcileDifferences): a classic EventBridge schedule expression."
+  type        = string
+  default     = "rate(1 hour)"
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.reconcile_schedule_expression))
+    error_message = "reconcile_schedule_expression must be rate(N unit) (e.g. rate(1 hour)) or a six-field cron(...)."
+  }
+}
+
+variable "reconcile_alarm_periods" {
+  description = "The reconcile alarm fires when ReconcileDifferences (all tables) stays above zero for this many consecutive reconcile periods (a difference that the next runs carry is normal for one period)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.reconcile_alarm_periods >= 1 && floor(var.reconcile_alarm_periods) == var.reconcile_alarm_periods
+    error_message = "reconcile_alarm_periods must be a whole number of at least 1."
   }
 }
 

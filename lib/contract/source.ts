@@ -1,6 +1,6 @@
 /**
  * The ToteSys source tables: name, primary key and the columns the pipeline relies on, with their live types
- * (../shared/data/totesys/README.md section 4; ../shared/design.md section 1).
+ * (the ToteSys data notes (docs/design.md section 1; the dumps' README §4); docs/design.md section 1).
  *
  * Ingest captures every column it finds (added columns included); the columns listed here are the ones the
  * transform needs, so ingest refuses to run when one of them is missing or changed type.

@@ -2,8 +2,8 @@
  * The warehouse star schema: every table's columns with their Arrow/Parquet type and nullability, its natural key,
  * and whether it is a dimension (type-1 upsert) or a fact (insert-only history).
  *
- * Columns and nullability follow the reference DDL (../shared/data/warehouse/warehouse_schema.sql, the
- * Northcoders ERD); types follow ../shared/design.md section 4. Dimensions (except dim_date) carry two extra
+ * Columns and nullability follow the reference DDL (the Northcoders reference DDL, docs/design.md section 5, the
+ * Northcoders ERD); types follow docs/design.md section 4. Dimensions (except dim_date) carry two extra
  * columns that correctness needs (issue 5): `source_last_updated` and `source_run_id`, the version used so that
  * runs loaded out of order never regress a dimension.
  *

@@ -1,5 +1,5 @@
 /**
- * The ingestion zone's layout, run manifest and state objects (../shared/design.md section 3).
+ * The ingestion zone's layout, run manifest and state objects (docs/design.md section 3).
  *
  * - data: `<table>/<yyyy>/<mm>/<dd>/<run_id>.jsonl`
  * - state after a run: `_state/ingest/runs/<run_id>.json` (written before the manifest)

@@ -1,7 +1,7 @@
 /**
  * Run ids: `YYYYMMDDTHHMMSSmmmZ-xxxxxx` (UTC time of the run's start, then six hex digits).
  *
- * They sort in time order and contain only `[0-9A-Za-z_-]` (../shared/design.md section 3), so they are safe in
+ * They sort in time order and contain only `[0-9A-Za-z_-]` (docs/design.md section 3), so they are safe in
  * S3 keys (no spaces, colons or `+`).
  *
  * @module

@@ -4,7 +4,7 @@
  *
  * - `AWS_ENDPOINT_URL` (LocalStack, s3rver) switches on path-style addressing.
  * - Checksums are computed only when required: with the SDK's default, streamed uploads reach s3rver with the
- *   chunk framing stored inside the object (../shared/platform-notes.md).
+ *   chunk framing stored inside the object.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The load stage: one transform run's Parquet files into the warehouse, in one transaction (issue 5;
- * ../shared/design.md section 5).
+ * docs/design.md section 5).
  *
  * Protocol: migrations first; runs are applied in run order (loading run N first loads the earlier runs not yet
  * loaded, following each transform manifest's `previous_run_id`); each run in one transaction holding the load

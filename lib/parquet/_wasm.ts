@@ -1,6 +1,6 @@
 /**
  * Loads parquet-wasm once, from wasm bytes embedded by an import attribute: no file or network access, so it works
- * under `deno run` without read permission and inside a `deno bundle` output (../shared/platform-notes.md).
+ * under `deno run` without read permission and inside a `deno bundle` output.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Explicit Arrow schemas for warehouse tables (never inferred from data), per ../shared/design.md section 4.
+ * Explicit Arrow schemas for warehouse tables (never inferred from data), per docs/design.md section 4.
  *
  * @module
  */

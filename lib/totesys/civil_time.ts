@@ -1,6 +1,6 @@
 /**
  * Calendar arithmetic on integers, in UTC, for ToteSys timestamps (`timestamp(3)` without time zone, read as UTC
- * by convention: ../shared/data/totesys/README.md §1) and its `YYYY-MM-DD` text dates. No JS `Date`, so nothing
+ * by convention: the ToteSys data notes (docs/design.md section 1; the dumps' README §1)) and its `YYYY-MM-DD` text dates. No JS `Date`, so nothing
  * depends on the machine's time zone.
  *
  * Days are counted from 1970-01-01 (day 0); instants are milliseconds since 1970-01-01 00:00:00.000.

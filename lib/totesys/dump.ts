@@ -3,7 +3,7 @@
  * run one by one, and each `COPY ... FROM stdin;` block streams through COPY FROM STDIN. Client-side and
  * database-level lines are skipped ({@link classifyDumpStatement}).
  *
- * Made for the real ToteSys dumps described in ../shared/data/totesys/README.md (the main dump, its retyped
+ * Made for the real ToteSys dumps described in the ToteSys data notes (docs/design.md section 1)  (the main dump, its retyped
  * `derived/totesys_realschema.sql`, and the small `subset_test_db.sql`, which drops/creates a database and `\c`s
  * into it, and sets `session_replication_role = replica`, which needs a superuser).
  *

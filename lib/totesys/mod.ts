@@ -1,6 +1,6 @@
 /**
  * ToteSys, the source OLTP database: its schema (the project's own DDL, matching the live system:
- * ../shared/data/totesys/README.md section 4), a deterministic generator of realistic data and its COPY loader,
+ * the ToteSys data notes (docs/design.md section 1; the dumps' README §4)), a deterministic generator of realistic data and its COPY loader,
  * a loader of real pg_dump files, and an activity simulator.
  *
  * @module

@@ -1,5 +1,5 @@
 -- ToteSys, the source OLTP schema, as the live system has it (the project's own DDL, written to match the live
--- types, keys and foreign keys described in ../shared/data/totesys/README.md section 4).
+-- types, keys and foreign keys described in the ToteSys data notes (docs/design.md section 1; the dumps' README §4)).
 -- Prisma-managed in production: two enums, serial keys, timestamp(3) columns, no trigger on last_updated.
 
 CREATE TYPE "PaymentTypeName" AS ENUM ('SALES_RECEIPT', 'SALES_REFUND', 'PURCHASE_PAYMENT', 'PURCHASE_REFUND');

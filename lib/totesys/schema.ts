@@ -1,5 +1,5 @@
 /**
- * The ToteSys source schema (the project's own DDL, matching the live system: ../shared/data/totesys/README.md
+ * The ToteSys source schema (the project's own DDL, matching the live system: the ToteSys data notes (docs/design.md section 1)
  * section 4) and a helper to create it.
  *
  * @module

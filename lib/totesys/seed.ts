@@ -3,7 +3,7 @@
  * a sales-order count and a seed. Pure (no clock, no `Math.random`, no I/O): the same options give the same rows,
  * byte for byte. Memory stays bounded: orders are made `batchSize` at a time.
  *
- * Business rules, all from the real dumps (../shared/data/totesys/README.md §1, and checked there in SQL):
+ * Business rules, all from the real dumps (the ToteSys data notes (docs/design.md section 1; the dumps' README §1), and checked there in SQL):
  * - reference rows at 2022-11-03 14:20:49.962 (address, currency, department, design 1–10, payment_type), parties
  *   at 14:20:51.563 (counterparty, staff), the first 10 orders at 14:20:52.186–188;
  * - then orders on weekdays 08:00–18:59, each 9.5–11 s past a minute, about 29 a business day (the real rate), or

@@ -1,7 +1,7 @@
 /**
  * The order tables of the generated ToteSys data (sales_order, purchase_order, transaction, payment): one pass
  * over the orders per table, each row made from the same per-order random draws. Rules from
- * ../shared/data/totesys/README.md §1 (see seed.ts).
+ * the ToteSys data notes (docs/design.md section 1; the dumps' README §1) (see seed.ts).
  *
  * @module
  */

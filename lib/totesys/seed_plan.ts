@@ -1,6 +1,6 @@
 /**
  * The time plan of the generated ToteSys data: when the reference rows, the orders and the designs are created,
- * and the fixed table sizes. Rules from ../shared/data/totesys/README.md §1 (see seed.ts).
+ * and the fixed table sizes. Rules from the ToteSys data notes (docs/design.md section 1; the dumps' README §1) (see seed.ts).
  *
  * @module
  */

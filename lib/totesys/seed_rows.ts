@@ -1,7 +1,7 @@
 /**
  * Makers of single ToteSys rows (as COPY text fields, in the DDL's column order) from a seeded {@link Rng}: shared
  * by the bulk generator (seed.ts) and the activity simulator (simulate.ts). Value shapes and ranges follow the
- * real dumps (../shared/data/totesys/README.md §1 and the ERD notes quoted in §3).
+ * real dumps (the ToteSys data notes (docs/design.md section 1; the dumps' README §1) and the ERD notes quoted in §3).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Word lists for the ToteSys generator, in the style of the real data (faker-made names, streets and companies;
- * ../shared/data/totesys/README.md §1). Written for this project: no rows of the real dumps are copied, except the
+ * the ToteSys data notes (docs/design.md section 1; the dumps' README §1)). Written for this project: no rows of the real dumps are copied, except the
  * fixed reference values every ToteSys has (the 3 currency codes, the 4 payment types, the 8 departments and
  * their locations, the 12 design materials).
  *

@@ -5,7 +5,7 @@
  *
  * Every row written gets a `last_updated` (and new rows the same `created_at`) strictly later than the latest
  * `last_updated` of every ToteSys table before the run, at millisecond precision, computed from the database's
- * text (never from the clock). Unlike the live system (../shared/data/totesys/README.md §5, "silent updates"),
+ * text (never from the clock). Unlike the live system (the ToteSys data notes (docs/design.md section 1; the dumps' README §5), "silent updates"),
  * every edit here bumps `last_updated`. The run is one transaction and deterministic given the seed and the
  * database state.
  *

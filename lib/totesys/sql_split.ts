@@ -134,7 +134,7 @@ export type StatementAction =
  * - `COPY <table> (...) FROM stdin` → `copy` (the data lines that follow, up to `\.`, go through COPY FROM STDIN);
  * - psql meta-commands (`\c`, `\connect`, `\restrict`, ...) → `skip` (they are client-side, not SQL);
  * - `DROP DATABASE` / `CREATE DATABASE` → `skip` (the loader works inside the database it was given);
- * - `ALTER ... OWNER TO role` → `skip` (the dump's roles do not exist here; ../shared/data/totesys/README.md §1);
+ * - `ALTER ... OWNER TO role` → `skip` (the dump's roles do not exist here; the ToteSys data notes (docs/design.md section 1; the dumps' README §1));
  * - anything else → `run`.
  */
 export function classifyDumpStatement(item: ScriptItem): StatementAction {

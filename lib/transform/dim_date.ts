@@ -1,5 +1,5 @@
 /**
- * dim_date: a contiguous calendar (issue 4; ../shared/design.md section 5).
+ * dim_date: a contiguous calendar (issue 4; docs/design.md section 5).
  *
  * Conventions (also in the warehouse DDL comments): `date_id` is the date; `day_of_week` is ISO 8601,
  * 1 = Monday … 7 = Sunday; `day_name` and `month_name` are English, unpadded ("Monday", "March"); `quarter` is

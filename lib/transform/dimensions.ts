@@ -1,5 +1,5 @@
 /**
- * Dimension rules: latest values, type 1 (../shared/design.md section 5; issue 4). Each dimension row carries its
+ * Dimension rules: latest values, type 1 (docs/design.md section 5; issue 4). Each dimension row carries its
  * version: `source_last_updated` (the latest `last_updated` of the source rows it was built from) and
  * `source_run_id` (the ingest run whose snapshot it reflects), so the load never lets an older run overwrite it.
  *

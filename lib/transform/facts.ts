@@ -1,9 +1,9 @@
 /**
- * Fact rules: one fact row per changed source row version (../shared/design.md section 5; issue 4).
+ * Fact rules: one fact row per changed source row version (docs/design.md section 5; issue 4).
  *
  * `created_at` and `last_updated` are split into a date and a time (microseconds kept); agreed and payment dates
  * are parsed from their `YYYY-MM-DD` text; money stays exact text. Column names and order follow the reference
- * warehouse DDL (../shared/data/warehouse/warehouse_schema.sql); `*_record_id` is left to the warehouse.
+ * warehouse DDL (the Northcoders reference DDL, docs/design.md section 5); `*_record_id` is left to the warehouse.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The processed zone's layout, transform manifest and state (../shared/design.md section 4).
+ * The processed zone's layout, transform manifest and state (docs/design.md section 4).
  *
  * - data: `<warehouse_table>/<yyyy>/<mm>/<dd>/<run_id>.parquet` (same run id as the ingest run)
  * - quarantine: `_quarantine/<source_table>/<yyyy>/<mm>/<dd>/<run_id>.jsonl`

@@ -1,6 +1,6 @@
 /**
  * The transform stage: one ingest run's changes in, the star schema's rows for that run out, as Parquet in the
- * processed zone, then the transform manifest (issue 4; ../shared/design.md sections 3 to 5).
+ * processed zone, then the transform manifest (issue 4; docs/design.md sections 3 to 5).
  *
  * Runs are chained: run N starts from the state written by run N's `previous_run_id`. When that state is missing
  * (an event delivered out of order, a failed transform), the missing runs are transformed first, oldest first.

@@ -67,6 +67,7 @@ variables {
     ingest    = "tests/fixtures/placeholder.zip"
     transform = "tests/fixtures/placeholder.zip"
     load      = "tests/fixtures/placeholder.zip"
+    reconcile = "tests/fixtures/placeholder.zip"
   }
   layer_package = "tests/fixtures/placeholder.zip"
   alarm_emails  = ["ops@example.com", "data-team@example.com"]
@@ -401,7 +402,7 @@ run "logs_alarms_and_notifications" {
   }
 
   assert {
-    condition = length(aws_cloudwatch_metric_alarm.errors) == 3 && alltrue([
+    condition = length(aws_cloudwatch_metric_alarm.errors) == 4 && alltrue([
       for fn, a in aws_cloudwatch_metric_alarm.errors :
       a.namespace == "AWS/Lambda" && a.metric_name == "Errors" && a.dimensions.FunctionName == aws_lambda_function.fn[fn].function_name && a.threshold == 1 && a.alarm_actions == toset([aws_sns_topic.alarms.arn])
     ])
@@ -439,7 +440,7 @@ run "logs_alarms_and_notifications" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.rule_failed_invocations) == 3
+    condition     = length(aws_cloudwatch_metric_alarm.rule_failed_invocations) == 4
     error_message = "Each EventBridge rule must have a FailedInvocations alarm."
   }
 
@@ -516,7 +517,7 @@ run "vpc_mode_adds_only_the_vpc_access_policy" {
   }
 
   assert {
-    condition     = length(aws_iam_role_policy_attachment.vpc_access) == 3 && alltrue([for f in aws_lambda_function.fn : f.vpc_config[0].subnet_ids == toset(["subnet-0123456789abcdef0"])])
+    condition     = length(aws_iam_role_policy_attachment.vpc_access) == 4 && alltrue([for f in aws_lambda_function.fn : f.vpc_config[0].subnet_ids == toset(["subnet-0123456789abcdef0"])])
     error_message = "In a VPC each function must get the VPC config and the ENI policy."
   }
 }
@@ -540,7 +541,7 @@ run "rejects_a_bad_alarm_email" {
 run "rejects_a_timeout_over_lambdas_limit" {
   command = plan
   variables {
-    lambda_timeout_seconds = { ingest = 300, transform = 901, load = 600 }
+    lambda_timeout_seconds = { ingest = 300, transform = 901, load = 600, reconcile = 600 }
   }
   expect_failures = [var.lambda_timeout_seconds]
 }
@@ -583,4 +584,42 @@ run "rejects_a_bad_no_load_period" {
     no_load_alarm_minutes = 5
   }
   expect_failures = [var.no_load_alarm_minutes]
+}
+
+run "reconcile_runs_hourly_compares_only_and_alarms_on_lasting_differences" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.reconcile_schedule.schedule_expression == "rate(1 hour)"
+    error_message = "reconcile runs hourly by default"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.fn["reconcile"].rule == "terrific-totes-reconcile-schedule"
+    error_message = "the reconcile schedule invokes the reconcile function"
+  }
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.reconcile_differences.namespace == "TerrificTotes" &&
+      aws_cloudwatch_metric_alarm.reconcile_differences.metric_name == "ReconcileDifferences" &&
+      aws_cloudwatch_metric_alarm.reconcile_differences.dimensions["Table"] == "all" &&
+      aws_cloudwatch_metric_alarm.reconcile_differences.threshold == 0 &&
+      aws_cloudwatch_metric_alarm.reconcile_differences.comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.reconcile_differences.evaluation_periods == 2
+    )
+    error_message = "the alarm fires when the differences stay above zero for two hourly runs"
+  }
+  assert {
+    condition = (
+      !strcontains(aws_iam_role_policy.fn["reconcile"].policy, "s3:") &&
+      strcontains(aws_iam_role_policy.fn["reconcile"].policy, "secretsmanager:GetSecretValue")
+    )
+    error_message = "reconcile reads the two secrets and nothing in S3"
+  }
+  assert {
+    condition = (
+      contains(keys(aws_lambda_function.fn["reconcile"].environment[0].variables), "TOTESYS_SECRET_ARN") &&
+      contains(keys(aws_lambda_function.fn["reconcile"].environment[0].variables), "WAREHOUSE_SECRET_ARN")
+    )
+    error_message = "reconcile knows both databases"
+  }
 }

@@ -1,5 +1,5 @@
 -- Warehouse star schema, version 1.
--- Columns, types and foreign keys match the reference DDL (../shared/data/warehouse/warehouse_schema.sql, the
+-- Columns, types and foreign keys match the reference DDL (the Northcoders reference DDL, docs/design.md section 5, the
 -- Northcoders ERD) column for column. Added only what correctness needs (issue 5):
 --   * dimensions (not dim_date): source_last_updated and source_run_id, the version that keeps a dimension from
 --     regressing when runs are loaded out of order;
