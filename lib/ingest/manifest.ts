@@ -52,7 +52,10 @@ export interface ManifestTable {
   deleted?: IdRanges;
   /** Rows the table holds at this run's snapshot. */
   live_rows?: number;
-  /** The newest `last_updated` in the table at this run's snapshot (freshness), or null when empty. */
+  /**
+   * The newest `last_updated` captured from the table so far (this run's rows and earlier runs'): the freshness of
+   * the source as the pipeline knows it, or null before any row.
+   */
   max_last_updated?: string | null;
   /** The table's columns (name and PostgreSQL type) as read. */
   columns: CatalogColumn[];
@@ -88,6 +91,8 @@ export interface TableCaptureState {
   columns: CatalogColumn[];
   /** Keys live at the run's snapshot (absent in version 1 states). */
   live?: IdRanges;
+  /** The newest `last_updated` captured so far (freshness), or null. */
+  max_last_updated?: string | null;
 }
 
 /** State after a run: the capture position and per table its columns and live keys. */

@@ -37,7 +37,14 @@ import {
   runIdOfManifestKey,
 } from "./manifest.ts";
 import { makeRunId } from "./run_id.ts";
-import { candidateSql, type CapturePosition, nextSeen, parseSnapshot, widenXidSql } from "./xid.ts";
+import {
+  candidateByAgeSql,
+  type CapturePosition,
+  nextSeen,
+  parseSnapshot,
+  referenceXid,
+  xidFromAgeSql,
+} from "./xid.ts";
 import { DELETE_BUCKET_BITS, deletionGuard, mismatchedBuckets } from "./deletions.ts";
 import { countIds, type IdRanges, idsBetween, rangesOf, subtractRanges, unionRanges } from "../id_ranges.ts";
 import { IdSet } from "../transform/id_set.ts";
@@ -139,6 +146,15 @@ interface TableRead {
   bytes: number;
   object: ManifestTable["object"];
   candidates: IdRanges;
+  /** The newest `last_updated` among the rows read (text, microseconds), or null. */
+  maxLastUpdated: string | null;
+}
+
+/** The later of two timestamp texts (null-safe). */
+function laterOf(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b > a ? b : a;
 }
 
 async function ingestLocked(
@@ -201,9 +217,8 @@ async function ingestLocked(
       if (drift.added.length + drift.dropped.length + drift.retyped.length > 0) {
         log("warn", "ingest", "Source columns changed (recorded in the manifest)", { table, ...drift });
       }
-      const where = prev ? candidateSql(prev, cur.xmax) : null;
-      const countQuery = countRows(conn, table, columns);
-      const read = await readTable(options, bucket, runId, exported, table, columns, cur.xmax, where, (x) => {
+      const countQuery = countRows(conn, table);
+      const read = await readTable(options, bucket, runId, exported, table, columns, cur.xmax, prev, (x) => {
         if (x >= cur.xmin) seenRead.add(x);
       });
       const counted = await countQuery;
@@ -224,14 +239,18 @@ async function ingestLocked(
         live = subtractRanges(expected, deleted);
       }
       const deletedCount = countIds(deleted);
-      next.tables[table] = { columns, live };
+      next.tables[table] = {
+        columns,
+        live,
+        max_last_updated: laterOf(before?.max_last_updated ?? null, read.maxLastUpdated),
+      };
       tables[table] = {
         previous_watermark: state.snapshot ?? null,
         watermark: snapshotText,
         object: read.object,
         ...(deletedCount > 0 ? { deleted } : {}),
         live_rows: counted.rows,
-        max_last_updated: counted.maxLastUpdated,
+        max_last_updated: laterOf(before?.max_last_updated ?? null, read.maxLastUpdated),
         columns,
         added_columns: drift.added,
         ...(drift.dropped.length > 0 ? { dropped_columns: drift.dropped } : {}),
@@ -290,17 +309,10 @@ async function ingestLocked(
   return { ...result, status: "committed", runId, manifestKey };
 }
 
-/** Rows of a table at the snapshot and its newest `last_updated` (freshness), on the snapshot's connection. */
-async function countRows(
-  conn: Sql,
-  table: SourceTableName,
-  columns: readonly CatalogColumn[],
-): Promise<{ rows: number; maxLastUpdated: string | null }> {
-  const lu = columns.some((c) => c.name === "last_updated")
-    ? `to_char(max("last_updated"), 'YYYY-MM-DD HH24:MI:SS.US')`
-    : "NULL::text";
-  const [row] = await conn.unsafe(`SELECT count(*)::int8 AS n, ${lu} AS lu FROM public."${table}"`);
-  return { rows: Number(row!.n), maxLastUpdated: (row!.lu as string | null) ?? null };
+/** Rows of a table at the snapshot, on the snapshot's connection (runs beside the table's COPY). */
+async function countRows(conn: Sql, table: SourceTableName): Promise<{ rows: number }> {
+  const [row] = await conn.unsafe(`SELECT count(*)::int8 AS n FROM public."${table}"`);
+  return { rows: Number(row!.n) };
 }
 
 /** Lists the keys of `expected` that ToteSys no longer holds: bucket counts first, then keys of odd buckets. */
@@ -332,7 +344,7 @@ async function readTable(
   table: SourceTableName,
   columns: readonly CatalogColumn[],
   xmax: number,
-  where: string | null,
+  prev: CapturePosition | null,
   onXid: (xid: number) => void,
 ): Promise<TableRead> {
   const copy = options.copyConnection();
@@ -340,11 +352,17 @@ async function readTable(
   const hash = createHash("sha256");
   let rows = 0;
   let bytes = 0;
+  let maxLastUpdated: string | null = null;
   try {
     await copy.unsafe(
       `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${exported}'`,
     );
-    const readable = await copy.unsafe(changesCopySql(table, columns, widenXidSql(xmax), where)).readable();
+    // Ages are taken against this transaction's fixed reference xid (see xid.ts referenceXid).
+    const [ref] = await copy.unsafe(`SELECT age('3'::xid)::int8 AS a`);
+    const reference = referenceXid(Number(ref!.a), xmax);
+    const where = prev ? candidateByAgeSql(prev, reference) : null;
+    const readable = await copy.unsafe(changesCopySql(table, columns, xidFromAgeSql(reference), where))
+      .readable();
     const encoder = new TextEncoder();
     const chunks = async function* (): AsyncGenerator<Uint8Array> {
       let buf: string[] = [];
@@ -357,8 +375,14 @@ async function readTable(
         bytes += out.length;
         return out;
       };
+      const luPrefix = '"last_updated":"';
       for await (const line of textLines(readable)) {
         const { pk, xid, json } = parseCopyLine(line);
+        const at = json.indexOf(luPrefix);
+        if (at >= 0) {
+          const lu = json.slice(at + luPrefix.length, at + luPrefix.length + 26);
+          if (maxLastUpdated === null || lu > maxLastUpdated) maxLastUpdated = lu;
+        }
         ids.add(pk);
         onXid(xid);
         rows++;
@@ -370,7 +394,7 @@ async function readTable(
     };
     const it = chunks();
     const first = await it.next();
-    if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [] };
+    if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null };
     const key = ingestObjectKey(table, runId);
     await bucket.upload(
       key,
@@ -385,6 +409,7 @@ async function readTable(
       bytes,
       object: { key, rows, bytes, sha256: hash.digest("hex") },
       candidates: ids.toJSON(),
+      maxLastUpdated,
     };
   } finally {
     await copy.end({ timeout: 0 });

@@ -92,6 +92,50 @@ export function widenXidSql(xmax: number): string {
   return `(CASE WHEN ${x} < 3 THEN 0 ELSE ${epochBase} + ${x} - CASE WHEN ${x} >= ${low} THEN ${TWO_32} ELSE 0 END END)`;
 }
 
+/**
+ * The reading transaction's reference xid as 64 bits, from `age('3'::xid)` read in that transaction. PostgreSQL's
+ * `age(xid)` is computed in C against a value fixed for the whole transaction (the next xid, for a read-only one),
+ * wraparound-safe, and far cheaper per row than casting `xmin` through text; this gives that value's 64-bit form,
+ * which is at or after the snapshot's xmax (less than 2³² later).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referenceXid } from "./xid.ts";
+ * assert.equal(referenceXid(997, 990), 1000);                   // age of xid 3 was 997
+ * assert.equal(referenceXid(-2147483000, 2 ** 32 - 10), 2 ** 32 + 2147484299); // past an epoch boundary
+ * ```
+ */
+export function referenceXid(ageOf3: number, xmax: number): number {
+  const low = ((ageOf3 + 3) % TWO_32 + TWO_32) % TWO_32;
+  const epochBase = Math.floor(xmax / TWO_32) * TWO_32;
+  const xmaxLow = xmax - epochBase;
+  return epochBase + low + (low < xmaxLow ? TWO_32 : 0);
+}
+
+/** The SQL expression of a row's 64-bit `xmin` from its age against `reference` (see {@link referenceXid}). */
+export function xidFromAgeSql(reference: number): string {
+  if (!Number.isSafeInteger(reference) || reference < 0) {
+    throw new Error(`Invalid reference xid ${reference}`);
+  }
+  return `(${reference}::int8 - age(xmin))`;
+}
+
+/**
+ * The SQL condition selecting candidate rows after `prev`, by age against `reference`: the same test as
+ * {@link candidateSql}, on `age(xmin)` (an int4 from C) instead of a widened `xmin`. Frozen and special xids have
+ * the largest age and are never candidates.
+ */
+export function candidateByAgeSql(prev: CapturePosition, reference: number): string {
+  const maxAge = reference - prev.snapshot.xmin;
+  if (!Number.isSafeInteger(maxAge)) throw new Error(`Invalid snapshot xmin ${prev.snapshot.xmin}`);
+  if (maxAge >= 2147483647) return "true"; // the previous snapshot is older than any age: every row
+  const ages = prev.seen.filter((x) => x >= prev.snapshot.xmin).map((x) => reference - x);
+  for (const a of ages) if (!Number.isSafeInteger(a)) throw new Error(`Invalid seen xid`);
+  if (ages.length === 0) return `age(xmin) <= ${maxAge}`;
+  return `age(xmin) <= ${maxAge} AND NOT (age(xmin) = ANY ('{${ages.join(",")}}'::int4[]))`;
+}
+
 /** Where the previous run stopped: its snapshot and the xids of its window that it saw. */
 export interface CapturePosition {
   snapshot: Snapshot;
