@@ -24,7 +24,8 @@ help:
 	@echo "Local loop"
 	@echo "  make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
 	@echo "  make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
-	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows"
+	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows (SQL_ARGS='--csv', '--json',"
+	@echo "                    '--limit N', '--totesys')"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"
@@ -73,8 +74,9 @@ local-run: local-up
 simulate: local-up
 	@$(LOAD_ENV); deno task simulate --changes $(CHANGES)
 
+# $(value Q) is Q exactly as given (make does not expand its $$), single-quoted for the shell (C21).
 sql: local-up
-	@$(LOAD_ENV); deno task sql "$(Q)"
+	@$(LOAD_ENV); deno task sql '$(subst ','\'',$(value Q))' $(SQL_ARGS)
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up
@@ -102,6 +104,6 @@ local-clean:
 	rm -rf .local
 
 lint: setup
-	deno fmt --check && deno lint && deno check main/ lib/ tests/ scripts/
+	deno fmt --check && deno lint && deno check main/ lib/ tests/ scripts/ bench/
 
 -include make/deploy.mk

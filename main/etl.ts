@@ -32,7 +32,8 @@ import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
 import { reconcile } from "../lib/reconcile/mod.ts";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type CliOptions, parseCommandLine, UsageError } from "../lib/io/cli.ts";
+import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
   run                 ingest, transform and load (and finish any earlier run left half-way)
@@ -148,7 +149,7 @@ async function run(): Promise<void> {
 }
 
 /** Each command's usage: what it does and its options. */
-const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["options"] }> = {
+const COMMANDS: Record<string, { usage: string; options: CliOptions }> = {
   run: {
     usage: `Usage: deno task etl run [--verbose]
   Ingest the changes since the last run, then transform and load every run not yet loaded (so a run left
@@ -183,9 +184,6 @@ const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["option
   },
 };
 
-/** A mistake in the command line: printed as one line, exit 2. */
-class UsageError extends Error {}
-
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
@@ -196,23 +194,12 @@ async function main(argv: string[]): Promise<number> {
   if (!spec) {
     throw new UsageError(`Unknown command "${command}"; run "deno task etl --help" for the commands`);
   }
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv.slice(1),
-      options: { ...spec.options, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(
-      `${(err as Error).message.split("\n")[0]} (etl ${command} --help shows the options)`,
-    );
-  }
-  if (values.help) {
-    console.log(spec.usage);
+  const { help, values } = parseCommandLine(`etl ${command}`, argv.slice(1), spec.options);
+  if (help) {
+    console.log(`${spec.usage}\n  --help, -h     print this and do nothing`);
     return 0;
   }
+  loadLocalEnvIfUnconfigured();
   if (!values.verbose && (command === "run" || command === "reconcile")) setLogSink(() => {});
   switch (command) {
     case "run":
