@@ -15,7 +15,7 @@ CHANGES ?= 100
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help deno-toolchain setup local-up local-run simulate sql test test-fast local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run simulate status sql test test-fast local-down local-clean lint
 
 # Every target works as the first command on a fresh clone: each one depends on what it needs (`setup` installs
 # the npm tools and Deno; `local-up` also starts the services). tests/deploy/make_test.ts checks that `make help`
@@ -26,6 +26,8 @@ help:
 	@echo "  make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
 	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows (SQL_ARGS='--csv', '--json',"
 	@echo "                    '--limit N', '--totesys')"
+	@echo "  make status       the last runs, pending work, freshness per table, quarantine, last reconcile"
+	@echo "                    (STATUS_ARGS='--json', '--runs N')"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"
@@ -73,6 +75,9 @@ local-run: local-up
 
 simulate: local-up
 	@$(LOAD_ENV); deno task simulate --changes $(CHANGES)
+
+status: local-up
+	@$(LOAD_ENV); deno task etl status $(STATUS_ARGS)
 
 # $(value Q) is Q exactly as given (make does not expand its $$), single-quoted for the shell (C21).
 sql: local-up

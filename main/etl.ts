@@ -31,8 +31,10 @@ import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
-import { reconcile } from "../lib/reconcile/mod.ts";
-import { type CliOptions, parseCommandLine, UsageError } from "../lib/io/cli.ts";
+import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
+import { recordReconcile } from "../lib/reconcile/log.ts";
+import { collectStatus, formatStatus, runSpan } from "../lib/status/mod.ts";
+import { type CliOptions, parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
@@ -40,7 +42,8 @@ const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <comman
   ingest              read ToteSys changes into the ingestion zone
   transform --run ID  transform one ingest run into Parquet
   load --run ID       load one transformed run into the warehouse
-  reconcile           compare ToteSys with the warehouse and name every differing key`;
+  reconcile           compare ToteSys with the warehouse and name every differing key
+  status              the last runs, pending work, capture position, freshness, quarantine, last reconcile`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -81,7 +84,9 @@ async function run(): Promise<void> {
     }
     const earlier = pending.filter((id) => id !== ing.runId);
     if (earlier.length > 0) {
-      console.log(`Completing ${earlier.length} earlier run(s) left half-way: ${earlier.join(", ")}`);
+      console.log(
+        `Completing ${runSpan(earlier.length, earlier[0]!, earlier[earlier.length - 1]!)} left half-way`,
+      );
     }
     if (ing.status === "no_changes") console.log("No new changes in ToteSys since the last run.");
 
@@ -182,6 +187,16 @@ const COMMANDS: Record<string, { usage: string; options: CliOptions }> = {
   --json         print the result as JSON`,
     options: { table: { type: "string", multiple: true }, json: { type: "boolean" } },
   },
+  status: {
+    usage: `Usage: deno task etl status [--runs N] [--json]
+  What the pipeline did and what waits, from the lake and the warehouse only (never ToteSys): the last runs
+  with the stage each reached, rows, durations and outcome; runs pending or left half-way; per source table
+  the capture position, the newest change in ToteSys at the last capture against the newest loaded
+  (freshness), quarantined and waiting rows; the last reconcile.
+  --runs N   how many runs to list (default 10)
+  --json     print it as JSON`,
+    options: { runs: { type: "string" }, json: { type: "boolean" } },
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -195,12 +210,15 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`Unknown command "${command}"; run "deno task etl --help" for the commands`);
   }
   const { help, values } = parseCommandLine(`etl ${command}`, argv.slice(1), spec.options);
+  if (command === "status") wholeNumber("runs", values.runs, 10); // a bad value before anything is read
   if (help) {
     console.log(`${spec.usage}\n  --help, -h     print this and do nothing`);
     return 0;
   }
   loadLocalEnvIfUnconfigured();
-  if (!values.verbose && (command === "run" || command === "reconcile")) setLogSink(() => {});
+  if (!values.verbose && (command === "run" || command === "reconcile" || command === "status")) {
+    setLogSink(() => {});
+  }
   switch (command) {
     case "run":
       await run();
@@ -219,6 +237,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "reconcile":
       return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
+    case "status":
+      return await statusCommand(wholeNumber("runs", values.runs, 10), Boolean(values.json));
   }
   return 2;
 }
@@ -226,8 +246,20 @@ async function main(argv: string[]): Promise<number> {
 async function reconcileCommand(tables: string[] | undefined, json: boolean): Promise<number> {
   const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
   const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  const startedAt = new Date().toISOString();
   try {
-    const result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    let result: ReconcileResult;
+    try {
+      result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+    } catch (err) {
+      await recordReconcile(warehouse, startedAt, err as Error).catch(() => {});
+      throw err;
+    }
+    try {
+      await recordReconcile(warehouse, startedAt, result);
+    } catch (err) {
+      console.error(`Warning: the result could not be recorded in reconcile_log: ${(err as Error).message}`);
+    }
     if (json) console.log(JSON.stringify(result, null, 1));
     else {
       console.log(
@@ -258,6 +290,21 @@ async function reconcileCommand(tables: string[] | undefined, json: boolean): Pr
   } finally {
     await source.end();
     await warehouse.end();
+  }
+}
+
+async function statusCommand(runs: number, json: boolean): Promise<number> {
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 1, applicationName: "totes-status" });
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    const status = await collectStatus({ ingestion, processed, warehouse, runs });
+    console.log(json ? JSON.stringify(status, null, 1) : formatStatus(status));
+    return 0;
+  } finally {
+    await warehouse.end();
+    ingestion.client.destroy();
+    processed.client.destroy();
   }
 }
 

@@ -34,6 +34,7 @@ const COMMANDS: { name: string; module: string; args: string[]; options: string[
   { name: "etl transform", module: "main/etl.ts", args: ["transform"], options: ["--run"] },
   { name: "etl load", module: "main/etl.ts", args: ["load"], options: ["--run"] },
   { name: "etl reconcile", module: "main/etl.ts", args: ["reconcile"], options: ["--table", "--json"] },
+  { name: "etl status", module: "main/etl.ts", args: ["status"], options: ["--runs", "--json"] },
   {
     name: "seed",
     module: "scripts/seed.ts",
@@ -130,11 +131,13 @@ Deno.test("an unknown flag exits 2 with one line naming it; a bad --flag=value i
     child("scripts/seed.ts", ["--orders=5x"], env),
     child("scripts/simulate.ts", ["--changes=many"], env),
     child("scripts/sql.ts", ["--limit=ten", "SELECT 1"], env),
+    child("main/etl.ts", ["status", "--runs=none"], env),
   ]);
   assert.deepEqual(eq.map((r) => [r.code, r.stderr.trim()]), [
     [2, `seed: --orders must be a whole number, got "5x"`],
     [2, `simulate: --changes must be a whole number, got "many"`],
     [2, `sql: --limit must be a whole number, got "ten"`],
+    [2, `Error: --runs must be a whole number, got "none"`],
   ]);
   const extra = await child("scripts/migrate.ts", ["now"], env);
   assert.equal(extra.code, 2);
