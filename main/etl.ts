@@ -29,6 +29,7 @@ import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
 import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
+import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
@@ -48,14 +49,15 @@ const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <comman
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function run(): Promise<void> {
+async function run(progress: ProgressReporter): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
+  const onProgress = progress.callback;
   const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
     let t = performance.now();
-    const ing = await ingest(); // the same wiring as the ingest Lambda
+    const ing = await ingest(onProgress); // the same wiring as the ingest Lambda
     const ingestMs = performance.now() - t;
     if (ing.status === "locked") {
       console.log(
@@ -94,6 +96,8 @@ async function run(): Promise<void> {
     const parquetRows: Record<string, number> = {};
     const mergedRows: Record<string, number> = {};
     const deletedRows: Record<string, number> = {};
+    const quarantinedRows: Record<string, number> = {};
+    const schemaChanges: string[] = [];
     const add = (
       into: Record<string, number>,
       table: string,
@@ -105,18 +109,25 @@ async function run(): Promise<void> {
       for (const [table, entry] of Object.entries(m.tables)) {
         add(sourceRows, table, entry.object?.rows ?? 0);
         for (const [a, b] of entry.deleted ?? []) add(deletedRows, table, b - a + 1);
+        const changed = [
+          ...entry.added_columns.map((c) => `+${c}`),
+          ...(entry.dropped_columns ?? []).map((c) => `-${c}`),
+          ...(entry.retyped_columns ?? []).map((c) => `~${c}`),
+        ];
+        if (changed.length > 0) schemaChanges.push(`${table} ${changed.join(" ")} (run ${id})`);
       }
       if (!transformed.has(id)) {
-        const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy });
+        const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy, onProgress });
         for (const x of [...tr.caughtUp, id]) transformed.add(x);
       }
       const tm = (await processed.getJson<TransformManifest>(transformManifestKey(id)))!;
       for (const [table, f] of Object.entries(tm.tables)) add(parquetRows, table, f?.rows ?? 0);
+      for (const [table, f] of Object.entries(tm.quarantine)) add(quarantinedRows, table, f.rows);
     }
     const transformMs = performance.now() - t;
     t = performance.now();
     for (const id of pending) {
-      const ld = await runLoad({ sql: warehouse, processed, runId: id });
+      const ld = await runLoad({ sql: warehouse, processed, runId: id, onProgress });
       for (const [table, c] of Object.entries(ld.tables)) add(mergedRows, table, c?.merged ?? 0);
     }
     const loadMs = performance.now() - t;
@@ -143,6 +154,16 @@ async function run(): Promise<void> {
       "(loaded = rows inserted or changed; rows whose content the warehouse already holds are skipped; " +
         "deleted = source rows gone, recorded in fact_deletion or dimension deleted_at)",
     );
+    const quarantined = Object.entries(quarantinedRows).filter(([, n]) => n > 0);
+    if (quarantined.length > 0) {
+      console.log(
+        `\nQuarantined rows: ${quarantined.map(([t, n]) => `${t} ${n}`).join(", ")} ` +
+          `(deno task etl status lists them and the rows waiting for them)`,
+      );
+    }
+    if (schemaChanges.length > 0) {
+      console.log(`\nSource columns changed (recorded): ${schemaChanges.join("; ")}`);
+    }
     console.log(`\nTimes: ingest ${secs(ingestMs)}, transform ${secs(transformMs)}, load ${secs(loadMs)}`);
     console.log(`Query the warehouse: make sql Q='SELECT count(*) FROM fact_sales_order'`);
     console.log(`  or, with psql: (. .local/env && psql "$WAREHOUSE_DATABASE_URL")`);
@@ -221,10 +242,35 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "run":
-      await run();
+    case "ingest":
+    case "transform":
+    case "load":
+      break;
+    case "reconcile":
+      return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
+    case "status":
+      return await statusCommand(wholeNumber("runs", values.runs, 10), Boolean(values.json));
+  }
+  // The stages report progress on stderr: a live line on a terminal, a line every 3 s otherwise (C22).
+  const progress = new ProgressReporter().start();
+  try {
+    return await stageCommand(command, values, progress);
+  } finally {
+    progress.stop();
+  }
+}
+
+async function stageCommand(
+  command: string,
+  values: Record<string, unknown>,
+  progress: ProgressReporter,
+): Promise<number> {
+  switch (command) {
+    case "run":
+      await run(progress);
       return 0;
     case "ingest":
-      console.log(JSON.stringify(await ingest()));
+      console.log(JSON.stringify(await ingest(progress.callback)));
       return 0;
     case "transform":
     case "load": {
@@ -232,13 +278,9 @@ async function main(argv: string[]): Promise<number> {
       if (!runId) throw new UsageError(`etl ${command} needs --run RUN_ID (etl ${command} --help)`);
       const mod = command === "transform" ? await import("./transform.ts") : await import("./load.ts");
       const fn = "transform" in mod ? mod.transform : mod.load;
-      console.log(JSON.stringify(await fn(runId)));
+      console.log(JSON.stringify(await fn(runId, progress.callback)));
       return 0;
     }
-    case "reconcile":
-      return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
-    case "status":
-      return await statusCommand(wholeNumber("runs", values.runs, 10), Boolean(values.json));
   }
   return 2;
 }

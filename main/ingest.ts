@@ -10,13 +10,14 @@ import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
 
 function entropy(): string {
   return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Runs one ingest against the configured ToteSys and ingestion bucket. @throws on any failure. */
-export async function ingest(): Promise<IngestResult> {
+export async function ingest(onProgress?: ProgressCallback): Promise<IngestResult> {
   if (Deno.env.get("INGEST_LAG_SECONDS")) {
     log(
       "warn",
@@ -38,6 +39,7 @@ export async function ingest(): Promise<IngestResult> {
       maxDeleteShare,
       now: () => Date.now(),
       entropy,
+      ...(onProgress ? { onProgress } : {}),
     });
   } finally {
     await sql.end();

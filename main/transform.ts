@@ -6,15 +6,22 @@
  */
 import { manifestRunIds } from "../lib/event.ts";
 import { log } from "../lib/io/log.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
 import { runTransform, type TransformResult } from "../lib/transform/stage.ts";
 import { badRowPolicy, bucketFromEnv } from "./config.ts";
 
 /** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
-export async function transform(runId: string): Promise<TransformResult> {
+export async function transform(runId: string, onProgress?: ProgressCallback): Promise<TransformResult> {
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
-    return await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
+    return await runTransform({
+      ingestion,
+      processed,
+      runId,
+      badRows: badRowPolicy(),
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     ingestion.client.destroy();
     processed.client.destroy();
