@@ -27,7 +27,7 @@ import {
 import { runTransform } from "../lib/transform/stage.ts";
 import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
-import { connect } from "../lib/io/pg.ts";
+import { connect, setConnectionLostHandler } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
@@ -52,7 +52,11 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function run(progress: ProgressReporter): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
   const onProgress = progress.callback;
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-load",
+    label: "warehouse",
+  });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
@@ -253,6 +257,32 @@ async function main(argv: string[]): Promise<number> {
   }
   // The stages report progress on stderr: a live line on a terminal, a line every 3 s otherwise (C22).
   const progress = new ProgressReporter().start();
+  // A database that goes away mid-run ends the process at once, naming it and where the run was (C2, C3):
+  // postgres.js can otherwise leave the statement pending for ever, or throw from inside its socket code.
+  const where = () => {
+    const at = progress.current;
+    return at ? ` during ${at.stage} of run ${at.runId ?? "?"} at ${at.table}` : "";
+  };
+  const die = (message: string) => {
+    progress.stop();
+    console.error(`Error: ${message}`);
+    Deno.exit(1);
+  };
+  setConnectionLostHandler(({ label, host, port, error }) =>
+    die(
+      `the ${label} PostgreSQL at ${host}:${port} closed the connection${where()}` +
+        `${error ? ` (${error.message})` : ""}; nothing of the interrupted stage was committed, ` +
+        `run "deno task etl run" again once the database is back`,
+    )
+  );
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    die(`${(e.error as Error)?.message ?? e.message}${where()}`);
+  });
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    die(`${(e.reason as Error)?.message ?? String(e.reason)}${where()}`);
+  });
   try {
     return await stageCommand(command, values, progress);
   } finally {
@@ -286,8 +316,16 @@ async function stageCommand(
 }
 
 async function reconcileCommand(tables: string[] | undefined, json: boolean): Promise<number> {
-  const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  const source = connect(await databaseUrl("TOTESYS"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    label: "ToteSys",
+  });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    label: "warehouse",
+  });
   const startedAt = new Date().toISOString();
   try {
     let result: ReconcileResult;
@@ -336,7 +374,11 @@ async function reconcileCommand(tables: string[] | undefined, json: boolean): Pr
 }
 
 async function statusCommand(runs: number, json: boolean): Promise<number> {
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 1, applicationName: "totes-status" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 1,
+    applicationName: "totes-status",
+    label: "warehouse",
+  });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {

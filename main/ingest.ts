@@ -29,13 +29,13 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest" });
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest", label: "ToteSys" });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await runIngest({
       sql,
       bucket,
-      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy" }),
+      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy", label: "ToteSys" }),
       maxDeleteShare,
       now: () => Date.now(),
       entropy,

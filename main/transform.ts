@@ -30,7 +30,18 @@ export async function transform(runId: string, onProgress?: ProgressCallback): P
 
 /** Lambda handler: transforms the run of every ingest manifest named in the event; ignores other objects. */
 export async function handler(event: unknown): Promise<TransformResult[]> {
-  const { runIds, ignored } = manifestRunIds(event, "ingest");
+  const { runIds, ignored, malformed } = manifestRunIds(event, "ingest");
+  for (const bad of malformed) {
+    log(
+      "warn",
+      "transform",
+      `Skipping an object key with a malformed URL escape: ${JSON.stringify(bad.raw)}`,
+      {
+        key: bad.raw,
+        error: bad.error,
+      },
+    );
+  }
   for (const key of ignored) {
     log("info", "transform", "Ignoring an object that is not an ingest manifest", { key });
   }

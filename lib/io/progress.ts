@@ -79,6 +79,11 @@ export class ProgressReporter {
     this.#current = event;
   };
 
+  /** The last event reported, if any (what a failure message can name). */
+  get current(): ProgressEvent | undefined {
+    return this.#current;
+  }
+
   /** Starts the timer; the first line comes after one interval. */
   start(): this {
     this.#started = this.#now();
