@@ -15,7 +15,7 @@ CHANGES ?= 100
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help deno-toolchain setup local-up local-run simulate sql test test-fast local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run simulate status sql test test-fast local-down local-clean lint
 
 # Every target works as the first command on a fresh clone: each one depends on what it needs (`setup` installs
 # the npm tools and Deno; `local-up` also starts the services). tests/deploy/make_test.ts checks that `make help`
@@ -24,7 +24,10 @@ help:
 	@echo "Local loop"
 	@echo "  make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
 	@echo "  make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
-	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows"
+	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows (SQL_ARGS='--csv', '--json',"
+	@echo "                    '--limit N', '--totesys')"
+	@echo "  make status       the last runs, pending work, freshness per table, quarantine, last reconcile"
+	@echo "                    (STATUS_ARGS='--json', '--runs N')"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"
@@ -73,8 +76,12 @@ local-run: local-up
 simulate: local-up
 	@$(LOAD_ENV); deno task simulate --changes $(CHANGES)
 
+status: local-up
+	@$(LOAD_ENV); deno task etl status $(STATUS_ARGS)
+
+# $(value Q) is Q exactly as given (make does not expand its $$), single-quoted for the shell (C21).
 sql: local-up
-	@$(LOAD_ENV); deno task sql "$(Q)"
+	@$(LOAD_ENV); deno task sql '$(subst ','\'',$(value Q))' $(SQL_ARGS)
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up
@@ -102,6 +109,6 @@ local-clean:
 	rm -rf .local
 
 lint: setup
-	deno fmt --check && deno lint && deno check main/ lib/ tests/ scripts/
+	deno fmt --check && deno lint && deno check main/ lib/ tests/ scripts/ bench/
 
 -include make/deploy.mk

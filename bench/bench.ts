@@ -390,35 +390,57 @@ function positiveInt(name: string, text: string): number {
   return Number(text);
 }
 
+const USAGE = `Usage: deno task bench [options]
+  Speed and memory of every stage against the raw COPY floor, on fresh databases and buckets per scale.
+  --scales N,N,...   sales-order counts (default 10000,100000,1000000)
+  --with-3m          add 3,000,000
+  --repeat N         floor samples and samples of each incremental scenario (default 3)
+  --full-repeat N    full first runs per scale, each on a fresh warehouse and buckets (default 1)
+  --seed S           PRNG seed of the generated ToteSys (default 1)
+  --no-floor         skip the COPY floor (ratios and the first target are then not reported)
+  --commit REF       the commit whose main/ and lib/ the stages run (default HEAD)
+  --working-tree     run the stages from the working tree instead (uncommitted changes included)
+  --profile          run the stages with --cpu-prof (slower; for finding what limits them)
+  --keep             keep the databases and buckets (default: dropped at the end)
+  --write            write the tracked docs/benchmarks.{json,md} (or --json / --markdown FILE); without it
+                     nothing tracked is written
+  --json FILE        where --write writes the JSON (default docs/benchmarks.json)
+  --markdown FILE    where --write writes the Markdown (default docs/benchmarks.md)
+  --render FILE      measure nothing: rewrite the Markdown's generated block from a result file, and print it
+  --help, -h         print this and do nothing`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      scales: { type: "string", default: "10000,100000,1000000" },
-      "with-3m": { type: "boolean", default: false },
-      repeat: { type: "string", default: "3" },
-      "full-repeat": { type: "string", default: "1" },
-      seed: { type: "string", default: "1" },
-      profile: { type: "boolean", default: false },
-      "no-floor": { type: "boolean", default: false },
-      commit: { type: "string", default: "HEAD" },
-      "working-tree": { type: "boolean", default: false },
-      keep: { type: "boolean", default: false },
-      write: { type: "boolean", default: false },
-      "no-write": { type: "boolean", default: false }, // the old opt-out, now the default: accepted, ignored
-      render: { type: "string" },
-      json: { type: "string", default: `${ROOT}/docs/benchmarks.json` },
-      markdown: { type: "string", default: `${ROOT}/docs/benchmarks.md` },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  // A mistake in the command line is one line and exit 2 (C15).
+  const { values } = (() => {
+    try {
+      return parseArgs({
+        args: Deno.args,
+        options: {
+          scales: { type: "string", default: "10000,100000,1000000" },
+          "with-3m": { type: "boolean", default: false },
+          repeat: { type: "string", default: "3" },
+          "full-repeat": { type: "string", default: "1" },
+          seed: { type: "string", default: "1" },
+          profile: { type: "boolean", default: false },
+          "no-floor": { type: "boolean", default: false },
+          commit: { type: "string", default: "HEAD" },
+          "working-tree": { type: "boolean", default: false },
+          keep: { type: "boolean", default: false },
+          write: { type: "boolean", default: false },
+          "no-write": { type: "boolean", default: false }, // the old opt-out, now the default: accepted, ignored
+          render: { type: "string" },
+          json: { type: "string", default: `${ROOT}/docs/benchmarks.json` },
+          markdown: { type: "string", default: `${ROOT}/docs/benchmarks.md` },
+          help: { type: "boolean", short: "h", default: false },
+        },
+        strict: true,
+      });
+    } catch (err) {
+      fail(`${(err as Error).message.split("\n")[0]} (deno task bench --help shows the options)`);
+    }
+  })();
   if (values.help) {
-    console.log(
-      "deno task bench [--scales 10000,100000,1000000] [--with-3m] [--repeat 3] [--full-repeat 1] [--profile] " +
-        "[--commit REF | --working-tree] [--no-floor] [--keep] [--write] [--render FILE] [--json FILE] " +
-        "[--markdown FILE]",
-    );
+    console.log(USAGE);
     return;
   }
   if (values.render !== undefined) {

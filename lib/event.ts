@@ -9,8 +9,30 @@
  */
 import { runIdOfManifestKey } from "./ingest/manifest.ts";
 
-/** The object keys an event names (decoded). */
-export function eventObjectKeys(event: unknown): string[] {
+/** A key whose URL-encoding is malformed (`%ZZ`, a lone `%`, a truncated UTF-8 sequence): not decodable (C1). */
+export interface MalformedKey {
+  raw: string;
+  error: string;
+}
+
+/**
+ * The object keys an event names, decoded; keys that cannot be decoded go to `malformed` (quoted as received), so
+ * one bad key never stops the valid ones beside it.
+ */
+export function eventObjectKeysChecked(event: unknown): { keys: string[]; malformed: MalformedKey[] } {
+  const keys: string[] = [];
+  const malformed: MalformedKey[] = [];
+  for (const raw of rawKeys(event)) {
+    try {
+      keys.push(decodeURIComponent(raw.replace(/\+/g, " ")));
+    } catch (err) {
+      malformed.push({ raw, error: (err as Error).message });
+    }
+  }
+  return { keys, malformed };
+}
+
+function rawKeys(event: unknown): string[] {
   const e = event as {
     detail?: { object?: { key?: unknown } };
     Records?: { s3?: { object?: { key?: unknown } } }[];
@@ -18,9 +40,12 @@ export function eventObjectKeys(event: unknown): string[] {
   const raw: unknown[] = [];
   if (e?.detail?.object?.key !== undefined) raw.push(e.detail.object.key);
   for (const r of Array.isArray(e?.Records) ? e.Records : []) raw.push(r?.s3?.object?.key);
-  return raw.filter((k): k is string => typeof k === "string").map((k) =>
-    decodeURIComponent(k.replace(/\+/g, " "))
-  );
+  return raw.filter((k): k is string => typeof k === "string");
+}
+
+/** The object keys an event names (decoded); malformed keys are left out (see {@link eventObjectKeysChecked}). */
+export function eventObjectKeys(event: unknown): string[] {
+  return eventObjectKeysChecked(event).keys;
 }
 
 /**
@@ -29,13 +54,14 @@ export function eventObjectKeys(event: unknown): string[] {
 export function manifestRunIds(
   event: unknown,
   kind: "ingest" | "transform",
-): { runIds: string[]; ignored: string[] } {
+): { runIds: string[]; ignored: string[]; malformed: MalformedKey[] } {
   const runIds: string[] = [];
   const ignored: string[] = [];
-  for (const key of eventObjectKeys(event)) {
+  const { keys, malformed } = eventObjectKeysChecked(event);
+  for (const key of keys) {
     const id = key.startsWith(`_manifests/${kind}/`) ? runIdOfManifestKey(key) : undefined;
     if (id) runIds.push(id);
     else ignored.push(key);
   }
-  return { runIds, ignored };
+  return { runIds, ignored, malformed };
 }

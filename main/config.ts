@@ -21,7 +21,10 @@ import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 export function required(name: string): string {
   const value = Deno.env.get(name);
   if (!value) {
-    throw new Error(`Environment variable ${name} is not set (see the README's configuration table)`);
+    throw new Error(
+      `Environment variable ${name} is not set (see the README's configuration table; locally make local-up ` +
+        `writes .local/env)`,
+    );
   }
   return value;
 }
@@ -36,7 +39,12 @@ export async function databaseUrl(prefix: "TOTESYS" | "WAREHOUSE"): Promise<stri
   const url = Deno.env.get(`${prefix}_DATABASE_URL`);
   if (url) return url;
   const arn = Deno.env.get(`${prefix}_SECRET_ARN`);
-  if (!arn) throw new Error(`Set ${prefix}_DATABASE_URL or ${prefix}_SECRET_ARN`);
+  if (!arn) {
+    throw new Error(
+      `Set ${prefix}_DATABASE_URL or ${prefix}_SECRET_ARN (for the local services: make local-up, which writes ` +
+        `.local/env; the CLI reads it when neither is set)`,
+    );
+  }
   const client = new SecretsManagerClient({ region: Deno.env.get("AWS_REGION") ?? "eu-west-2" });
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   const s = JSON.parse(out.SecretString ?? "{}") as Record<string, unknown>;

@@ -27,15 +27,19 @@ import {
 import { runTransform } from "../lib/transform/stage.ts";
 import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
-import { connect } from "../lib/io/pg.ts";
+import { connect, setConnectionLostHandler, type Sql } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
+import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
-import { reconcile } from "../lib/reconcile/mod.ts";
+import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
+import { recordReconcile } from "../lib/reconcile/log.ts";
+import { collectStatus, formatStatus, runSpan } from "../lib/status/mod.ts";
+import { type CliOptions, parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { repairKeys } from "../lib/reconcile/repair.ts";
 import { runRepair } from "../lib/ingest/repair.ts";
 import { runRebuild } from "../lib/rebuild/mod.ts";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
   run                 ingest, transform and load (and finish any earlier run left half-way)
@@ -43,19 +47,25 @@ const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <comman
   transform --run ID  transform one ingest run into Parquet
   load --run ID       load one transformed run into the warehouse
   reconcile           compare ToteSys with the warehouse and name every differing key (--repair: fix them)
-  rebuild             rebuild an empty warehouse from the ingestion zone alone`;
+  rebuild             rebuild an empty warehouse from the ingestion zone alone
+  status              the last runs, pending work, capture position, freshness, quarantine, last reconcile`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function run(): Promise<void> {
+async function run(progress: ProgressReporter): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const onProgress = progress.callback;
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-load",
+    label: "warehouse",
+  });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
     let t = performance.now();
-    const ing = await ingest(); // the same wiring as the ingest Lambda
+    const ing = await ingest(onProgress); // the same wiring as the ingest Lambda
     const ingestMs = performance.now() - t;
     if (ing.status === "locked") {
       console.log(
@@ -84,7 +94,9 @@ async function run(): Promise<void> {
     }
     const earlier = pending.filter((id) => id !== ing.runId);
     if (earlier.length > 0) {
-      console.log(`Completing ${earlier.length} earlier run(s) left half-way: ${earlier.join(", ")}`);
+      console.log(
+        `Completing ${runSpan(earlier.length, earlier[0]!, earlier[earlier.length - 1]!)} left half-way`,
+      );
     }
     if (ing.status === "no_changes") console.log("No new changes in ToteSys since the last run.");
 
@@ -92,6 +104,8 @@ async function run(): Promise<void> {
     const parquetRows: Record<string, number> = {};
     const mergedRows: Record<string, number> = {};
     const deletedRows: Record<string, number> = {};
+    const quarantinedRows: Record<string, number> = {};
+    const schemaChanges: string[] = [];
     const add = (
       into: Record<string, number>,
       table: string,
@@ -103,18 +117,25 @@ async function run(): Promise<void> {
       for (const [table, entry] of Object.entries(m.tables)) {
         add(sourceRows, table, entry.object?.rows ?? 0);
         for (const [a, b] of entry.deleted ?? []) add(deletedRows, table, b - a + 1);
+        const changed = [
+          ...entry.added_columns.map((c) => `+${c}`),
+          ...(entry.dropped_columns ?? []).map((c) => `-${c}`),
+          ...(entry.retyped_columns ?? []).map((c) => `~${c}`),
+        ];
+        if (changed.length > 0) schemaChanges.push(`${table} ${changed.join(" ")} (run ${id})`);
       }
       if (!transformed.has(id)) {
-        const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy });
+        const tr = await runTransform({ ingestion, processed, runId: id, badRows: policy, onProgress });
         for (const x of [...tr.caughtUp, id]) transformed.add(x);
       }
       const tm = (await processed.getJson<TransformManifest>(transformManifestKey(id)))!;
       for (const [table, f] of Object.entries(tm.tables)) add(parquetRows, table, f?.rows ?? 0);
+      for (const [table, f] of Object.entries(tm.quarantine)) add(quarantinedRows, table, f.rows);
     }
     const transformMs = performance.now() - t;
     t = performance.now();
     for (const id of pending) {
-      const ld = await runLoad({ sql: warehouse, processed, runId: id });
+      const ld = await runLoad({ sql: warehouse, processed, runId: id, onProgress });
       for (const [table, c] of Object.entries(ld.tables)) add(mergedRows, table, c?.merged ?? 0);
     }
     const loadMs = performance.now() - t;
@@ -141,6 +162,16 @@ async function run(): Promise<void> {
       "(loaded = rows inserted or changed; rows whose content the warehouse already holds are skipped; " +
         "deleted = source rows gone, recorded in fact_deletion or dimension deleted_at)",
     );
+    const quarantined = Object.entries(quarantinedRows).filter(([, n]) => n > 0);
+    if (quarantined.length > 0) {
+      console.log(
+        `\nQuarantined rows: ${quarantined.map(([t, n]) => `${t} ${n}`).join(", ")} ` +
+          `(deno task etl status lists them and the rows waiting for them)`,
+      );
+    }
+    if (schemaChanges.length > 0) {
+      console.log(`\nSource columns changed (recorded): ${schemaChanges.join("; ")}`);
+    }
     console.log(`\nTimes: ingest ${secs(ingestMs)}, transform ${secs(transformMs)}, load ${secs(loadMs)}`);
     console.log(`Query the warehouse: make sql Q='SELECT count(*) FROM fact_sales_order'`);
     console.log(`  or, with psql: (. .local/env && psql "$WAREHOUSE_DATABASE_URL")`);
@@ -152,7 +183,7 @@ async function run(): Promise<void> {
 }
 
 /** Each command's usage: what it does and its options. */
-const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["options"] }> = {
+const COMMANDS: Record<string, { usage: string; options: CliOptions }> = {
   run: {
     usage: `Usage: deno task etl run [--verbose]
   Ingest the changes since the last run, then transform and load every run not yet loaded (so a run left
@@ -199,10 +230,17 @@ const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["option
   --into PREFIX  the processed location, a key prefix in PROCESSED_BUCKET (default "rebuild/")`,
     options: { into: { type: "string" } },
   },
+  status: {
+    usage: `Usage: deno task etl status [--runs N] [--json]
+  What the pipeline did and what waits, from the lake and the warehouse only (never ToteSys): the last runs
+  with the stage each reached, rows, durations and outcome; runs pending or left half-way; per source table
+  the capture position, the newest change in ToteSys at the last capture against the newest loaded
+  (freshness), quarantined and waiting rows; the last reconcile.
+  --runs N   how many runs to list (default 10)
+  --json     print it as JSON`,
+    options: { runs: { type: "string" }, json: { type: "boolean" } },
+  },
 };
-
-/** A mistake in the command line: printed as one line, exit 2. */
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -214,42 +252,22 @@ async function main(argv: string[]): Promise<number> {
   if (!spec) {
     throw new UsageError(`Unknown command "${command}"; run "deno task etl --help" for the commands`);
   }
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv.slice(1),
-      options: { ...spec.options, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(
-      `${(err as Error).message.split("\n")[0]} (etl ${command} --help shows the options)`,
-    );
-  }
-  if (values.help) {
-    console.log(spec.usage);
+  const { help, values } = parseCommandLine(`etl ${command}`, argv.slice(1), spec.options);
+  if (command === "status") wholeNumber("runs", values.runs, 10); // a bad value before anything is read
+  if (help) {
+    console.log(`${spec.usage}\n  --help, -h     print this and do nothing`);
     return 0;
   }
-  if (!values.verbose && (command === "run" || command === "reconcile" || command === "rebuild")) {
+  loadLocalEnvIfUnconfigured();
+  if (!values.verbose && ["run", "reconcile", "status", "rebuild"].includes(command)) {
     setLogSink(() => {});
   }
   switch (command) {
     case "run":
-      await run();
-      return 0;
     case "ingest":
-      console.log(JSON.stringify(await ingest()));
-      return 0;
     case "transform":
-    case "load": {
-      const runId = values.run as string | undefined;
-      if (!runId) throw new UsageError(`etl ${command} needs --run RUN_ID (etl ${command} --help)`);
-      const mod = command === "transform" ? await import("./transform.ts") : await import("./load.ts");
-      const fn = "transform" in mod ? mod.transform : mod.load;
-      console.log(JSON.stringify(await fn(runId)));
-      return 0;
-    }
+    case "load":
+      break;
     case "reconcile":
       return await reconcileCommand(
         values.table as string[] | undefined,
@@ -258,6 +276,65 @@ async function main(argv: string[]): Promise<number> {
       );
     case "rebuild":
       return await rebuildCommand((values.into as string | undefined) ?? "rebuild/");
+    case "status":
+      return await statusCommand(wholeNumber("runs", values.runs, 10), Boolean(values.json));
+  }
+  // The stages report progress on stderr: a live line on a terminal, a line every 3 s otherwise (C22).
+  const progress = new ProgressReporter().start();
+  // A database that goes away mid-run ends the process at once, naming it and where the run was (C2, C3):
+  // postgres.js can otherwise leave the statement pending for ever, or throw from inside its socket code.
+  const where = () => {
+    const at = progress.current;
+    return at ? ` during ${at.stage} of run ${at.runId ?? "?"} at ${at.table}` : "";
+  };
+  const die = (message: string) => {
+    progress.stop();
+    console.error(`Error: ${message}`);
+    Deno.exit(1);
+  };
+  setConnectionLostHandler(({ label, host, port, error }) =>
+    die(
+      `the ${label} PostgreSQL at ${host}:${port} closed the connection${where()}` +
+        `${error ? ` (${error.message})` : ""}; nothing of the interrupted stage was committed, ` +
+        `run "deno task etl run" again once the database is back`,
+    )
+  );
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    die(`${(e.error as Error)?.message ?? e.message}${where()}`);
+  });
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    die(`${(e.reason as Error)?.message ?? String(e.reason)}${where()}`);
+  });
+  try {
+    return await stageCommand(command, values, progress);
+  } finally {
+    progress.stop();
+  }
+}
+
+async function stageCommand(
+  command: string,
+  values: Record<string, unknown>,
+  progress: ProgressReporter,
+): Promise<number> {
+  switch (command) {
+    case "run":
+      await run(progress);
+      return 0;
+    case "ingest":
+      console.log(JSON.stringify(await ingest(progress.callback)));
+      return 0;
+    case "transform":
+    case "load": {
+      const runId = values.run as string | undefined;
+      if (!runId) throw new UsageError(`etl ${command} needs --run RUN_ID (etl ${command} --help)`);
+      const mod = command === "transform" ? await import("./transform.ts") : await import("./load.ts");
+      const fn = "transform" in mod ? mod.transform : mod.load;
+      console.log(JSON.stringify(await fn(runId, progress.callback)));
+      return 0;
+    }
   }
   return 2;
 }
@@ -267,11 +344,14 @@ async function rebuildCommand(into: string): Promise<number> {
     throw new UsageError(`--into must be a key prefix ending in "/", like "rebuild/", got "${into}"`);
   }
   const policy = badRowPolicy();
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-rebuild" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-rebuild",
+    label: "warehouse",
+  });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
-    setLogSink(() => {});
     const result = await runRebuild({
       ingestion,
       processed: processed.under(into),
@@ -291,38 +371,62 @@ async function rebuildCommand(into: string): Promise<number> {
   }
 }
 
+/** Writes a repair run for `result`'s differences, transforms and loads it; returns its id. */
+async function repairDifferences(result: ReconcileResult, source: Sql, warehouse: Sql): Promise<string> {
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    const runId = await runRepair({
+      sql: source,
+      bucket: ingestion,
+      keys: await repairKeys(result, source),
+      now: () => Date.now(),
+      entropy: () =>
+        [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join(""),
+    });
+    if (runId === null) throw new Error("Another ingest run holds the lock; try the repair again");
+    await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
+    await runLoad({ sql: warehouse, processed, runId });
+    console.error(`Repair run ${runId} written, transformed and loaded (${result.differences} key(s)).`);
+    return runId;
+  } finally {
+    ingestion.client.destroy();
+    processed.client.destroy();
+  }
+}
+
 async function reconcileCommand(
   tables: string[] | undefined,
   json: boolean,
-  repair: boolean,
+  repair = false,
 ): Promise<number> {
-  const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  const source = connect(await databaseUrl("TOTESYS"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    label: "ToteSys",
+  });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    label: "warehouse",
+  });
+  const startedAt = new Date().toISOString();
   try {
-    let result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
-    if (repair && result.differences > 0) {
-      const ingestion = bucketFromEnv("INGESTION_BUCKET");
-      const processed = bucketFromEnv("PROCESSED_BUCKET");
-      try {
-        const runId = await runRepair({
-          sql: source,
-          bucket: ingestion,
-          keys: await repairKeys(result, source),
-          now: () => Date.now(),
-          entropy: () =>
-            [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join(
-              "",
-            ),
-        });
-        if (runId === null) throw new Error("Another ingest run holds the lock; try the repair again");
-        await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
-        await runLoad({ sql: warehouse, processed, runId });
-        console.error(`Repair run ${runId} written, transformed and loaded (${result.differences} key(s)).`);
-      } finally {
-        ingestion.client.destroy();
-        processed.client.destroy();
-      }
+    let result: ReconcileResult;
+    try {
       result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+      if (repair && result.differences > 0) {
+        await repairDifferences(result, source, warehouse);
+        result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+      }
+    } catch (err) {
+      await recordReconcile(warehouse, startedAt, err as Error).catch(() => {});
+      throw err;
+    }
+    try {
+      await recordReconcile(warehouse, startedAt, result);
+    } catch (err) {
+      console.error(`Warning: the result could not be recorded in reconcile_log: ${(err as Error).message}`);
     }
     if (json) console.log(JSON.stringify(result, null, 1));
     else {
@@ -354,6 +458,25 @@ async function reconcileCommand(
   } finally {
     await source.end();
     await warehouse.end();
+  }
+}
+
+async function statusCommand(runs: number, json: boolean): Promise<number> {
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 1,
+    applicationName: "totes-status",
+    label: "warehouse",
+  });
+  const ingestion = bucketFromEnv("INGESTION_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  try {
+    const status = await collectStatus({ ingestion, processed, warehouse, runs });
+    console.log(json ? JSON.stringify(status, null, 1) : formatStatus(status));
+    return 0;
+  } finally {
+    await warehouse.end();
+    ingestion.client.destroy();
+    processed.client.destroy();
   }
 }
 

@@ -10,13 +10,14 @@ import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
 
 function entropy(): string {
   return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Runs one ingest against the configured ToteSys and ingestion bucket. @throws on any failure. */
-export async function ingest(): Promise<IngestResult> {
+export async function ingest(onProgress?: ProgressCallback): Promise<IngestResult> {
   if (Deno.env.get("INGEST_LAG_SECONDS")) {
     log(
       "warn",
@@ -28,16 +29,17 @@ export async function ingest(): Promise<IngestResult> {
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest" });
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest", label: "ToteSys" });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await runIngest({
       sql,
       bucket,
-      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy" }),
+      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy", label: "ToteSys" }),
       maxDeleteShare,
       now: () => Date.now(),
       entropy,
+      ...(onProgress ? { onProgress } : {}),
     });
   } finally {
     await sql.end();

@@ -7,15 +7,20 @@
 import { manifestRunIds } from "../lib/event.ts";
 import { connect } from "../lib/io/pg.ts";
 import { log } from "../lib/io/log.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
 import { bucketFromEnv, databaseUrl } from "./config.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
-export async function load(runId: string): Promise<LoadResult> {
-  const sql = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
+  const sql = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-load",
+    label: "warehouse",
+  });
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
-    return await runLoad({ sql, processed, runId });
+    return await runLoad({ sql, processed, runId, ...(onProgress ? { onProgress } : {}) });
   } finally {
     await sql.end();
     processed.client.destroy();
@@ -24,7 +29,13 @@ export async function load(runId: string): Promise<LoadResult> {
 
 /** Lambda handler: loads the run of every transform manifest named in the event; ignores other objects. */
 export async function handler(event: unknown): Promise<LoadResult[]> {
-  const { runIds, ignored } = manifestRunIds(event, "transform");
+  const { runIds, ignored, malformed } = manifestRunIds(event, "transform");
+  for (const bad of malformed) {
+    log("warn", "load", `Skipping an object key with a malformed URL escape: ${JSON.stringify(bad.raw)}`, {
+      key: bad.raw,
+      error: bad.error,
+    });
+  }
   for (const key of ignored) {
     log("info", "load", "Ignoring an object that is not a transform manifest", { key });
   }

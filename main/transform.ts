@@ -6,15 +6,22 @@
  */
 import { manifestRunIds } from "../lib/event.ts";
 import { log } from "../lib/io/log.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
 import { runTransform, type TransformResult } from "../lib/transform/stage.ts";
 import { badRowPolicy, bucketFromEnv } from "./config.ts";
 
 /** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
-export async function transform(runId: string): Promise<TransformResult> {
+export async function transform(runId: string, onProgress?: ProgressCallback): Promise<TransformResult> {
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
-    return await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
+    return await runTransform({
+      ingestion,
+      processed,
+      runId,
+      badRows: badRowPolicy(),
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     ingestion.client.destroy();
     processed.client.destroy();
@@ -23,7 +30,18 @@ export async function transform(runId: string): Promise<TransformResult> {
 
 /** Lambda handler: transforms the run of every ingest manifest named in the event; ignores other objects. */
 export async function handler(event: unknown): Promise<TransformResult[]> {
-  const { runIds, ignored } = manifestRunIds(event, "ingest");
+  const { runIds, ignored, malformed } = manifestRunIds(event, "ingest");
+  for (const bad of malformed) {
+    log(
+      "warn",
+      "transform",
+      `Skipping an object key with a malformed URL escape: ${JSON.stringify(bad.raw)}`,
+      {
+        key: bad.raw,
+        error: bad.error,
+      },
+    );
+  }
   for (const key of ignored) {
     log("info", "transform", "Ignoring an object that is not an ingest manifest", { key });
   }

@@ -13,62 +13,57 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { connect } from "../lib/io/pg.ts";
 import { simulateActivity } from "../lib/totesys/mod.ts";
+import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 
-function fail(message: string): never {
-  console.error(`simulate: ${message}`);
-  Deno.exit(2);
-}
+const USAGE = `Usage: deno task simulate [--changes N] [--seed S] [--database-url URL] [--json]
+  Make ToteSys-like activity: new orders with their transaction and payment, payments set paid, edited sales
+  orders, addresses and departments, new designs and counterparties. Then run "deno task etl run".
+  --changes N         rows to insert or update, all tables together (default 100)
+  --seed S            PRNG seed (default 1); reproducible given the seed and the database state
+  --database-url URL  target database (default $TOTESYS_DATABASE_URL; locally: . .local/env)
+  --json              print the per-table summary as JSON instead of a table
+  --help, -h          print this and do nothing`;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    changes: { type: "string", default: "100" },
-    seed: { type: "string", default: "1" },
+await runCli("simulate", async () => {
+  const { help, values } = parseCommandLine("simulate", Deno.args, {
+    changes: { type: "string" },
+    seed: { type: "string" },
     "database-url": { type: "string" },
     json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-  strict: true,
-});
-if (values.help) {
-  console.log("deno task simulate --changes N [--seed S] [--database-url URL] [--json]");
-  Deno.exit(0);
-}
-for (const flag of ["changes", "seed"] as const) {
-  if (!/^\d+$/.test(values[flag])) {
-    fail(`--${flag} must be a whole number, got ${JSON.stringify(values[flag])}`);
+  });
+  if (help) return console.log(USAGE);
+  const changes = wholeNumber("changes", values.changes, 100);
+  const seed = wholeNumber("seed", values.seed, 1);
+  const url = (values["database-url"] as string | undefined) ?? Deno.env.get("TOTESYS_DATABASE_URL");
+  if (!url) {
+    throw new UsageError(
+      "no database: pass --database-url or set TOTESYS_DATABASE_URL (locally: . .local/env)",
+    );
   }
-}
-const url = values["database-url"] ?? Deno.env.get("TOTESYS_DATABASE_URL");
-if (!url) fail("no database: pass --database-url or set TOTESYS_DATABASE_URL (locally: . .local/env)");
-
-const sql = connect(url, { max: 1, applicationName: "totesys-simulate" });
-try {
-  const started = performance.now();
-  const summary = await simulateActivity(sql, { changes: Number(values.changes), seed: Number(values.seed) });
-  if (values.json) {
-    console.log(JSON.stringify(summary));
-  } else {
-    const width = Math.max(...Object.keys(summary.tables).map((t) => t.length));
-    console.log(`${"table".padEnd(width)}  inserted  updated`);
-    for (const [table, t] of Object.entries(summary.tables)) {
-      if (t.inserted + t.updated === 0) continue;
-      console.log(
-        `${table.padEnd(width)}  ${String(t.inserted).padStart(8)}  ${String(t.updated).padStart(7)}`,
-      );
+  const sql = connect(url, { max: 1, applicationName: "totesys-simulate" });
+  try {
+    const started = performance.now();
+    const summary = await simulateActivity(sql, { changes, seed });
+    if (values.json) {
+      console.log(JSON.stringify(summary));
+    } else {
+      const width = Math.max(...Object.keys(summary.tables).map((t) => t.length));
+      console.log(`${"table".padEnd(width)}  inserted  updated`);
+      for (const [table, t] of Object.entries(summary.tables)) {
+        if (t.inserted + t.updated === 0) continue;
+        console.log(
+          `${table.padEnd(width)}  ${String(t.inserted).padStart(8)}  ${String(t.updated).padStart(7)}`,
+        );
+      }
+      console.log(`${"total".padEnd(width)}  ${String(summary.total).padStart(17)}`);
     }
-    console.log(`${"total".padEnd(width)}  ${String(summary.total).padStart(17)}`);
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    console.error(
+      `simulate: ${summary.total} rows changed after ${summary.since} (up to ${summary.until}), ${secs} s`,
+    );
+  } finally {
+    await sql.end();
   }
-  const secs = ((performance.now() - started) / 1000).toFixed(1);
-  console.error(
-    `simulate: ${summary.total} rows changed after ${summary.since} (up to ${summary.until}), ${secs} s`,
-  );
-} catch (e) {
-  console.error(`simulate: ${e instanceof Error ? e.message : String(e)}`);
-  Deno.exitCode = 1;
-} finally {
-  await sql.end();
-}
+});

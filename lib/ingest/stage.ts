@@ -22,6 +22,7 @@ import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../cont
 import type { Sql } from "../io/pg.ts";
 import type { Bucket } from "../io/s3.ts";
 import { log } from "../io/log.ts";
+import type { ProgressCallback } from "../io/progress.ts";
 import { textLines } from "../io/lines.ts";
 import { type CatalogColumn, changesCopySql, checkSchemaDrift, parseCopyLine } from "./catalog.ts";
 import {
@@ -72,6 +73,8 @@ export interface IngestOptions {
   entropy: () => string;
   /** Test hook: called after each table's object is written (to simulate a crash mid-run). */
   afterTable?: (table: SourceTableName) => void | Promise<void>;
+  /** Progress: called as each table starts and every 8,192 rows read (lib/io/progress.ts). */
+  onProgress?: ProgressCallback;
 }
 
 /** Outcome of one ingest run. */
@@ -353,6 +356,7 @@ async function readTable(
   let rows = 0;
   let bytes = 0;
   let maxLastUpdated: string | null = null;
+  options.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId });
   try {
     await copy.unsafe(
       `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${exported}'`,
@@ -386,6 +390,7 @@ async function readTable(
         ids.add(pk);
         onXid(xid);
         rows++;
+        if ((rows & 8191) === 0) options.onProgress?.({ stage: "ingest", table, rows, phase: "read", runId });
         buf.push(json);
         size += json.length + 1;
         if (size >= 1 << 20) yield flush();

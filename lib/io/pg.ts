@@ -24,6 +24,24 @@ export interface ConnectOptions {
   max?: number;
   /** Name shown in `pg_stat_activity.application_name`. */
   applicationName?: string;
+  /** Which database this is, for messages (`ToteSys`, `warehouse`). */
+  label?: string;
+}
+
+/** Called when a server closes a connection this process did not close (the database went away: C2, C3). */
+export type ConnectionLostHandler = (
+  lost: { label: string; host: string; port: number; error?: Error },
+) => void;
+
+let connectionLost: ConnectionLostHandler | undefined;
+
+/**
+ * Sets what happens when a server drops a connection (default: nothing, postgres.js reports it on the next query).
+ * postgres.js 3.4.9 can leave a query pending for ever when its socket closes mid-COPY or mid-statement, so the
+ * command line sets a handler that ends the process at once with the error (exit 1) instead of hanging.
+ */
+export function setConnectionLostHandler(handler: ConnectionLostHandler | undefined): void {
+  connectionLost = handler;
 }
 
 /**
@@ -51,7 +69,10 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   const hasSslMode = /[?&]sslmode=/.test(url);
   return postgres(url, {
     // not in postgres.js's type declarations, but a documented option ("socket: custom socket")
-    ...({ socket: noDelaySocket } as Record<string, unknown>),
+    ...({ socket: (o: SocketOptions) => noDelaySocket(o, options.label ?? "database") } as Record<
+      string,
+      unknown
+    >),
     max: options.max ?? 4,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "terrific-totes-etl", TimeZone: "UTC" },
@@ -66,17 +87,51 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
  * `noDelay`, and a COPY (CopyData then CopyDone, two small writes) then waits for the server's delayed ACK: about
  * 40 ms per COPY and per statement after it. postgres.js adds TLS on top of this socket when the server offers it.
  */
-async function noDelaySocket(options: { host?: string[]; port?: number[] }): Promise<net.Socket> {
+async function noDelaySocket(options: SocketOptions, label: string): Promise<net.Socket> {
   const host = options.host?.[0] ?? "localhost";
   const port = options.port?.[0] ?? 5432;
   const socket = net.connect({ host, port });
   socket.setNoDelay(true);
+  // A timer that is cleared once connected: an AbortSignal.timeout() would keep the process alive for 30 s.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 30_000);
   try {
-    await once(socket, "connect", { signal: AbortSignal.timeout(30_000) });
+    await once(socket, "connect", { signal: abort.signal });
   } catch (err) {
     socket.destroy();
     const reason = (err as Error).name === "AbortError" ? "timed out after 30 s" : (err as Error).message;
-    throw new Error(`Cannot connect to PostgreSQL at ${host}:${port}: ${reason}`, { cause: err });
+    throw new Error(`Cannot connect to the ${label} PostgreSQL at ${host}:${port}: ${reason}`, {
+      cause: err,
+    });
+  } finally {
+    clearTimeout(timer);
   }
+  // A close this process did not ask for: the server (or the network) dropped the connection.
+  let local = false;
+  let lastError: Error | undefined;
+  const end = socket.end.bind(socket);
+  const destroy = socket.destroy.bind(socket);
+  socket.end = ((...a: Parameters<typeof socket.end>) => {
+    local = true;
+    return end(...a);
+  }) as typeof socket.end;
+  socket.destroy = ((e?: Error) => {
+    local = true;
+    return destroy(e);
+  }) as typeof socket.destroy;
+  socket.on("error", (e) => lastError = e);
+  socket.on("end", () => {
+    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
+  });
+  socket.on("close", () => {
+    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
+    local = true;
+  });
   return socket;
+}
+
+/** The socket options postgres.js passes. */
+interface SocketOptions {
+  host?: string[];
+  port?: number[];
 }

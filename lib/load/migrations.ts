@@ -8,11 +8,14 @@
 import type { Sql } from "../io/pg.ts";
 import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
 import m0002 from "./migrations/0002_capture.sql" with { type: "text" };
+import m0004 from "./migrations/0004_reconcile_log.sql" with { type: "text" };
 
 /** Every migration, in order: version and SQL. Append only; never edit an applied one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: "star_schema", sql: m0001 },
   { version: 2, name: "capture", sql: m0002 },
+  // 3 is another change's (coordinated): versions need not be contiguous, each missing one is applied.
+  { version: 4, name: "reconcile_log", sql: m0004 },
 ];
 
 /** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */

@@ -18,6 +18,7 @@ import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
 import type { Bucket } from "../io/s3.ts";
 import { log } from "../io/log.ts";
+import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
@@ -47,6 +48,8 @@ export interface LoadOptions {
   bulkFactRows?: number;
   /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
   afterTable?: (table: WarehouseTableName) => void | Promise<void>;
+  /** Progress: called as each table's copy and merge start and every 8,192 rows copied (lib/io/progress.ts). */
+  onProgress?: ProgressCallback;
 }
 
 /** Per table: rows read from Parquet and rows inserted or changed in the warehouse. */
@@ -166,11 +169,18 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         }
         await tx.unsafe(createStagingSql(table));
         let staged = 0;
+        const progress = options.onProgress;
+        progress?.({ stage: "load", table, rows: 0, phase: "copy", runId });
         await copyIn(
           tx as unknown as Sql,
           copyIntoStagingSql(table),
-          copyLines(table, bytes, () => staged++),
+          copyLines(table, bytes, () => {
+            if ((++staged & 8191) === 0) {
+              progress?.({ stage: "load", table, rows: staged, phase: "copy", runId });
+            }
+          }),
         );
+        progress?.({ stage: "load", table, rows: staged, phase: "merge", runId });
         if (staged !== file.rows) {
           throw new Error(`Parquet file ${file.key} has ${staged} rows, the manifest says ${file.rows}`);
         }

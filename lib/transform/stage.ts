@@ -23,6 +23,7 @@ import {
 import { INGEST_MANIFEST_PREFIX, type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
 import { textLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
+import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
@@ -63,6 +64,8 @@ export interface TransformOptions {
   runId: string;
   /** What a bad row does (default `fail`). */
   badRows?: BadRowPolicy;
+  /** Progress: called as each table starts and every 8,192 rows written (lib/io/progress.ts). */
+  onProgress?: ProgressCallback;
 }
 
 /** Outcome of transforming one run. */
@@ -153,7 +156,14 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   let state = prevState ?? INITIAL_STATE;
   let result: TransformResult | undefined;
   for (const m of chain) {
-    const out = await transformOne(ingestion, processed, m, state, options.badRows ?? "fail");
+    const out = await transformOne(
+      ingestion,
+      processed,
+      m,
+      state,
+      options.badRows ?? "fail",
+      options.onProgress,
+    );
     state = out.state;
     result = out.result;
   }
@@ -207,6 +217,7 @@ async function transformOne(
   m: IngestManifest,
   prev: TransformState,
   policy: BadRowPolicy,
+  progress?: ProgressCallback,
 ): Promise<{ result: TransformResult; state: TransformState }> {
   const runId = m.run_id;
   const t0 = performance.now();
@@ -268,9 +279,11 @@ async function transformOne(
     rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>,
   ) => {
     let n = 0;
+    progress?.({ stage: "transform", table, rows: 0, phase: "write", runId });
     const counted = (async function* () {
       for await (const r of rows) {
         n++;
+        if ((n & 8191) === 0) progress?.({ stage: "transform", table, rows: n, phase: "write", runId });
         yield r;
       }
     })();

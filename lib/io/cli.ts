@@ -1,0 +1,90 @@
+/**
+ * Command-line parsing shared by every command (`deno task etl …`, seed, simulate, migrate, sql, bench):
+ * `node:util` `parseArgs` in strict mode, `--flag value` and `--flag=value`, `--help`/`-h` on every command.
+ *
+ * A mistake in the command line is a {@link UsageError}: the command prints its message as one line and exits 2,
+ * never a stack trace. `--help` prints the usage and the command does nothing else (exit 0).
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A mistake in the command line: printed as one line, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The options of one command, as `parseArgs` takes them (`help` is added). */
+export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** What {@link parseCommandLine} found: `help` when `--help` was given (the caller prints the usage). */
+export interface ParsedCommandLine {
+  help: boolean;
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses `args` against `options` (plus `--help`/`-h`).
+ *
+ * @param command the command's name as the user types it (e.g. `seed`, `etl run`), for the messages.
+ * @param maxPositionals how many bare arguments the command takes (default 0).
+ * @throws UsageError naming the unknown flag, the flag without its value, or the extra argument.
+ */
+export function parseCommandLine(
+  command: string,
+  args: string[],
+  options: CliOptions,
+  maxPositionals = 0,
+): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    const first = (err as Error).message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
+    throw new UsageError(`${first} (deno task ${command} --help shows the options)`);
+  }
+  const help = parsed.values.help === true;
+  if (!help && parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals[maxPositionals]!;
+    throw new UsageError(
+      `Unexpected argument ${JSON.stringify(extra)} (deno task ${command} --help shows the options)`,
+    );
+  }
+  return { help, values: parsed.values as ParsedCommandLine["values"], positionals: parsed.positionals };
+}
+
+/** Reads a whole-number flag (`--name 12`, `--name=12`), or `fallback` when absent. @throws UsageError */
+export function wholeNumber(name: string, text: unknown, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (typeof text !== "string" || !/^\d+$/.test(text)) {
+    throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+/**
+ * Runs a command's body with the shared error handling: a {@link UsageError} prints `<command>: <message>` and
+ * exits 2; any other error prints one line `<command>: <message>` and exits 1 (no stack trace for a user's
+ * mistake; `DEBUG=1` prints the stack too).
+ */
+export async function runCli(command: string, body: () => Promise<number | void>): Promise<never> {
+  let code: number;
+  try {
+    code = (await body()) ?? 0;
+  } catch (err) {
+    const e = err as Error;
+    console.error(`${command}: ${e?.message ?? String(err)}`);
+    if (Deno.env.get("DEBUG")) console.error(e?.stack);
+    code = err instanceof UsageError ? 2 : 1;
+  }
+  Deno.exit(code);
+}

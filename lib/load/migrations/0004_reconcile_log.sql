@@ -1,0 +1,13 @@
+-- Migration 4: reconcile_log, one row per `etl reconcile` (issue 12: `etl status` shows the last result).
+-- (Migration 3 belongs to another change; the two are independent and apply in either order.)
+CREATE TABLE reconcile_log (
+  reconcile_id bigserial PRIMARY KEY,
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz NOT NULL,
+  outcome text NOT NULL CHECK (outcome IN ('equal', 'different', 'failed')),
+  differences int NOT NULL DEFAULT 0,
+  -- per compared table: {"table", "source_rows", "warehouse_rows", "differences", "keys": first differing keys}
+  tables jsonb NOT NULL DEFAULT '[]',
+  error text
+);
+COMMENT ON TABLE reconcile_log IS 'One row per etl reconcile: outcome, differing keys per table (first 20), error.';

@@ -1,0 +1,52 @@
+/**
+ * C22: `etl run` on a large ToteSys is never silent for more than 5 s on stderr (not a terminal: a line every
+ * 3 s), and the lines name the stage, the table, the rows and the rate.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { etlEnv, ROOT, withPipeline } from "../adversarial/_helpers.ts";
+import { seedDatabase } from "../../lib/totesys/mod.ts";
+
+Deno.test("etl run reports progress on stderr, never silent for more than 5 s", () =>
+  withPipeline("prog", async (p) => {
+    await seedDatabase(p.src.sql, { orders: 40_000, seed: 3, createSchema: true });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main/etl.ts", "run"],
+      cwd: ROOT,
+      env: etlEnv(p),
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const started = performance.now();
+    const stamps: { at: number; line: string }[] = [];
+    const stderr = (async () => {
+      let buf = "";
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+        buf += chunk;
+        const lines = buf.split("\n");
+        buf = lines.pop()!;
+        for (const line of lines) stamps.push({ at: performance.now(), line });
+      }
+    })();
+    const stdout = new Response(child.stdout).text();
+    const status = await child.status;
+    const ended = performance.now();
+    await stderr;
+    assert.equal(status.code, 0, stamps.map((s) => s.line).join("\n"));
+    assert.match(await stdout, /fact_sales_order\s+40000\s+40000/);
+    const times = [started, ...stamps.map((s) => s.at), ended];
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // A run this size takes well over 5 s here; the child's start (Deno compiling) counts as silence too.
+    assert.ok(ended - started > 6000, `the run took ${Math.round(ended - started)} ms: too short to tell`);
+    assert.ok(
+      Math.max(...gaps) <= 5000,
+      `silent for ${Math.round(Math.max(...gaps))} ms:\n${stamps.map((s) => s.line).join("\n")}`,
+    );
+    const lines = stamps.map((s) => s.line);
+    assert.ok(
+      lines.some((l) => /^(ingest|transform|load) \w+: [\d,]+ rows, [\d,]+ rows\/s/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(lines.some((l) => l.startsWith("load fact_")), lines.join("\n"));
+  }, false));
