@@ -185,6 +185,22 @@ interface Failure {
  * Which failed rows a later committed ingest run supersedes (a newer version of the same source row): under the
  * `fail` policy those are quarantined instead of stopping the pipeline, because the fix is already on its way.
  */
+/**
+ * The source rows whose newer version fixes a failure: the failed row itself, and the row its error names when
+ * that is another table's (a department's NULL location failing its staff's dim_staff rows, C8): a later version
+ * of the department re-emits every staff row of it.
+ */
+function failureKeys(f: Failure): [SourceTableName, number][] {
+  const keys: [SourceTableName, number][] = [];
+  const pk = f.row[SOURCE_TABLES[f.source].pk];
+  if (typeof pk === "number") keys.push([f.source, pk]);
+  const named = f.error.table as SourceTableName;
+  if (named !== f.source && named in SOURCE_TABLES && typeof f.error.key === "number") {
+    keys.push([named, f.error.key]);
+  }
+  return keys;
+}
+
 async function supersededKeys(
   ingestion: Bucket,
   runId: string,
@@ -192,8 +208,7 @@ async function supersededKeys(
 ): Promise<Map<string, string>> {
   const wanted = new Map<SourceTableName, Set<number>>();
   for (const f of failures) {
-    const pk = f.row[SOURCE_TABLES[f.source].pk];
-    if (typeof pk === "number") wanted.set(f.source, (wanted.get(f.source) ?? new Set()).add(pk));
+    for (const [table, pk] of failureKeys(f)) wanted.set(table, (wanted.get(table) ?? new Set()).add(pk));
   }
   const found = new Map<string, string>();
   for (const key of await ingestion.list(INGEST_MANIFEST_PREFIX, ingestManifestKey(runId))) {
@@ -412,16 +427,17 @@ async function transformOne(
   // (the fix made at the source): then it is quarantined and the pipeline goes on.
   if (failures.length > 0) {
     const superseded = await supersededKeys(ingestion, runId, failures);
-    const open = failures.filter((f) => !superseded.has(`${f.source}|${f.row[SOURCE_TABLES[f.source].pk]}`));
+    const by = (f: Failure) =>
+      failureKeys(f).map(([t, k]) => superseded.get(`${t}|${k}`)).find((r) => r !== undefined);
+    const open = failures.filter((f) => by(f) === undefined);
     if (open.length > 0) {
       const first = open[0]!.error;
       if (open.length > 1) first.message += ` (and ${open.length - 1} more bad row(s) in run ${runId})`;
       throw first;
     }
     for (const f of failures) {
-      const by = superseded.get(`${f.source}|${f.row[SOURCE_TABLES[f.source].pk]}`);
       const record = quarantineRecord(f.error, f.row);
-      record.reason += `; superseded by run ${by}`;
+      record.reason += `; superseded by run ${by(f)}`;
       quarantineRow(f.source, record);
     }
   }
