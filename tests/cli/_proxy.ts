@@ -12,14 +12,34 @@ export interface CuttableProxy {
   /** Connections made so far. */
   connections(): number;
   cut(): void;
+  /** When the proxy was cut (`performance.now()`), or null. */
+  cutAt(): number | null;
   close(): Promise<void>;
 }
 
+/**
+ * Cuts the proxy by itself once this many bytes have passed in one direction (`up`: client to server, e.g. a
+ * COPY FROM; `down`: server to client, e.g. a COPY TO): a cut in the middle of a bulk transfer, whatever the
+ * machine's speed.
+ */
+export interface CutAfter {
+  direction: "up" | "down";
+  bytes: number;
+}
+
 /** Starts a proxy on 127.0.0.1 (a free port) forwarding to `host:port`. */
-export async function startProxy(host: string, port: number): Promise<CuttableProxy> {
+export async function startProxy(host: string, port: number, cutAfter?: CutAfter): Promise<CuttableProxy> {
   const sockets = new Set<net.Socket>();
   let count = 0;
   let cut = false;
+  let cutTime: number | null = null;
+  let passed = 0;
+  const doCut = () => {
+    if (cut) return;
+    cut = true;
+    cutTime = performance.now();
+    for (const s of sockets) s.destroy();
+  };
   const server = net.createServer((client) => {
     if (cut) return client.destroy();
     count++;
@@ -28,6 +48,12 @@ export async function startProxy(host: string, port: number): Promise<CuttablePr
     sockets.add(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
+    if (cutAfter) {
+      (cutAfter.direction === "up" ? client : upstream).on("data", (chunk: Uint8Array) => {
+        passed += chunk.length;
+        if (passed >= cutAfter.bytes) doCut();
+      });
+    }
     const end = () => {
       client.destroy();
       upstream.destroy();
@@ -39,10 +65,8 @@ export async function startProxy(host: string, port: number): Promise<CuttablePr
   return {
     port: (server.address() as net.AddressInfo).port,
     connections: () => count,
-    cut() {
-      cut = true;
-      for (const s of sockets) s.destroy();
-    },
+    cut: doCut,
+    cutAt: () => cutTime,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
