@@ -30,7 +30,7 @@ import { migrate } from "../lib/load/migrations.ts";
 import { connect } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
 import { reconcile } from "../lib/reconcile/mod.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
@@ -46,7 +46,11 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function run(): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-load",
+    tls: databaseTls(),
+  });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
@@ -237,8 +241,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function reconcileCommand(tables: string[] | undefined, json: boolean): Promise<number> {
-  const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  const source = connect(await databaseUrl("TOTESYS"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    tls: databaseTls(),
+  });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    tls: databaseTls(),
+  });
   try {
     const result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
     if (json) console.log(JSON.stringify(result, null, 1));

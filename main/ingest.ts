@@ -8,7 +8,7 @@
  */
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
-import { bucketFromEnv, databaseUrl, shareFromEnv } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 
 function entropy(): string {
@@ -28,13 +28,14 @@ export async function ingest(): Promise<IngestResult> {
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest" });
+  const tls = databaseTls();
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await runIngest({
       sql,
       bucket,
-      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy" }),
+      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy", tls }),
       maxDeleteShare,
       now: () => Date.now(),
       entropy,

@@ -8,11 +8,15 @@ import { manifestRunIds } from "../lib/event.ts";
 import { connect } from "../lib/io/pg.ts";
 import { log } from "../lib/io/log.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
-import { bucketFromEnv, databaseUrl } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string): Promise<LoadResult> {
-  const sql = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-load" });
+  const sql = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-load",
+    tls: databaseTls(),
+  });
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
     return await runLoad({ sql, processed, runId });

@@ -5,9 +5,13 @@
  */
 import { connect } from "../lib/io/pg.ts";
 import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
-import { databaseUrl } from "../main/config.ts";
+import { databaseTls, databaseUrl } from "../main/config.ts";
 
-const sql = connect(await databaseUrl("WAREHOUSE"), { max: 1, applicationName: "totes-migrate" });
+const sql = connect(await databaseUrl("WAREHOUSE"), {
+  max: 1,
+  applicationName: "totes-migrate",
+  tls: databaseTls(),
+});
 try {
   const applied = await migrate(sql);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;

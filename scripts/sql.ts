@@ -5,7 +5,7 @@
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
-import { databaseUrl } from "../main/config.ts";
+import { databaseTls, databaseUrl } from "../main/config.ts";
 
 const query = Deno.args.find((a) => !a.startsWith("--"));
 if (!query) {
@@ -13,7 +13,7 @@ if (!query) {
   Deno.exit(2);
 }
 const target = Deno.args.includes("--totesys") ? "TOTESYS" : "WAREHOUSE";
-const sql = connect(await databaseUrl(target), { max: 1, applicationName: "totes-sql" });
+const sql = connect(await databaseUrl(target), { max: 1, applicationName: "totes-sql", tls: databaseTls() });
 try {
   const rows = await sql.begin("READ ONLY", (tx) => tx.unsafe(query));
   if (rows.length > 0) console.table(rows.map((r) => ({ ...r })));

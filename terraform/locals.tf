@@ -33,6 +33,7 @@ locals {
   function_package_paths = {
     for fn, p in var.function_packages : fn => startswith(p, "/") ? p : "${path.module}/${p}"
   }
+  rds_ca_bundle_path = startswith(var.rds_ca_bundle_file, "/") ? var.rds_ca_bundle_file : "${path.module}/${var.rds_ca_bundle_file}"
   layer_package_path = startswith(var.layer_package, "/") ? var.layer_package : "${path.module}/${var.layer_package}"
 
   # Key prefixes of the data contract (docs/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies

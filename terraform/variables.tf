@@ -147,7 +147,7 @@ variable "database_ssl_mode" {
 }
 
 variable "database_ca_bundle" {
-  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, to be shipped in the function zips: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
+  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, certs/rds-global-bundle.pem shipped in the function zips by make build: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
   type        = string
   default     = "rds-global"
 
@@ -155,6 +155,12 @@ variable "database_ca_bundle" {
     condition     = contains(["rds-global", "system"], var.database_ca_bundle) || startswith(var.database_ca_bundle, "/")
     error_message = "database_ca_bundle must be rds-global, system or an absolute path."
   }
+}
+
+variable "rds_ca_bundle_file" {
+  description = "The Amazon RDS global certificate bundle that `make build` puts into the ingest and load zips (certs/README.md), relative to this folder or absolute. With database_ca_bundle = rds-global and database_ssl_mode verify-full or verify-ca, plan stops when it is missing: the functions would refuse every database connection."
+  type        = string
+  default     = "../certs/rds-global-bundle.pem"
 }
 
 variable "async_retry_attempts" {

@@ -68,8 +68,9 @@ variables {
     transform = "tests/fixtures/placeholder.zip"
     load      = "tests/fixtures/placeholder.zip"
   }
-  layer_package = "tests/fixtures/placeholder.zip"
-  alarm_emails  = ["ops@example.com", "data-team@example.com"]
+  layer_package      = "tests/fixtures/placeholder.zip"
+  rds_ca_bundle_file = "tests/fixtures/rds-global-bundle.pem"
+  alarm_emails       = ["ops@example.com", "data-team@example.com"]
 }
 
 run "buckets_are_private_encrypted_versioned_and_tls_only" {
@@ -490,6 +491,26 @@ run "rejects_an_unknown_ssl_mode" {
     database_ssl_mode = "prefer"
   }
   expect_failures = [var.database_ssl_mode]
+}
+
+run "plan_stops_when_the_rds_bundle_is_missing_and_verification_uses_it" {
+  command = plan
+  variables {
+    rds_ca_bundle_file = "tests/fixtures/no-such-bundle.pem"
+  }
+  expect_failures = [aws_lambda_function.fn]
+}
+
+run "the_rds_bundle_is_not_needed_with_another_ca_or_without_verification" {
+  command = plan
+  variables {
+    rds_ca_bundle_file = "tests/fixtures/no-such-bundle.pem"
+    database_ca_bundle = "system"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["load"].environment[0].variables["DATABASE_CA_BUNDLE"] == "system"
+    error_message = "With database_ca_bundle = system the RDS bundle file is not needed."
+  }
 }
 
 run "localstack_mode_embeds_deno_instead_of_a_layer" {
