@@ -5,11 +5,15 @@ locals {
   functions = toset(["ingest", "transform", "load"])
 
   # Bucket names are global: the account id keeps them unique per account.
-  bucket_names = {
-    ingestion = "${var.name_prefix}-ingestion-${local.account_id}"
-    processed = "${var.name_prefix}-processed-${local.account_id}"
-    artifacts = "${var.name_prefix}-artifacts-${local.account_id}"
-  }
+  bucket_names = merge(
+    {
+      ingestion = "${var.name_prefix}-ingestion-${local.account_id}"
+      processed = "${var.name_prefix}-processed-${local.account_id}"
+      artifacts = "${var.name_prefix}-artifacts-${local.account_id}"
+    },
+    # Athena's query results (lake.tf), written through the lake's workgroup only.
+    var.lake_query_enabled ? { athena_results = "${var.name_prefix}-athena-results-${local.account_id}" } : {},
+  )
 
   # ARNs derived from names (their AWS formats are fixed), so policies can name resources before they exist and
   # tests can check them against literal ARNs.

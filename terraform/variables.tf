@@ -238,6 +238,53 @@ variable "vpc_security_group_ids" {
   }
 }
 
+# --- the queryable lake (lake.tf) ----------------------------------------------------------------------------------
+
+variable "lake_query_enabled" {
+  description = "Create the Glue Data Catalog tables over the processed zone's Parquet, the Athena workgroup and its results bucket, and the lake reader policy. False for LocalStack Community, which has neither Glue nor Athena."
+  type        = bool
+  default     = true
+}
+
+variable "lake_partition_start" {
+  description = "First day (yyyy/MM/dd, UTC) of the partition projection over the processed zone's <table>/<yyyy>/<mm>/<dd>/ folders: the day of the first pipeline run or earlier. Athena lists each day from here to today for a query without a run_date filter."
+  type        = string
+  default     = "2026/01/01"
+
+  validation {
+    condition     = can(regex("^[0-9]{4}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$", var.lake_partition_start))
+    error_message = "lake_partition_start must be a day written yyyy/MM/dd, e.g. 2026/01/01."
+  }
+}
+
+variable "lake_reader_role_names" {
+  description = "IAM roles (names) that get the lake reader policy: Athena queries in the lake's workgroup, read-only on the lake. Empty: attach the policy (output lake_reader_policy_arn) yourself."
+  type        = list(string)
+  default     = []
+}
+
+variable "athena_bytes_scanned_cutoff" {
+  description = "Largest number of bytes one query of the lake's workgroup may scan before Athena cancels it (10 GB by default; Athena's minimum is 10 MB)."
+  type        = number
+  default     = 10737418240
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff >= 10485760 && floor(var.athena_bytes_scanned_cutoff) == var.athena_bytes_scanned_cutoff
+    error_message = "athena_bytes_scanned_cutoff must be a whole number of bytes, at least 10485760 (10 MB)."
+  }
+}
+
+variable "athena_results_retention_days" {
+  description = "Days Athena query results are kept in the results bucket."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.athena_results_retention_days >= 1 && floor(var.athena_results_retention_days) == var.athena_results_retention_days
+    error_message = "athena_results_retention_days must be a whole number of days, at least 1."
+  }
+}
+
 # --- scheduling --------------------------------------------------------------------------------------------------
 
 variable "ingest_schedule_expression" {
