@@ -6,6 +6,8 @@ secret_recovery_window_days = 0
 use_deno_layer = false
 # The compose PostgreSQL has no TLS (in AWS the default is verify-full against the RDS certificate bundle).
 database_ssl_mode = "disable"
+# LocalStack Community has no Glue or Athena: no lake catalog, workgroup or results bucket.
+lake_query_enabled = false
 # The functions reach LocalStack's APIs through the compose network (path-style S3, see lib/io/s3.ts).
 extra_environment = {
   AWS_ENDPOINT_URL = "http://localstack:4566"

@@ -54,8 +54,8 @@ deno run -A scripts/build.ts --embed-deno --no-layer
 
 echo "== 3/7 terraform apply against LocalStack"
 mkdir -p "$work"
-rm -f "$work"/*.tf
-cp "$root"/terraform/*.tf "$root/localstack/localstack_override.tf" "$work/"
+rm -f "$work"/*.tf "$work"/*.tf.json
+cp "$root"/terraform/*.tf "$root"/terraform/*.tf.json "$root/localstack/localstack_override.tf" "$work/"
 cp "$root/terraform/.terraform.lock.hcl" "$work/" # the same provider version as production
 cat >"$work/packages.auto.tfvars" <<EOF
 function_packages = {

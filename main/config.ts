@@ -10,11 +10,17 @@
  * | `AWS_REGION` | region (default eu-west-2) |
  * | `INGEST_MAX_DELETE_SHARE` | largest share of a table one run may find deleted (default 0.1) |
  * | `TRANSFORM_BAD_ROWS` | `fail` (default) or `quarantine` |
+ * | `DATABASE_SSLMODE` | TLS to both databases: `verify-full`, `verify-ca`, `require`, `disable`, `prefer` (unset) |
+ * | `DATABASE_CA_BUNDLE` | authorities for `verify-*`: `rds-global` (shipped in the zip), `system`, or a PEM path |
  *
  * @module
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Bucket, createS3Client } from "../lib/io/s3.ts";
+import { SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
 import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
@@ -94,4 +100,67 @@ export function badRowPolicy(): BadRowPolicy {
     throw new Error(`TRANSFORM_BAD_ROWS must be "fail" or "quarantine", got "${v}"`);
   }
   return v;
+}
+
+/** Where `DATABASE_CA_BUNDLE=rds-global` is looked for, relative to the function's folder or the repository. */
+export const RDS_GLOBAL_BUNDLE = "certs/rds-global-bundle.pem";
+
+const caCache = new Map<string, string>();
+
+/**
+ * The folder `rds-global` resolves against: `LAMBDA_TASK_ROOT` in Lambda (the unzipped function, where
+ * scripts/build.ts puts `certs/rds-global-bundle.pem`), else the repository (this module's parent folder).
+ */
+function bundleRoot(): string {
+  return Deno.env.get("LAMBDA_TASK_ROOT") || join(fileURLToPath(new URL(".", import.meta.url)), "..");
+}
+
+/** Reads a PEM bundle once per process. @throws Error naming the file when it is missing or holds no certificate. */
+function readBundle(path: string, setting: string): string {
+  const cached = caCache.get(path);
+  if (cached !== undefined) return cached;
+  if (!existsSync(path)) {
+    throw new Error(
+      setting === "rds-global"
+        ? `DATABASE_CA_BUNDLE=rds-global but ${path} does not exist: the function was built without ` +
+          `${RDS_GLOBAL_BUNDLE} (fetch it, then make build: docs/deploy.md, "TLS to the databases")`
+        : `DATABASE_CA_BUNDLE names ${path}, which does not exist`,
+    );
+  }
+  const pem = readFileSync(path, "utf8");
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`DATABASE_CA_BUNDLE file ${path} holds no PEM certificate`);
+  }
+  caCache.set(path, pem);
+  return pem;
+}
+
+/**
+ * TLS settings of the database connections, from `DATABASE_SSLMODE` and `DATABASE_CA_BUNDLE` (lib/io/pg.ts says
+ * what each mode checks).
+ *
+ * - `DATABASE_SSLMODE` unset or empty: undefined, the local loop's behaviour (TLS when offered, unchecked, unless
+ *   the URL has `sslmode=`).
+ * - `DATABASE_CA_BUNDLE` (used by `verify-ca` and `verify-full` only): `rds-global` (the Amazon RDS global bundle,
+ *   `certs/rds-global-bundle.pem` in the function zip or the repository), `system` or unset (the runtime's default
+ *   roots), or the path of a PEM file (relative paths from the working folder).
+ *
+ * @throws Error quoting a mode that is not one of the five, or naming a bundle file that is missing or not PEM.
+ */
+export function databaseTls(): TlsSettings | undefined {
+  const mode = Deno.env.get("DATABASE_SSLMODE") ?? "";
+  if (mode === "") return undefined;
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`DATABASE_SSLMODE must be one of ${SSL_MODES.join(", ")}, got "${mode}"`);
+  }
+  const sslMode = mode as SslMode;
+  if (sslMode !== "verify-ca" && sslMode !== "verify-full") return { mode: sslMode };
+  const bundle = Deno.env.get("DATABASE_CA_BUNDLE") ?? "";
+  if (bundle === "" || bundle === "system") return { mode: sslMode, caSource: "system" };
+  const path = bundle === "rds-global" ? join(bundleRoot(), RDS_GLOBAL_BUNDLE) : bundle;
+  return {
+    mode: sslMode,
+    ca: readBundle(path, bundle),
+    caSource: bundle === "rds-global" ? `rds-global (${path})` : path,
+  };
 }

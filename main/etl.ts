@@ -31,7 +31,7 @@ import { connect, setConnectionLostHandler, type Sql } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
 import { recordReconcile } from "../lib/reconcile/log.ts";
 import { collectStatus, formatStatus, runSpan } from "../lib/status/mod.ts";
@@ -59,6 +59,7 @@ async function run(progress: ProgressReporter): Promise<void> {
   const warehouse = connect(await databaseUrl("WAREHOUSE"), {
     max: 2,
     applicationName: "totes-load",
+    tls: databaseTls(),
     label: "warehouse",
   });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
@@ -347,6 +348,7 @@ async function rebuildCommand(into: string): Promise<number> {
   const warehouse = connect(await databaseUrl("WAREHOUSE"), {
     max: 2,
     applicationName: "totes-rebuild",
+    tls: databaseTls(),
     label: "warehouse",
   });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
@@ -403,11 +405,13 @@ async function reconcileCommand(
   const source = connect(await databaseUrl("TOTESYS"), {
     max: 2,
     applicationName: "totes-reconcile",
+    tls: databaseTls(),
     label: "ToteSys",
   });
   const warehouse = connect(await databaseUrl("WAREHOUSE"), {
     max: 2,
     applicationName: "totes-reconcile",
+    tls: databaseTls(),
     label: "warehouse",
   });
   const startedAt = new Date().toISOString();
@@ -465,6 +469,7 @@ async function statusCommand(runs: number, json: boolean): Promise<number> {
   const warehouse = connect(await databaseUrl("WAREHOUSE"), {
     max: 1,
     applicationName: "totes-status",
+    tls: databaseTls(),
     label: "warehouse",
   });
   const ingestion = bucketFromEnv("INGESTION_BUCKET");

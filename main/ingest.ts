@@ -8,7 +8,7 @@
  */
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
-import { bucketFromEnv, databaseUrl, shareFromEnv } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 
@@ -29,13 +29,14 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest", label: "ToteSys" });
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls: databaseTls(), label: "ToteSys" });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await runIngest({
       sql,
       bucket,
-      copyConnection: () => connect(url, { max: 1, applicationName: "totes-ingest-copy", label: "ToteSys" }),
+      copyConnection: () =>
+        connect(url, { max: 1, applicationName: "totes-ingest-copy", tls: databaseTls(), label: "ToteSys" }),
       maxDeleteShare,
       now: () => Date.now(),
       entropy,

@@ -9,13 +9,14 @@ import { connect } from "../lib/io/pg.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
-import { bucketFromEnv, databaseUrl } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
   const sql = connect(await databaseUrl("WAREHOUSE"), {
     max: 2,
     applicationName: "totes-load",
+    tls: databaseTls(),
     label: "warehouse",
   });
   const processed = bucketFromEnv("PROCESSED_BUCKET");

@@ -8,7 +8,7 @@
  */
 import { connect } from "../lib/io/pg.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
-import { databaseUrl } from "./config.ts";
+import { databaseTls, databaseUrl } from "./config.ts";
 
 /** The CloudWatch namespace of the pipeline's metrics. */
 export const METRIC_NAMESPACE = "TerrificTotes";
@@ -45,8 +45,16 @@ export function reconcileMetricLines(result: ReconcileResult, at: number): strin
 
 /** Reconciles the configured ToteSys and warehouse. @throws on a database failure. */
 export async function runReconcile(tables?: string[]): Promise<ReconcileResult> {
-  const source = connect(await databaseUrl("TOTESYS"), { max: 2, applicationName: "totes-reconcile" });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 2, applicationName: "totes-reconcile" });
+  const source = connect(await databaseUrl("TOTESYS"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    tls: databaseTls(),
+  });
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 2,
+    applicationName: "totes-reconcile",
+    tls: databaseTls(),
+  });
   try {
     return await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
   } finally {

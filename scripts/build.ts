@@ -1,11 +1,20 @@
 /**
  * `make build`: packages the three Lambda functions and the deno layer under `dist/`.
  *
- * For each function `<fn>` of `ingest`, `transform`, `load`:
+ * For each function `<fn>` of `ingest`, `transform`, `load`, `reconcile`:
  * 1. writes the entry `dist/.entries/<fn>.ts` (lib/lambda/entry.ts: the Runtime API loop around `main/<fn>.ts`);
  * 2. bundles it with `deno bundle --platform deno` into `dist/<fn>/index.js` (one file: npm packages, the
  *    parquet-wasm bytes and the SQL text imports are inlined, so nothing is fetched at cold start);
  * 3. zips `bootstrap` (lambda/bootstrap, mode 755) and `index.js` into `dist/<fn>.zip`.
+ *
+ * The functions that open database connections (ingest, load, reconcile) also get `certs/rds-global-bundle.pem`, the Amazon RDS
+ * global certificate bundle that `DATABASE_CA_BUNDLE=rds-global` (Terraform's default, with
+ * `DATABASE_SSLMODE=verify-full`) reads from the unzipped function. It is public but not in this repository:
+ * fetch it into `certs/` before building (certs/README.md). Without it the build still succeeds and prints a
+ * warning: the build cannot know how the functions will be configured (Terraform variables, chosen at plan time;
+ * LocalStack uses `disable`, others `system` or their own path), and `make build` must work offline on a fresh
+ * clone. Terraform's plan refuses `rds-global` with verification on while the file is missing
+ * (terraform/lambda.tf), and a function started without it fails at its first connection, naming the file.
  *
  * Then `dist/deno-layer.zip` holds the deno binary at `bin/deno` (Lambda mounts it at `/opt/bin/deno`). The
  * binary is `$DENO_LAYER_BINARY` if set, else the deno running this script (the npm `deno` package's binary); it
@@ -28,7 +37,16 @@ import { zipBytes, type ZipEntry } from "../lib/lambda/zip.ts";
 /** The functions, each bundled from `main/<name>.ts`. */
 export const FUNCTIONS = ["ingest", "transform", "load", "reconcile"] as const;
 
+/** The functions that connect to a database, and so get the RDS certificate bundle. */
+export const DATABASE_FUNCTIONS = ["ingest", "load", "reconcile"] as const;
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The RDS global bundle's place in the repository and in each database function's zip. */
+export const RDS_BUNDLE_NAME = "certs/rds-global-bundle.pem";
+
+/** Where AWS publishes the RDS global bundle. */
+export const RDS_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
 const FIXED_TIME = new Date("1980-01-01T00:00:00Z");
 
 /** A file to put in a zip: its path on disk and its name and mode inside the archive. */
@@ -54,6 +72,12 @@ export interface BuildOptions {
   denoBinary?: string;
   /** Use the `zip` command (default: when it is installed); `false` forces lib/lambda/zip.ts. */
   zipCommand?: boolean;
+  /** The RDS certificate bundle to ship (default `<repo>/certs/rds-global-bundle.pem`). */
+  rdsBundle?: string;
+  /** Functions whose zip gets the bundle (default {@link DATABASE_FUNCTIONS}). */
+  rdsBundleFunctions?: readonly string[];
+  /** Where warnings go (default `console.warn`). */
+  warn?: (message: string) => void;
 }
 
 /** One written artifact and its size in bytes. */
@@ -127,6 +151,37 @@ async function writeZip(zipPath: string, files: PackFile[], useZipCommand: boole
   }
 }
 
+/**
+ * The RDS bundle to ship, or null (after a warning naming the functions and how to fetch it) when it is missing.
+ *
+ * @throws Error when the file exists but holds no PEM certificate (a failed download saved as an HTML page).
+ */
+async function checkRdsBundle(
+  path: string,
+  functions: readonly string[],
+  warn: (message: string) => void = console.warn,
+): Promise<string | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    warn(
+      `warning: ${relative(root, path)} is missing, so ${
+        functions.join(" and ")
+      } are built without the RDS ` +
+        "certificate bundle: with DATABASE_SSLMODE=verify-full/verify-ca and DATABASE_CA_BUNDLE=rds-global " +
+        "(Terraform's defaults) they refuse to connect, and terraform plan stops. Fetch it first: " +
+        `curl -fsSo ${RDS_BUNDLE_NAME} ${RDS_BUNDLE_URL} (certs/README.md)`,
+    );
+    return null;
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`${path} holds no PEM certificate: fetch it again from ${RDS_BUNDLE_URL}`);
+  }
+  return path;
+}
+
 /** Human-readable size (`12.3 MB`). */
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -185,6 +240,11 @@ export async function build(options: BuildOptions = {}): Promise<Artifact[]> {
   const artifacts: Artifact[] = [];
   await Deno.mkdir(outDir, { recursive: true });
   if (options.embedDeno || options.layer !== false) await assertLinuxX64(denoBinary);
+  const rdsBundleFunctions = options.rdsBundleFunctions ?? DATABASE_FUNCTIONS;
+  const needBundle = functions.filter((fn) => rdsBundleFunctions.includes(fn));
+  const rdsBundle = needBundle.length > 0
+    ? await checkRdsBundle(options.rdsBundle ?? join(root, RDS_BUNDLE_NAME), needBundle, options.warn)
+    : null;
 
   for (const fn of functions) {
     const handler = handlerOf(fn);
@@ -202,6 +262,9 @@ export async function build(options: BuildOptions = {}): Promise<Artifact[]> {
       { source: bundle, name: "index.js", mode: 0o644 },
     ];
     if (options.embedDeno) files.push({ source: denoBinary, name: "bin/deno", mode: 0o755 });
+    if (rdsBundle && rdsBundleFunctions.includes(fn)) {
+      files.push({ source: rdsBundle, name: RDS_BUNDLE_NAME, mode: 0o644 });
+    }
     const zipPath = join(outDir, `${fn}.zip`);
     await writeZip(zipPath, files, useZipCommand);
     artifacts.push({ path: zipPath, bytes: (await Deno.stat(zipPath)).size });

@@ -6,7 +6,7 @@
  */
 import { connect } from "../lib/io/pg.ts";
 import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
-import { databaseUrl } from "../main/config.ts";
+import { databaseTls, databaseUrl } from "../main/config.ts";
 import { parseCommandLine, runCli } from "../lib/io/cli.ts";
 
 const USAGE = `Usage: deno task migrate [--list]
@@ -22,7 +22,11 @@ await runCli("migrate", async () => {
     for (const m of MIGRATIONS) console.log(`${String(m.version).padStart(4, "0")} ${m.name}`);
     return;
   }
-  const sql = connect(await databaseUrl("WAREHOUSE"), { max: 1, applicationName: "totes-migrate" });
+  const sql = connect(await databaseUrl("WAREHOUSE"), {
+    max: 1,
+    applicationName: "totes-migrate",
+    tls: databaseTls(),
+  });
   try {
     const applied = await migrate(sql);
     const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;

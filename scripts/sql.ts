@@ -8,7 +8,7 @@
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
-import { databaseUrl } from "../main/config.ts";
+import { databaseTls, databaseUrl } from "../main/config.ts";
 import { loadLocalEnvIfUnconfigured } from "../main/local_env.ts";
 import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { formatRows, type OutputFormat, type ResultColumn } from "./sql_format.ts";
@@ -37,7 +37,11 @@ await runCli("sql", async () => {
   const format: OutputFormat = values.csv ? "csv" : values.json ? "json" : "table";
   loadLocalEnvIfUnconfigured();
   const target = values.totesys ? "TOTESYS" : "WAREHOUSE";
-  const sql = connect(await databaseUrl(target), { max: 1, applicationName: "totes-sql" });
+  const sql = connect(await databaseUrl(target), {
+    max: 1,
+    applicationName: "totes-sql",
+    tls: databaseTls(),
+  });
   try {
     const { rows, columns, more } = await sql.begin("READ ONLY", async (tx) => {
       const rows: Record<string, unknown>[] = [];

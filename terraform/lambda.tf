@@ -123,6 +123,15 @@ resource "aws_lambda_function" "fn" {
     }
   }
 
+  lifecycle {
+    # make build ships certs/rds-global-bundle.pem when it is present and only warns when it is not (it cannot know
+    # these variables): the plan is where a missing bundle becomes an error, before any function refuses to connect.
+    precondition {
+      condition     = !contains(["ingest", "load"], each.key) || var.database_ca_bundle != "rds-global" || !contains(["verify-full", "verify-ca"], var.database_ssl_mode) || fileexists(local.rds_ca_bundle_path)
+      error_message = "database_ca_bundle = rds-global with database_ssl_mode = ${var.database_ssl_mode}, but ${var.rds_ca_bundle_file} is missing, so the ${each.key} zip has no RDS certificate bundle and would refuse every database connection. Fetch https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem into certs/rds-global-bundle.pem and run make build again (certs/README.md)."
+    }
+  }
+
   depends_on = [
     aws_iam_role_policy.fn,
     aws_iam_role_policy_attachment.vpc_access,

@@ -5,11 +5,15 @@ locals {
   functions = toset(["ingest", "transform", "load", "reconcile"])
 
   # Bucket names are global: the account id keeps them unique per account.
-  bucket_names = {
-    ingestion = "${var.name_prefix}-ingestion-${local.account_id}"
-    processed = "${var.name_prefix}-processed-${local.account_id}"
-    artifacts = "${var.name_prefix}-artifacts-${local.account_id}"
-  }
+  bucket_names = merge(
+    {
+      ingestion = "${var.name_prefix}-ingestion-${local.account_id}"
+      processed = "${var.name_prefix}-processed-${local.account_id}"
+      artifacts = "${var.name_prefix}-artifacts-${local.account_id}"
+    },
+    # Athena's query results (lake.tf), written through the lake's workgroup only.
+    var.lake_query_enabled ? { athena_results = "${var.name_prefix}-athena-results-${local.account_id}" } : {},
+  )
 
   # ARNs derived from names (their AWS formats are fixed), so policies can name resources before they exist and
   # tests can check them against literal ARNs.
@@ -34,18 +38,13 @@ locals {
   function_package_paths = {
     for fn, p in var.function_packages : fn => startswith(p, "/") ? p : "${path.module}/${p}"
   }
+  rds_ca_bundle_path = startswith(var.rds_ca_bundle_file, "/") ? var.rds_ca_bundle_file : "${path.module}/${var.rds_ca_bundle_file}"
   layer_package_path = startswith(var.layer_package, "/") ? var.layer_package : "${path.module}/${var.layer_package}"
 
-  # Key prefixes of the data contract (docs/design.md sections 3 and 4; lib/contract/*.ts): the IAM policies
-  # grant object access under these prefixes only.
-  source_tables = [
-    "address", "counterparty", "currency", "department", "design", "payment", "payment_type",
-    "purchase_order", "sales_order", "staff", "transaction",
-  ]
-  warehouse_tables = [
-    "dim_counterparty", "dim_currency", "dim_date", "dim_design", "dim_location", "dim_payment_type", "dim_staff",
-    "dim_transaction", "fact_payment", "fact_purchase_order", "fact_sales_order",
-  ]
+  # Key prefixes of the data contract (docs/design.md sections 3 and 4): the IAM policies grant object access under
+  # these prefixes only. The table lists, local.source_tables and local.warehouse_tables, and the lake's Glue columns,
+  # local.lake_columns, are generated from lib/contract/ into contract.tf.json (`deno task tf-gen`;
+  # tests/deploy/tf_contract_test.ts fails when it disagrees with the contract).
   ingest_manifest_prefix    = "_manifests/ingest/"
   transform_manifest_prefix = "_manifests/transform/"
 

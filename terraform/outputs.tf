@@ -47,3 +47,13 @@ output "ingest_schedule_rule" {
   description = "Name of the EventBridge rule that schedules ingest (disable it to pause the pipeline)."
   value       = aws_cloudwatch_event_rule.ingest_schedule.name
 }
+
+output "lake" {
+  description = "The queryable lake: Glue database, Athena workgroup, results bucket and the reader policy's ARN (null when lake_query_enabled is false)."
+  value = var.lake_query_enabled ? {
+    glue_database     = aws_glue_catalog_database.lake[0].name
+    athena_workgroup  = aws_athena_workgroup.lake[0].name
+    results_bucket    = aws_s3_bucket.this["athena_results"].bucket
+    reader_policy_arn = aws_iam_policy.lake_reader[0].arn
+  } : null
+}

@@ -1,4 +1,4 @@
-# The two data zones and the artifacts bucket (function and layer zips). All three: versioning (the zones are
+# The two data zones, the artifacts bucket (function and layer zips) and the Athena results bucket (lake.tf). All: versioning (the zones are
 # immutable history; Lambda code is deployed by object version), default encryption, every public access setting
 # blocked, ACLs disabled, and a policy that denies any request not made over TLS.
 
@@ -80,6 +80,22 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
     abort_incomplete_multipart_upload {
       days_after_initiation = 7
+    }
+  }
+
+  # Query results are re-created by running the query again.
+  dynamic "rule" {
+    for_each = each.key == "athena_results" ? [1] : []
+    content {
+      id     = "expire-query-results"
+      status = "Enabled"
+      filter {}
+      expiration {
+        days = var.athena_results_retention_days
+      }
+      noncurrent_version_expiration {
+        noncurrent_days = 1
+      }
     }
   }
 

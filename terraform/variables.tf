@@ -150,7 +150,7 @@ variable "database_ssl_mode" {
 }
 
 variable "database_ca_bundle" {
-  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, to be shipped in the function zips: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
+  description = "DATABASE_CA_BUNDLE: the certificate authorities trusted for the database servers with verify-full/verify-ca: rds-global (the Amazon RDS global bundle, certs/rds-global-bundle.pem shipped in the function zips by make build: see docs/deploy.md, \"TLS to the databases\"), system (the runtime's default roots) or an absolute path inside the function (e.g. /var/task/my-ca.pem)."
   type        = string
   default     = "rds-global"
 
@@ -158,6 +158,12 @@ variable "database_ca_bundle" {
     condition     = contains(["rds-global", "system"], var.database_ca_bundle) || startswith(var.database_ca_bundle, "/")
     error_message = "database_ca_bundle must be rds-global, system or an absolute path."
   }
+}
+
+variable "rds_ca_bundle_file" {
+  description = "The Amazon RDS global certificate bundle that `make build` puts into the ingest and load zips (certs/README.md), relative to this folder or absolute. With database_ca_bundle = rds-global and database_ssl_mode verify-full or verify-ca, plan stops when it is missing: the functions would refuse every database connection."
+  type        = string
+  default     = "../certs/rds-global-bundle.pem"
 }
 
 variable "async_retry_attempts" {
@@ -232,6 +238,53 @@ variable "vpc_security_group_ids" {
   validation {
     condition     = (length(var.vpc_subnet_ids) == 0) == (length(var.vpc_security_group_ids) == 0)
     error_message = "Set vpc_subnet_ids and vpc_security_group_ids together, or neither."
+  }
+}
+
+# --- the queryable lake (lake.tf) ----------------------------------------------------------------------------------
+
+variable "lake_query_enabled" {
+  description = "Create the Glue Data Catalog tables over the processed zone's Parquet, the Athena workgroup and its results bucket, and the lake reader policy. False for LocalStack Community, which has neither Glue nor Athena."
+  type        = bool
+  default     = true
+}
+
+variable "lake_partition_start" {
+  description = "First day (yyyy/MM/dd, UTC) of the partition projection over the processed zone's <table>/<yyyy>/<mm>/<dd>/ folders: the day of the first pipeline run or earlier. Athena lists each day from here to today for a query without a run_date filter."
+  type        = string
+  default     = "2026/01/01"
+
+  validation {
+    condition     = can(regex("^[0-9]{4}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$", var.lake_partition_start))
+    error_message = "lake_partition_start must be a day written yyyy/MM/dd, e.g. 2026/01/01."
+  }
+}
+
+variable "lake_reader_role_names" {
+  description = "IAM roles (names) that get the lake reader policy: Athena queries in the lake's workgroup, read-only on the lake. Empty: attach the policy (output lake_reader_policy_arn) yourself."
+  type        = list(string)
+  default     = []
+}
+
+variable "athena_bytes_scanned_cutoff" {
+  description = "Largest number of bytes one query of the lake's workgroup may scan before Athena cancels it (10 GB by default; Athena's minimum is 10 MB)."
+  type        = number
+  default     = 10737418240
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff >= 10485760 && floor(var.athena_bytes_scanned_cutoff) == var.athena_bytes_scanned_cutoff
+    error_message = "athena_bytes_scanned_cutoff must be a whole number of bytes, at least 10485760 (10 MB)."
+  }
+}
+
+variable "athena_results_retention_days" {
+  description = "Days Athena query results are kept in the results bucket."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.athena_results_retention_days >= 1 && floor(var.athena_results_retention_days) == var.athena_results_retention_days
+    error_message = "athena_results_retention_days must be a whole number of days, at least 1."
   }
 }
 

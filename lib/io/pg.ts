@@ -4,12 +4,26 @@
  * - Every session runs in UTC (`timezone=UTC`), so nothing depends on the machine's `TZ`.
  * - `timestamp`, `timestamptz`, `date`, `time`, `numeric` and `int8` are returned as the server's text, never as a
  *   JS `Date` or float: timestamps keep all six fractional digits and money stays exact.
- * - TLS is used when the server offers it (`ssl: "prefer"`), unless the URL says otherwise (`sslmode=`).
+ * - TLS follows {@link ConnectOptions.tls} (`DATABASE_SSLMODE`/`DATABASE_CA_BUNDLE`, read by main/config.ts), with
+ *   libpq's meanings:
+ *   - `verify-full`: TLS required; the server's certificate chain must lead to an authority of the CA bundle, and
+ *     its names must include the host connected to;
+ *   - `verify-ca`: TLS required and the chain checked, but any name is accepted;
+ *   - `require`: TLS required, the certificate is not checked (encryption without authentication);
+ *   - `disable`: never TLS;
+ *   - `prefer` or no `tls` option (the local loop): TLS when the server offers it, certificate not checked, unless
+ *     the URL says otherwise (`sslmode=`).
+ *
+ *   With `require`, `verify-ca` and `verify-full` this module makes the TLS connection itself (SSLRequest, then
+ *   node:tls) before postgres.js speaks: a server that does not offer TLS is refused with an error naming the
+ *   server and the database, and so is one whose certificate fails the check. Those modes override an `sslmode=`
+ *   in the URL.
  *
  * @module
  */
 import postgres from "postgres";
 import net from "node:net";
+import tls from "node:tls";
 import { once } from "node:events";
 
 /** A postgres.js client. */
@@ -17,6 +31,24 @@ export type Sql = postgres.Sql;
 
 /** OIDs whose text form is kept as is: int8, numeric, date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = [20, 1700, 1082, 1083, 1114, 1184, 1266, 1186];
+
+/** How a connection uses TLS, named as libpq's `sslmode` (see the module doc). */
+export type SslMode = "disable" | "prefer" | "require" | "verify-ca" | "verify-full";
+
+/** The TLS modes, for checking configuration. */
+export const SSL_MODES: readonly SslMode[] = ["disable", "prefer", "require", "verify-ca", "verify-full"];
+
+/** TLS settings of {@link connect}. */
+export interface TlsSettings {
+  mode: SslMode;
+  /**
+   * PEM text of the certificate authorities trusted with `verify-ca`/`verify-full`; absent: the runtime's default
+   * root certificates.
+   */
+  ca?: string;
+  /** Where `ca` came from (a path, `rds-global`, `system`), quoted in errors. */
+  caSource?: string;
+}
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -26,6 +58,8 @@ export interface ConnectOptions {
   applicationName?: string;
   /** Which database this is, for messages (`ToteSys`, `warehouse`). */
   label?: string;
+  /** TLS settings; absent: `prefer` unless the URL has `sslmode=` (see the module doc). */
+  tls?: TlsSettings | undefined;
 }
 
 /** Called when a server closes a connection this process did not close (the database went away: C2, C3). */
@@ -67,17 +101,22 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     };
   }
   const hasSslMode = /[?&]sslmode=/.test(url);
+  const tlsSettings = options.tls;
+  const mode = tlsSettings?.mode ?? "prefer";
+  const label = options.label ?? "database";
+  // require/verify-*: our socket is already TLS when postgres.js gets it, so postgres.js must not negotiate again.
+  const ssl = mode === "prefer" ? (hasSslMode ? {} : { ssl: "prefer" as const }) : { ssl: false as const };
+  const socket = mode === "require" || mode === "verify-ca" || mode === "verify-full"
+    ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label)
+    : (o: SocketOptions) => noDelaySocket(o, label);
   return postgres(url, {
     // not in postgres.js's type declarations, but a documented option ("socket: custom socket")
-    ...({ socket: (o: SocketOptions) => noDelaySocket(o, options.label ?? "database") } as Record<
-      string,
-      unknown
-    >),
+    ...({ socket } as Record<string, unknown>),
     max: options.max ?? 4,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "terrific-totes-etl", TimeZone: "UTC" },
     types,
-    ...(hasSslMode ? {} : { ssl: "prefer" as const }),
+    ...ssl,
     idle_timeout: 20,
   });
 }
@@ -130,8 +169,72 @@ async function noDelaySocket(options: SocketOptions, label: string): Promise<net
   return socket;
 }
 
-/** The socket options postgres.js passes. */
+/** The part of postgres.js's parsed options that a socket function receives and uses. */
 interface SocketOptions {
   host?: string[];
   port?: number[];
+  database?: string;
+}
+
+/** PostgreSQL's SSLRequest message: length 8, code 80877103. */
+const SSL_REQUEST = new Uint8Array([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+
+/**
+ * Opens the connection and turns it into TLS the way libpq does (SSLRequest, the server answers `S` or `N`, then
+ * the TLS handshake), checking the certificate as `settings.mode` says. postgres.js then speaks the protocol on
+ * the returned TLS socket.
+ *
+ * @throws Error naming the server, the database and the mode when the server does not offer TLS, or when its
+ * certificate is not signed by the bundle or does not name the host (verify-full).
+ */
+async function tlsSocket(
+  options: SocketOptions,
+  settings: TlsSettings & { mode: "require" | "verify-ca" | "verify-full" },
+  label: string,
+): Promise<tls.TLSSocket> {
+  const host = options.host?.[0] ?? "localhost";
+  const port = options.port?.[0] ?? 5432;
+  const where = `PostgreSQL at ${host}:${port} (database "${options.database ?? "?"}")`;
+  const socket = await noDelaySocket(options, label);
+  const signal = AbortSignal.timeout(30_000);
+  let answer: string;
+  try {
+    socket.write(SSL_REQUEST);
+    const [data] = await once(socket, "data", { signal }) as [Uint8Array];
+    answer = String.fromCharCode(data[0] ?? 0);
+  } catch (err) {
+    socket.destroy();
+    throw new Error(`${where} did not answer the TLS request: ${(err as Error).message}`, { cause: err });
+  }
+  if (answer !== "S") {
+    socket.destroy();
+    throw new Error(
+      `${where} does not accept TLS connections, and DATABASE_SSLMODE=${settings.mode} requires TLS: refusing ` +
+        "to connect without it (turn ssl on at the server, or check the host and port)",
+    );
+  }
+  const verify = settings.mode !== "require";
+  const secure = tls.connect({
+    socket,
+    // SNI and the name check need a host name; an IP address is checked against the certificate's IP entries.
+    ...(net.isIP(host) ? {} : { servername: host }),
+    ...(verify && settings.ca !== undefined ? { ca: settings.ca } : {}),
+    rejectUnauthorized: verify,
+    checkServerIdentity: settings.mode === "verify-full"
+      ? (_name: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(host, cert)
+      : () => undefined,
+  });
+  try {
+    await once(secure, "secureConnect", { signal });
+  } catch (err) {
+    secure.destroy();
+    const reason = (err as Error).name === "AbortError" ? "timed out after 30 s" : (err as Error).message;
+    throw new Error(
+      `TLS to ${where} failed (DATABASE_SSLMODE=${settings.mode}, CA bundle ${
+        settings.caSource ?? "system"
+      }): ${reason}`,
+      { cause: err },
+    );
+  }
+  return secure;
 }

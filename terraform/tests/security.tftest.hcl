@@ -35,6 +35,9 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/terrific-totes-mock-lambda" }
   }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::123456789012:policy/terrific-totes-lake-reader" }
+  }
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:eu-west-2:123456789012:function:terrific-totes-mock" }
   }
@@ -69,20 +72,21 @@ variables {
     load      = "tests/fixtures/placeholder.zip"
     reconcile = "tests/fixtures/placeholder.zip"
   }
-  layer_package = "tests/fixtures/placeholder.zip"
-  alarm_emails  = ["ops@example.com", "data-team@example.com"]
+  layer_package      = "tests/fixtures/placeholder.zip"
+  rds_ca_bundle_file = "tests/fixtures/rds-global-bundle.pem"
+  alarm_emails       = ["ops@example.com", "data-team@example.com"]
 }
 
 run "buckets_are_private_encrypted_versioned_and_tls_only" {
   command = apply
 
   assert {
-    condition     = aws_s3_bucket.this["ingestion"].bucket == "terrific-totes-ingestion-123456789012" && aws_s3_bucket.this["processed"].bucket == "terrific-totes-processed-123456789012" && aws_s3_bucket.this["artifacts"].bucket == "terrific-totes-artifacts-123456789012"
-    error_message = "Expected the ingestion, processed and artifacts buckets, named with the account id."
+    condition     = aws_s3_bucket.this["ingestion"].bucket == "terrific-totes-ingestion-123456789012" && aws_s3_bucket.this["processed"].bucket == "terrific-totes-processed-123456789012" && aws_s3_bucket.this["artifacts"].bucket == "terrific-totes-artifacts-123456789012" && aws_s3_bucket.this["athena_results"].bucket == "terrific-totes-athena-results-123456789012"
+    error_message = "Expected the ingestion, processed, artifacts and Athena results buckets, named with the account id."
   }
 
   assert {
-    condition = length(aws_s3_bucket_public_access_block.this) == 3 && alltrue([
+    condition = length(aws_s3_bucket_public_access_block.this) == 4 && alltrue([
       for k, b in aws_s3_bucket_public_access_block.this :
       b.bucket == aws_s3_bucket.this[k].id && b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets
     ])
@@ -90,7 +94,7 @@ run "buckets_are_private_encrypted_versioned_and_tls_only" {
   }
 
   assert {
-    condition = length(aws_s3_bucket_server_side_encryption_configuration.this) == 3 && alltrue([
+    condition = length(aws_s3_bucket_server_side_encryption_configuration.this) == 4 && alltrue([
       for k, c in aws_s3_bucket_server_side_encryption_configuration.this :
       c.bucket == aws_s3_bucket.this[k].id && alltrue([
         for r in c.rule : alltrue([for d in r.apply_server_side_encryption_by_default : d.sse_algorithm == "AES256"])
@@ -100,7 +104,7 @@ run "buckets_are_private_encrypted_versioned_and_tls_only" {
   }
 
   assert {
-    condition = length(aws_s3_bucket_versioning.this) == 3 && alltrue([
+    condition = length(aws_s3_bucket_versioning.this) == 4 && alltrue([
       for k, v in aws_s3_bucket_versioning.this :
       v.bucket == aws_s3_bucket.this[k].id && alltrue([for c in v.versioning_configuration : c.status == "Enabled"])
     ])
@@ -115,7 +119,7 @@ run "buckets_are_private_encrypted_versioned_and_tls_only" {
   }
 
   assert {
-    condition = length(aws_s3_bucket_policy.tls_only) == 3 && alltrue([
+    condition = length(aws_s3_bucket_policy.tls_only) == 4 && alltrue([
       for k, p in aws_s3_bucket_policy.tls_only : p.bucket == aws_s3_bucket.this[k].id && anytrue([
         for s in jsondecode(p.policy).Statement :
         s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false" && toset(s.Resource) == toset(["arn:aws:s3:::${aws_s3_bucket.this[k].bucket}", "arn:aws:s3:::${aws_s3_bucket.this[k].bucket}/*"])
@@ -493,6 +497,26 @@ run "rejects_an_unknown_ssl_mode" {
   expect_failures = [var.database_ssl_mode]
 }
 
+run "plan_stops_when_the_rds_bundle_is_missing_and_verification_uses_it" {
+  command = plan
+  variables {
+    rds_ca_bundle_file = "tests/fixtures/no-such-bundle.pem"
+  }
+  expect_failures = [aws_lambda_function.fn]
+}
+
+run "the_rds_bundle_is_not_needed_with_another_ca_or_without_verification" {
+  command = plan
+  variables {
+    rds_ca_bundle_file = "tests/fixtures/no-such-bundle.pem"
+    database_ca_bundle = "system"
+  }
+  assert {
+    condition     = aws_lambda_function.fn["load"].environment[0].variables["DATABASE_CA_BUNDLE"] == "system"
+    error_message = "With database_ca_bundle = system the RDS bundle file is not needed."
+  }
+}
+
 run "localstack_mode_embeds_deno_instead_of_a_layer" {
   command = plan
 
@@ -622,4 +646,151 @@ run "reconcile_runs_hourly_compares_only_and_alarms_on_lasting_differences" {
     )
     error_message = "reconcile knows both databases"
   }
+}
+
+run "lake_glue_tables_follow_the_contract" {
+  command = apply
+
+  # The Glue table of every warehouse table, named as in the contract (lib/contract/warehouse.ts).
+  assert {
+    condition = toset(keys(aws_glue_catalog_table.lake)) == toset([
+      "dim_counterparty", "dim_currency", "dim_date", "dim_design", "dim_location", "dim_payment_type", "dim_staff",
+      "dim_transaction", "fact_payment", "fact_purchase_order", "fact_sales_order",
+    ]) && alltrue([for t in aws_glue_catalog_table.lake : t.database_name == "terrific_totes_lake" && t.table_type == "EXTERNAL_TABLE"])
+    error_message = "The lake database must hold one external table per warehouse table."
+  }
+
+  # Every column, in file order, with the Glue type of its Parquet type, exactly as contract.tf.json (generated from
+  # the contract by deno task tf-gen; tests/deploy/tf_contract_test.ts checks that file against lib/contract/).
+  assert {
+    condition = alltrue([
+      for name, t in aws_glue_catalog_table.lake :
+      [for c in t.storage_descriptor[0].columns : { name = c.name, type = c.type }] == [for c in local.lake_columns[name] : { name = c.name, type = c.type }]
+    ])
+    error_message = "The Glue columns must be the generated contract columns (terraform/contract.tf.json), in order."
+  }
+
+  # One table spelled out: each Parquet type's Glue type (decimal(12,2) money, date32 date, time64us bigint).
+  assert {
+    condition = [for c in aws_glue_catalog_table.lake["fact_sales_order"].storage_descriptor[0].columns : "${c.name} ${c.type}"] == [
+      "sales_order_id int", "created_date date", "created_time bigint", "last_updated_date date",
+      "last_updated_time bigint", "sales_staff_id int", "counterparty_id int", "units_sold int",
+      "unit_price decimal(12,2)", "currency_id int", "design_id int", "agreed_payment_date date",
+      "agreed_delivery_date date", "agreed_delivery_location_id int",
+    ]
+    error_message = "fact_sales_order's Glue columns must be its Parquet columns with their Glue types."
+  }
+
+  assert {
+    condition = (
+      [for c in aws_glue_catalog_table.lake["fact_payment"].storage_descriptor[0].columns : c.type if c.name == "paid"] == ["boolean"] &&
+      [for c in aws_glue_catalog_table.lake["dim_location"].storage_descriptor[0].columns : c.type if c.name == "source_last_updated"] == ["timestamp"] &&
+      [for c in aws_glue_catalog_table.lake["dim_location"].storage_descriptor[0].columns : c.type if c.name == "address_line_2"] == ["string"] &&
+      alltrue([for c in aws_glue_catalog_table.lake["fact_payment"].storage_descriptor[0].columns : strcontains(c.comment, "microseconds since midnight") if c.type == "bigint"])
+    )
+    error_message = "bool must be boolean, timestamp_us timestamp, utf8 string, and each time-of-day bigint must say so in its comment."
+  }
+
+  # Partition projection on the date in the key: <table>/<yyyy>/<mm>/<dd>/<run_id>.parquet, no crawler.
+  assert {
+    condition = alltrue([
+      for name, t in aws_glue_catalog_table.lake :
+      t.parameters["projection.enabled"] == "true" && t.parameters["projection.run_date.type"] == "date" &&
+      t.parameters["projection.run_date.format"] == "yyyy/MM/dd" && t.parameters["projection.run_date.range"] == "2026/01/01,NOW" &&
+      t.parameters["projection.run_date.interval.unit"] == "DAYS" &&
+      t.parameters["storage.location.template"] == "s3://terrific-totes-processed-123456789012/${name}/$${run_date}/" &&
+      t.storage_descriptor[0].location == "s3://terrific-totes-processed-123456789012/${name}/" &&
+      t.storage_descriptor[0].ser_de_info[0].serialization_library == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" &&
+      [for k in t.partition_keys : "${k.name} ${k.type}"] == ["run_date string"]
+    ])
+    error_message = "Each table must be Parquet under its own prefix, partitioned by run_date through partition projection."
+  }
+
+  assert {
+    condition = (
+      aws_athena_workgroup.lake[0].name == "terrific-totes-lake" &&
+      aws_athena_workgroup.lake[0].configuration[0].enforce_workgroup_configuration &&
+      aws_athena_workgroup.lake[0].configuration[0].bytes_scanned_cutoff_per_query == 10737418240 &&
+      aws_athena_workgroup.lake[0].configuration[0].result_configuration[0].output_location == "s3://terrific-totes-athena-results-123456789012/" &&
+      aws_athena_workgroup.lake[0].configuration[0].result_configuration[0].encryption_configuration[0].encryption_option == "SSE_S3"
+    )
+    error_message = "The workgroup must enforce encrypted results in its own bucket and a scan limit."
+  }
+
+  # The reader policy's complete, exact grants.
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(aws_iam_policy.lake_reader[0].policy).Statement : [for a in s.Action : [for r in s.Resource : "${a} ${r}"]]
+      ])) == toset(concat(
+      [
+        for a in ["athena:GetWorkGroup", "athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults"] :
+        "${a} arn:aws:athena:eu-west-2:123456789012:workgroup/terrific-totes-lake"
+      ],
+      flatten([
+        for a in ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"] : concat(
+          ["${a} arn:aws:glue:eu-west-2:123456789012:catalog", "${a} arn:aws:glue:eu-west-2:123456789012:database/terrific_totes_lake"],
+          [for t in keys(aws_glue_catalog_table.lake) : "${a} arn:aws:glue:eu-west-2:123456789012:table/terrific_totes_lake/${t}"],
+        )
+      ]),
+      [
+        "s3:ListBucket arn:aws:s3:::terrific-totes-processed-123456789012",
+        "s3:GetBucketLocation arn:aws:s3:::terrific-totes-processed-123456789012",
+        "s3:GetBucketLocation arn:aws:s3:::terrific-totes-athena-results-123456789012",
+        "s3:ListBucket arn:aws:s3:::terrific-totes-athena-results-123456789012",
+      ],
+      [for t in keys(aws_glue_catalog_table.lake) : "s3:GetObject arn:aws:s3:::terrific-totes-processed-123456789012/${t}/*"],
+      [for a in ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"] : "${a} arn:aws:s3:::terrific-totes-athena-results-123456789012/*"],
+    ))
+    error_message = "The lake reader may only query through the lake workgroup, read the lake catalog and the warehouse tables' files, and use the results bucket."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_policy.lake_reader[0].policy).Statement :
+      s.Effect == "Allow" && alltrue([for a in s.Action : !strcontains(a, "*")]) && alltrue([for r in s.Resource : r != "*" && r != ""])
+      ]) && anytrue([
+      for s in jsondecode(aws_iam_policy.lake_reader[0].policy).Statement :
+      s.Resource == ["arn:aws:s3:::terrific-totes-processed-123456789012"] && toset(try(s.Condition.StringLike["s3:prefix"], [])) == toset([for t in keys(aws_glue_catalog_table.lake) : "${t}/*"])
+    ])
+    error_message = "The reader policy must use no wildcard action or resource, and list the processed bucket under the table prefixes only."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.lake_reader) == 0 && output.lake.glue_database == "terrific_totes_lake" && output.lake.athena_workgroup == "terrific-totes-lake"
+    error_message = "The reader policy is attached to no role unless asked; the outputs name the lake."
+  }
+}
+
+run "lake_can_be_turned_off_for_localstack" {
+  command = plan
+
+  variables {
+    lake_query_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_glue_catalog_table.lake) == 0 && length(aws_athena_workgroup.lake) == 0 && length(aws_iam_policy.lake_reader) == 0 && !contains(keys(aws_s3_bucket.this), "athena_results")
+    error_message = "Without the lake there must be no catalog, workgroup, reader policy or results bucket."
+  }
+}
+
+run "lake_reader_policy_can_be_attached_to_named_roles" {
+  command = apply
+
+  variables {
+    lake_reader_role_names = ["analysts"]
+  }
+
+  assert {
+    condition     = [for a in aws_iam_role_policy_attachment.lake_reader : a.role] == ["analysts"]
+    error_message = "lake_reader_role_names must get the reader policy."
+  }
+}
+
+run "rejects_a_bad_lake_partition_start" {
+  command = plan
+  variables {
+    lake_partition_start = "2026-01-01"
+  }
+  expect_failures = [var.lake_partition_start]
 }
