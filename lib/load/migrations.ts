@@ -8,11 +8,13 @@
 import type { Sql } from "../io/pg.ts";
 import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
 import m0002 from "./migrations/0002_capture.sql" with { type: "text" };
+import m0003 from "./migrations/0003_analyst_views.sql" with { type: "text" };
 
 /** Every migration, in order: version and SQL. Append only; never edit an applied one. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: "star_schema", sql: m0001 },
   { version: 2, name: "capture", sql: m0002 },
+  { version: 3, name: "analyst_views", sql: m0003 },
 ];
 
 /** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */
