@@ -1,13 +1,13 @@
 /**
  * `deno task docs [--check]`: regenerates what is generated from the warehouse contract (lib/contract/):
  * the `COMMENT ON` block of lib/load/migrations/0003_analyst_views.sql and docs/warehouse.md (the data
- * dictionary, with the types and keys of a freshly migrated scratch database on the warehouse's server, dropped
- * afterwards). `--check` writes nothing and exits 1 naming each stale file.
+ * dictionary, with the types and keys of a scratch database on the warehouse's server, migrated with the
+ * regenerated migration 3 and dropped afterwards). `--check` writes nothing and exits 1 naming each stale file.
  *
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
-import { migrate } from "../lib/load/migrations.ts";
+import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
 import { readCatalog, renderDictionary, withCommentBlock } from "../lib/report/dictionary_doc.ts";
 import { databaseUrl } from "../main/config.ts";
 
@@ -17,7 +17,7 @@ const migrationFile = new URL("lib/load/migrations/0003_analyst_views.sql", root
 const docFile = new URL("docs/warehouse.md", root);
 
 /** Renders docs/warehouse.md from a scratch database on the server of `url`. */
-async function renderFromScratch(url: string): Promise<string> {
+async function renderFromScratch(url: string, migration3: string): Promise<string> {
   const name = `docs_${Date.now().toString(36)}_${crypto.randomUUID().slice(0, 8)}`;
   const server = new URL(url);
   server.pathname = "/postgres";
@@ -27,7 +27,7 @@ async function renderFromScratch(url: string): Promise<string> {
   scratch.pathname = `/${name}`;
   const sql = connect(scratch.toString(), { max: 1, applicationName: "totes-docs" });
   try {
-    await migrate(sql);
+    await migrate(sql, MIGRATIONS.map((m) => m.version === 3 ? { ...m, sql: migration3 } : m));
     return renderDictionary(await readCatalog(sql));
   } finally {
     await sql.end();
@@ -40,7 +40,7 @@ try {
   const stale: string[] = [];
   const migration = Deno.readTextFileSync(migrationFile);
   const wanted = withCommentBlock(migration);
-  const doc = await renderFromScratch(await databaseUrl("WAREHOUSE"));
+  const doc = await renderFromScratch(await databaseUrl("WAREHOUSE"), wanted);
   for (
     const [file, now, next] of [[migrationFile, migration, wanted], [docFile, readOr(docFile), doc]] as const
   ) {

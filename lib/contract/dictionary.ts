@@ -177,21 +177,18 @@ const ANALYST_VIEWS: readonly RelationDoc[] = [
     name: "payments_by_month",
     kind: "view",
     description:
-      `Payments per month of payment_date, currency, kind of transaction (SALE: money in, PURCHASE: money out) and whether paid. ${live}`,
+      `Payments per month of payment_date, currency, payment type (SALES_RECEIPT and SALES_REFUND: with customers; PURCHASE_PAYMENT and PURCHASE_REFUND: with suppliers) and whether paid. ${live}`,
     columns: [
       month("payment's payment_date"),
       col("currency_code", "Currency of amount (ISO 4217)."),
-      col(
-        "transaction_type",
-        "SALE (a customer pays Terrific Totes) or PURCHASE (Terrific Totes pays a supplier).",
-      ),
+      col("payment_type_name", "Kind of payment (dim_payment_type), e.g. SALES_RECEIPT or PURCHASE_PAYMENT."),
       col("paid", "Whether these payments have been made (true) or are still due (false)."),
       col("payments", "Number of payments."),
       col("amount", `Sum of payment_amount, in currency_code. ${NO_FX}`),
     ],
-    grain: ["month", "currency_code", "transaction_type", "paid"],
+    grain: ["month", "currency_code", "payment_type_name", "paid"],
     examples: [
-      "SELECT month, currency_code, amount FROM payments_by_month WHERE NOT paid AND transaction_type = 'SALE' ORDER BY month",
+      "SELECT month, currency_code, amount FROM payments_by_month WHERE NOT paid AND payment_type_name = 'SALES_RECEIPT' ORDER BY month",
     ],
   },
   {

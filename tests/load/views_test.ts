@@ -183,12 +183,14 @@ Deno.test("analyst views: the fixture's figures, computed by hand", async (t) =>
       "payments_by_month: paid and unpaid; payment 1 counts once, as paid (its latest version)",
       async () => {
         assert.deepEqual(
-          await rows("SELECT * FROM payments_by_month ORDER BY month, currency_code, transaction_type, paid"),
+          await rows(
+            "SELECT * FROM payments_by_month ORDER BY month, currency_code, payment_type_name, paid",
+          ),
           [
             {
               month: "2024-01-01",
               currency_code: "GBP",
-              transaction_type: "PURCHASE",
+              payment_type_name: "PURCHASE_PAYMENT",
               paid: true,
               payments: "1",
               amount: "50.00",
@@ -196,7 +198,7 @@ Deno.test("analyst views: the fixture's figures, computed by hand", async (t) =>
             {
               month: "2024-01-01",
               currency_code: "GBP",
-              transaction_type: "SALE",
+              payment_type_name: "SALES_RECEIPT",
               paid: false,
               payments: "1",
               amount: "100.00",
@@ -204,7 +206,7 @@ Deno.test("analyst views: the fixture's figures, computed by hand", async (t) =>
             {
               month: "2024-01-01",
               currency_code: "GBP",
-              transaction_type: "SALE",
+              payment_type_name: "SALES_RECEIPT",
               paid: true,
               payments: "1",
               amount: "30.00",
@@ -212,7 +214,7 @@ Deno.test("analyst views: the fixture's figures, computed by hand", async (t) =>
             {
               month: "2024-02-01",
               currency_code: "USD",
-              transaction_type: "SALE",
+              payment_type_name: "SALES_RECEIPT",
               paid: false,
               payments: "1",
               amount: "15.00",

@@ -9,7 +9,7 @@
 --     against the contract. A later change of a description goes into a later migration.
 
 CREATE VIEW sales_by_month_currency AS
-SELECT date_trunc('month', s.created_date)::date AS month,
+SELECT date_trunc('month', s.created_date::timestamp)::date AS month,
        c.currency_code,
        count(*) AS orders,
        sum(s.units_sold) AS units_sold,
@@ -81,15 +81,15 @@ JOIN dim_currency c ON c.currency_id = p.currency_id
 GROUP BY cp.counterparty_id, cp.counterparty_legal_name, c.currency_code;
 
 CREATE VIEW payments_by_month AS
-SELECT date_trunc('month', p.payment_date)::date AS month,
+SELECT date_trunc('month', p.payment_date::timestamp)::date AS month,
        c.currency_code,
-       t.transaction_type,
+       pt.payment_type_name,
        p.paid,
        count(*) AS payments,
        sum(p.payment_amount) AS amount
 FROM fact_payment_current p
 JOIN dim_currency c ON c.currency_id = p.currency_id
-JOIN dim_transaction t ON t.transaction_id = p.transaction_id
+JOIN dim_payment_type pt ON pt.payment_type_id = p.payment_type_id
 GROUP BY 1, 2, 3, 4;
 
 CREATE VIEW warehouse_freshness AS
@@ -336,10 +336,10 @@ COMMENT ON COLUMN purchases_by_counterparty.currency_code IS 'Currency of amount
 COMMENT ON COLUMN purchases_by_counterparty.orders IS 'Number of purchase orders.';
 COMMENT ON COLUMN purchases_by_counterparty.item_quantity IS 'Items bought.';
 COMMENT ON COLUMN purchases_by_counterparty.amount IS 'Sum of item_quantity × item_unit_price, in currency_code. Never add amounts of different currencies: ToteSys holds no exchange rates.';
-COMMENT ON VIEW payments_by_month IS 'Payments per month of payment_date, currency, kind of transaction (SALE: money in, PURCHASE: money out) and whether paid. Counts the current state (fact_*_current views): the latest version of every live ToteSys row.';
+COMMENT ON VIEW payments_by_month IS 'Payments per month of payment_date, currency, payment type (SALES_RECEIPT and SALES_REFUND: with customers; PURCHASE_PAYMENT and PURCHASE_REFUND: with suppliers) and whether paid. Counts the current state (fact_*_current views): the latest version of every live ToteSys row.';
 COMMENT ON COLUMN payments_by_month.month IS 'First day of the month of the payment''s payment_date (UTC).';
 COMMENT ON COLUMN payments_by_month.currency_code IS 'Currency of amount (ISO 4217).';
-COMMENT ON COLUMN payments_by_month.transaction_type IS 'SALE (a customer pays Terrific Totes) or PURCHASE (Terrific Totes pays a supplier).';
+COMMENT ON COLUMN payments_by_month.payment_type_name IS 'Kind of payment (dim_payment_type), e.g. SALES_RECEIPT or PURCHASE_PAYMENT.';
 COMMENT ON COLUMN payments_by_month.paid IS 'Whether these payments have been made (true) or are still due (false).';
 COMMENT ON COLUMN payments_by_month.payments IS 'Number of payments.';
 COMMENT ON COLUMN payments_by_month.amount IS 'Sum of payment_amount, in currency_code. Never add amounts of different currencies: ToteSys holds no exchange rates.';
