@@ -6,6 +6,7 @@
  *   half-way earlier is completed), then a short report.
  * - `ingest`; `transform --run ID`; `load --run ID`: one stage.
  * - `reconcile`: compare ToteSys with the warehouse, naming every differing key (exit 1 when any).
+ * - `report [--out PATH]`: one self-contained HTML page of sales and pipeline health (lib/report/).
  * - every command: `--help` prints its usage and does nothing; an unknown flag exits 2 naming it.
  *
  * Exits non-zero on any failure, after the stage rolled back (see each stage).
@@ -32,14 +33,17 @@ import { setLogSink } from "../lib/io/log.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
 import { badRowPolicy, bucketFromEnv, databaseUrl } from "./config.ts";
 import { reconcile } from "../lib/reconcile/mod.ts";
+import { buildReport } from "../lib/report/mod.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { dirname, resolve } from "node:path";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
   run                 ingest, transform and load (and finish any earlier run left half-way)
   ingest              read ToteSys changes into the ingestion zone
   transform --run ID  transform one ingest run into Parquet
   load --run ID       load one transformed run into the warehouse
-  reconcile           compare ToteSys with the warehouse and name every differing key`;
+  reconcile           compare ToteSys with the warehouse and name every differing key
+  report [--out PATH] write an HTML report of sales and pipeline health (.local/report/index.html)`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -181,6 +185,15 @@ const COMMANDS: Record<string, { usage: string; options: ParseArgsConfig["option
   --json         print the result as JSON`,
     options: { table: { type: "string", multiple: true }, json: { type: "boolean" } },
   },
+  report: {
+    usage: `Usage: deno task etl report [--out PATH]
+  Write one self-contained HTML page (charts as inline SVG, no script, no network needed to read it): monthly
+  revenue per currency, top designs, sales by delivery country, staff and department, payments paid and unpaid,
+  and the pipeline's health (last loads, freshness, quarantined rows, last reconcile). Reads the warehouse, and
+  the processed bucket's manifests when PROCESSED_BUCKET is set. Prints the file's path.
+  --out PATH   where to write it (default .local/report/index.html)`,
+    options: { out: { type: "string" } },
+  },
 };
 
 /** A mistake in the command line: printed as one line, exit 2. */
@@ -232,6 +245,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "reconcile":
       return await reconcileCommand(values.table as string[] | undefined, Boolean(values.json));
+    case "report":
+      return await reportCommand((values.out as string | undefined) ?? ".local/report/index.html");
   }
   return 2;
 }
@@ -271,6 +286,33 @@ async function reconcileCommand(tables: string[] | undefined, json: boolean): Pr
   } finally {
     await source.end();
     await warehouse.end();
+  }
+}
+
+async function reportCommand(out: string): Promise<number> {
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), { max: 3, applicationName: "totes-report" });
+  const processed = Deno.env.get("PROCESSED_BUCKET") ? bucketFromEnv("PROCESSED_BUCKET") : undefined;
+  try {
+    const t = performance.now();
+    const [views] = await warehouse<{ ok: boolean }[]>`
+      SELECT to_regclass('sales_by_month_currency') IS NOT NULL AS ok`;
+    if (!views?.ok) {
+      throw new Error(`The warehouse lacks the report's views (migration 3): run "deno task migrate" first`);
+    }
+    const report = await buildReport(warehouse, processed);
+    const path = resolve(out);
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(path, report.html);
+    const bytes = new TextEncoder().encode(report.html).length;
+    console.log(path);
+    console.error(
+      `Report: ${(bytes / 1024).toFixed(0)} KiB in ${secs(performance.now() - t)} ` +
+        `(queries ${secs(report.readMs)}, charts and page ${secs(report.renderMs)})`,
+    );
+    return 0;
+  } finally {
+    await warehouse.end();
+    processed?.client.destroy();
   }
 }
 
