@@ -15,7 +15,7 @@ CHANGES ?= 100
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help deno-toolchain setup local-up local-run simulate sql test test-fast local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run simulate sql report docs test test-fast local-down local-clean lint
 
 # Every target works as the first command on a fresh clone: each one depends on what it needs (`setup` installs
 # the npm tools and Deno; `local-up` also starts the services). tests/deploy/make_test.ts checks that `make help`
@@ -25,6 +25,8 @@ help:
 	@echo "  make local-run    set up, start the embedded services, seed ToteSys if empty, run ingest -> transform -> load"
 	@echo "  make simulate     make CHANGES (default 100) ToteSys-like changes; then make local-run"
 	@echo "  make sql Q='...'  run a read-only query on the warehouse and print the rows"
+	@echo "  make report       write the HTML report of sales and pipeline health (.local/report/index.html)"
+	@echo "  make docs         regenerate docs/warehouse.md and migration 3's COMMENT statements from the contract"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"
@@ -75,6 +77,13 @@ simulate: local-up
 
 sql: local-up
 	@$(LOAD_ENV); deno task sql "$(Q)"
+
+# The report reads the analyst views of migration 3: bring the warehouse up to date first (the load does it too).
+report: local-up
+	@$(LOAD_ENV); deno task migrate >/dev/null && deno task etl report
+
+docs: local-up
+	@$(LOAD_ENV); deno task docs
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up
