@@ -233,3 +233,39 @@ Deno.test("the request check sees a request when a page makes one", async () => 
     await Deno.remove(file);
   }
 });
+
+Deno.test("etl report: writes the page where --out says and prints its path; a warehouse without migration 3 is named", async () => {
+  const db = await freshDatabase("reportcli");
+  const dir = await Deno.makeTempDir({ prefix: "report-cli-" });
+  const run = async (args: string[]) => {
+    const env: Record<string, string> = { WAREHOUSE_DATABASE_URL: db.url, AWS_EC2_METADATA_DISABLED: "true" };
+    for (const k of ["PATH", "HOME", "DENO_DIR"]) if (Deno.env.get(k)) env[k] = Deno.env.get(k)!;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main/etl.ts", "report", ...args],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  };
+  try {
+    const empty = await run(["--out", `${dir}/a.html`]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /lacks the report's views \(migration 3\): run "deno task migrate" first/);
+
+    await createAnalystWarehouse(db.sql);
+    const ok = await run(["--out", `${dir}/sub/report.html`]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.trim(), `${dir}/sub/report.html`);
+    assert.match(ok.stderr, /^Report: \d+ KiB in /m);
+    const html = await Deno.readTextFile(`${dir}/sub/report.html`);
+    assert.match(html, /<td class="n">130\.00&nbsp;GBP<\/td>/);
+    assert.match(html, /PROCESSED_BUCKET is not configured/);
+  } finally {
+    await db.drop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
