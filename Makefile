@@ -15,7 +15,7 @@ CHANGES ?= 100
 # Use the configured endpoints when TOTESYS_DATABASE_URL is set, else the embedded ones (.local/env).
 LOAD_ENV = if [ -z "$${TOTESYS_DATABASE_URL:-}" ]; then . ./.local/env; fi
 
-.PHONY: help deno-toolchain setup local-up local-run simulate status sql test test-fast local-down local-clean lint
+.PHONY: help deno-toolchain setup local-up local-run simulate status sql report docs test test-fast local-down local-clean lint
 
 # Every target works as the first command on a fresh clone: each one depends on what it needs (`setup` installs
 # the npm tools and Deno; `local-up` also starts the services). tests/deploy/make_test.ts checks that `make help`
@@ -28,6 +28,8 @@ help:
 	@echo "                    '--limit N', '--totesys')"
 	@echo "  make status       the last runs, pending work, freshness per table, quarantine, last reconcile"
 	@echo "                    (STATUS_ARGS='--json', '--runs N')"
+	@echo "  make report       write the HTML report of sales and pipeline health (.local/report/index.html)"
+	@echo "  make docs         regenerate docs/warehouse.md and migration 4's COMMENT statements from the contract"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"
@@ -82,6 +84,13 @@ status: local-up
 # $(value Q) is Q exactly as given (make does not expand its $$), single-quoted for the shell (C21).
 sql: local-up
 	@$(LOAD_ENV); deno task sql '$(subst ','\'',$(value Q))' $(SQL_ARGS)
+
+# The report reads the analyst views of migration 4: bring the warehouse up to date first (the load does it too).
+report: local-up
+	@$(LOAD_ENV); deno task migrate >/dev/null && deno task etl report
+
+docs: local-up
+	@$(LOAD_ENV); deno task docs
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up

@@ -5,6 +5,7 @@
  * - `run`: ingest, then transform and load every run not yet transformed or loaded (so a run that failed
  *   half-way earlier is completed), then a short report.
  * - `ingest`; `transform --run ID`; `load --run ID`: one stage.
+ * - `report [--out PATH]`: one self-contained HTML page of sales and pipeline health (lib/report/).
  * - `reconcile`: compare ToteSys with the warehouse, naming every differing key (exit 1 when any).
  * - every command: `--help` prints its usage and does nothing; an unknown flag exits 2 naming it.
  *
@@ -40,6 +41,8 @@ import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { repairKeys } from "../lib/reconcile/repair.ts";
 import { runRepair } from "../lib/ingest/repair.ts";
 import { runRebuild } from "../lib/rebuild/mod.ts";
+import { buildReport } from "../lib/report/mod.ts";
+import { dirname, resolve } from "node:path";
 
 const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <command> --help for its options)
   run                 ingest, transform and load (and finish any earlier run left half-way)
@@ -48,7 +51,8 @@ const USAGE = `Usage: deno task etl <command> [options]   (deno task etl <comman
   load --run ID       load one transformed run into the warehouse
   reconcile           compare ToteSys with the warehouse and name every differing key (--repair: fix them)
   rebuild             rebuild an empty warehouse from the ingestion zone alone
-  status              the last runs, pending work, capture position, freshness, quarantine, last reconcile`;
+  status              the last runs, pending work, capture position, freshness, quarantine, last reconcile
+  report [--out PATH] write an HTML report of sales and pipeline health (.local/report/index.html)`;
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -231,6 +235,15 @@ const COMMANDS: Record<string, { usage: string; options: CliOptions }> = {
   --into PREFIX  the processed location, a key prefix in PROCESSED_BUCKET (default "rebuild/")`,
     options: { into: { type: "string" } },
   },
+  report: {
+    usage: `Usage: deno task etl report [--out PATH]
+  Write one self-contained HTML page (charts as inline SVG, no script, no network needed to read it): monthly
+  revenue per currency, top designs, sales by delivery country, staff and department, payments paid and unpaid,
+  and the pipeline's health (last loads, freshness, quarantined rows, last reconcile). Reads the warehouse, and
+  the processed bucket's manifests when PROCESSED_BUCKET is set. Prints the file's path.
+  --out PATH   where to write it (default .local/report/index.html)`,
+    options: { out: { type: "string" } },
+  },
   status: {
     usage: `Usage: deno task etl status [--runs N] [--json]
   What the pipeline did and what waits, from the lake and the warehouse only (never ToteSys): the last runs
@@ -277,6 +290,8 @@ async function main(argv: string[]): Promise<number> {
       );
     case "rebuild":
       return await rebuildCommand((values.into as string | undefined) ?? "rebuild/");
+    case "report":
+      return await reportCommand((values.out as string | undefined) ?? ".local/report/index.html");
     case "status":
       return await statusCommand(wholeNumber("runs", values.runs, 10), Boolean(values.json));
   }
@@ -482,6 +497,38 @@ async function statusCommand(runs: number, json: boolean): Promise<number> {
     await warehouse.end();
     ingestion.client.destroy();
     processed.client.destroy();
+  }
+}
+
+async function reportCommand(out: string): Promise<number> {
+  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
+    max: 3,
+    applicationName: "totes-report",
+    tls: databaseTls(),
+    label: "warehouse",
+  });
+  const processed = Deno.env.get("PROCESSED_BUCKET") ? bucketFromEnv("PROCESSED_BUCKET") : undefined;
+  try {
+    const t = performance.now();
+    const [views] = await warehouse<{ ok: boolean }[]>`
+      SELECT to_regclass('sales_by_month_currency') IS NOT NULL AS ok`;
+    if (!views?.ok) {
+      throw new Error(`The warehouse lacks the report's views (migration 4): run "deno task migrate" first`);
+    }
+    const report = await buildReport(warehouse, processed);
+    const path = resolve(out);
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(path, report.html);
+    const bytes = new TextEncoder().encode(report.html).length;
+    console.log(path);
+    console.error(
+      `Report: ${(bytes / 1024).toFixed(0)} KiB in ${secs(performance.now() - t)} ` +
+        `(queries ${secs(report.readMs)}, charts and page ${secs(report.renderMs)})`,
+    );
+    return 0;
+  } finally {
+    await warehouse.end();
+    processed?.client.destroy();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `reconcile_log` (migration 4): one row per `etl reconcile`, so `etl status` can show the last result.
+ * `reconcile_log` (migration 3): one row per `etl reconcile`, so `etl status` can show the last result.
  *
  * @module
  */

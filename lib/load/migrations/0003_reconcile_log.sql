@@ -1,5 +1,5 @@
--- Migration 4: reconcile_log, one row per `etl reconcile` (issue 12: `etl status` shows the last result).
--- (Migration 3 belongs to another change; the two are independent and apply in either order.)
+-- Migration 3: reconcile_log, one row per `etl reconcile` (issue 12: `etl status` shows the last result).
+-- (Its column comments are in migration 4, generated from lib/contract/dictionary.ts.)
 CREATE TABLE reconcile_log (
   reconcile_id bigserial PRIMARY KEY,
   started_at timestamptz NOT NULL,

@@ -1,0 +1,176 @@
+/**
+ * The generated parts of the data dictionary: docs/warehouse.md (from the contract's descriptions plus the
+ * migrated catalog's types and keys) and the `COMMENT ON` block of migration 4 (from the contract alone).
+ * `deno task docs` writes both (scripts/docs.ts); tests/load/dictionary_test.ts fails when either is stale.
+ *
+ * {@link readCatalog} does the SQL; {@link renderDictionary} and {@link withCommentBlock} are pure.
+ *
+ * @module
+ */
+import type { Sql } from "../io/pg.ts";
+import { commentStatements, type RelationDoc, WAREHOUSE_RELATIONS } from "../contract/dictionary.ts";
+
+/** A column as the migrated catalog has it. */
+export interface CatalogColumn {
+  name: string;
+  /** `format_type` of the column, e.g. `numeric(10,2)`. */
+  type: string;
+  notNull: boolean;
+  /** `PK`, `FK dim_date`, or both joined by `, `; empty when neither. */
+  key: string;
+  /** The column's `COMMENT`, or null. */
+  comment: string | null;
+}
+
+/** A table or view as the migrated catalog has it. */
+export interface CatalogRelation {
+  name: string;
+  kind: "table" | "view";
+  comment: string | null;
+  /** In the database's order. */
+  columns: CatalogColumn[];
+}
+
+/** Reads every table and view of the `public` schema with columns, types, keys and comments, by name. */
+export async function readCatalog(sql: Sql): Promise<Map<string, CatalogRelation>> {
+  const cols = await sql<
+    {
+      rel: string;
+      relkind: string;
+      rel_comment: string | null;
+      name: string;
+      type: string;
+      not_null: boolean;
+      comment: string | null;
+    }[]
+  >`
+    SELECT c.relname AS rel, c.relkind::text AS relkind, obj_description(c.oid, 'pg_class') AS rel_comment,
+           a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+           col_description(c.oid, a.attnum) AS comment
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')
+    ORDER BY c.relname, a.attnum`;
+  const keys = await sql<{ rel: string; name: string; contype: string; ref: string | null }[]>`
+    SELECT cl.relname AS rel, a.attname AS name, c.contype::text AS contype, rc.relname AS ref
+    FROM pg_constraint c
+    JOIN pg_class cl ON cl.oid = c.conrelid
+    JOIN pg_namespace n ON n.oid = cl.relnamespace
+    CROSS JOIN LATERAL unnest(c.conkey) AS k(attnum)
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+    LEFT JOIN pg_class rc ON rc.oid = c.confrelid
+    WHERE n.nspname = 'public' AND c.contype IN ('p', 'f')
+    ORDER BY c.contype DESC, rc.relname`;
+  const keyOf = new Map<string, string[]>();
+  for (const k of keys) {
+    const id = `${k.rel}.${k.name}`;
+    const label = k.contype === "p" ? "PK" : `FK ${k.ref}`;
+    const list = keyOf.get(id) ?? [];
+    if (!list.includes(label)) list.push(label);
+    keyOf.set(id, list);
+  }
+  const out = new Map<string, CatalogRelation>();
+  for (const r of cols) {
+    let rel = out.get(r.rel);
+    if (!rel) {
+      rel = { name: r.rel, kind: r.relkind === "v" ? "view" : "table", comment: r.rel_comment, columns: [] };
+      out.set(r.rel, rel);
+    }
+    rel.columns.push({
+      name: r.name,
+      type: r.type,
+      notNull: r.not_null,
+      key: (keyOf.get(`${r.rel}.${r.name}`) ?? []).join(", "),
+      comment: r.comment,
+    });
+  }
+  return out;
+}
+
+const BEGIN = "-- BEGIN GENERATED COMMENTS (deno task docs)";
+const END = "-- END GENERATED COMMENTS";
+
+/**
+ * Migration text with its generated block (between the BEGIN and END marker lines) replaced by
+ * {@link commentStatements}.
+ *
+ * @throws Error when the markers are missing.
+ */
+export function withCommentBlock(migration: string): string {
+  const a = migration.indexOf(BEGIN);
+  const b = migration.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`Migration lacks the "${BEGIN}" and "${END}" lines`);
+  return `${migration.slice(0, a + BEGIN.length)}\n${commentStatements().join("\n")}\n${migration.slice(b)}`;
+}
+
+const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+const KIND_TITLE: Record<RelationDoc["kind"], string> = {
+  dimension: "Dimensions",
+  fact: "Facts",
+  view: "Views",
+  pipeline: "Tables the pipeline keeps",
+};
+
+/**
+ * docs/warehouse.md: every relation of {@link WAREHOUSE_RELATIONS} with its description, grain, columns in the
+ * catalog's order (type, NOT NULL, keys, description) and example queries.
+ *
+ * @throws Error when a relation or column of the contract is missing from `catalog` (the migrations and the
+ * contract disagree).
+ */
+export function renderDictionary(
+  catalog: ReadonlyMap<string, CatalogRelation>,
+  relations: readonly RelationDoc[] = WAREHOUSE_RELATIONS,
+): string {
+  const lines: string[] = [
+    "# Warehouse data dictionary",
+    "",
+    "<!-- Generated by `deno task docs` from lib/contract/ and the migrated schema: do not edit by hand. -->",
+    "",
+    "The warehouse is a PostgreSQL star schema loaded by the pipeline (README.md). Every table, view and column",
+    "below also carries its description as a PostgreSQL `COMMENT` (`\\d+ name` in psql, or",
+    "`SELECT col_description('fact_payment'::regclass, 1)`).",
+    "",
+    "- **Facts keep history**: one row per version of a ToteSys row. For the current state use the",
+    "  `fact_*_current` views, which the analyst views build on.",
+    "- **Money is per currency.** ToteSys holds no exchange rates: never add amounts of different currencies.",
+    "  Every view with an amount has `currency_code` among its grouping columns.",
+    "- Times are UTC. Months are the first day of the month.",
+    "",
+    "Query with `make sql Q='...'` or `deno task sql \"...\"` (read-only).",
+    "",
+  ];
+  for (const kind of ["fact", "dimension", "view", "pipeline"] as const) {
+    const group = relations.filter((r) => r.kind === kind);
+    lines.push(`## ${KIND_TITLE[kind]}`, "");
+    for (const r of group) lines.push(`- [\`${r.name}\`](#${r.name})`);
+    lines.push("");
+    for (const r of group) {
+      const cat = catalog.get(r.name);
+      if (!cat) throw new Error(`${r.name} is in the contract but not in the migrated warehouse`);
+      const described = new Map(r.columns.map((c) => [c.name, c.description]));
+      lines.push(
+        `### ${r.name}`,
+        "",
+        r.description,
+        "",
+        `One row per: ${r.grain.map((g) => `\`${g}\``).join(", ")}.`,
+      );
+      lines.push("", "| column | type | not null | key | description |", "| --- | --- | --- | --- | --- |");
+      for (const c of cat.columns) {
+        const d = described.get(c.name);
+        if (d === undefined) throw new Error(`${r.name}.${c.name} has no description in the contract`);
+        lines.push(`| \`${c.name}\` | ${c.type} | ${c.notNull ? "yes" : ""} | ${c.key} | ${cell(d)} |`);
+      }
+      for (const name of described.keys()) {
+        if (!cat.columns.some((c) => c.name === name)) {
+          throw new Error(`${r.name}.${name} is in the contract but not in the migrated warehouse`);
+        }
+      }
+      if (r.examples.length > 0) lines.push("", "```sql", ...r.examples.map((e) => `${e};`), "```");
+      lines.push("");
+    }
+  }
+  return lines.join("\n");
+}

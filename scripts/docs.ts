@@ -1,0 +1,66 @@
+/**
+ * `deno task docs [--check]`: regenerates what is generated from the warehouse contract (lib/contract/):
+ * the `COMMENT ON` block of lib/load/migrations/0004_analyst_views.sql and docs/warehouse.md (the data
+ * dictionary, with the types and keys of a scratch database on the warehouse's server, migrated with the
+ * regenerated migration 4 and dropped afterwards). `--check` writes nothing and exits 1 naming each stale file.
+ *
+ * @module
+ */
+import { connect } from "../lib/io/pg.ts";
+import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
+import { readCatalog, renderDictionary, withCommentBlock } from "../lib/report/dictionary_doc.ts";
+import { databaseUrl } from "../main/config.ts";
+
+const check = Deno.args.includes("--check");
+const root = new URL("../", import.meta.url);
+const migrationFile = new URL("lib/load/migrations/0004_analyst_views.sql", root);
+const docFile = new URL("docs/warehouse.md", root);
+
+/** Renders docs/warehouse.md from a scratch database on the server of `url`. */
+async function renderFromScratch(url: string, migration4: string): Promise<string> {
+  const name = `docs_${Date.now().toString(36)}_${crypto.randomUUID().slice(0, 8)}`;
+  const server = new URL(url);
+  server.pathname = "/postgres";
+  const admin = connect(server.toString(), { max: 1, applicationName: "totes-docs" });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  const sql = connect(scratch.toString(), { max: 1, applicationName: "totes-docs" });
+  try {
+    await migrate(sql, MIGRATIONS.map((m) => m.version === 4 ? { ...m, sql: migration4 } : m));
+    return renderDictionary(await readCatalog(sql));
+  } finally {
+    await sql.end();
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+try {
+  const stale: string[] = [];
+  const migration = Deno.readTextFileSync(migrationFile);
+  const wanted = withCommentBlock(migration);
+  const doc = await renderFromScratch(await databaseUrl("WAREHOUSE"), wanted);
+  for (
+    const [file, now, next] of [[migrationFile, migration, wanted], [docFile, readOr(docFile), doc]] as const
+  ) {
+    if (now === next) continue;
+    stale.push(file.pathname.slice(root.pathname.length));
+    if (!check) Deno.writeTextFileSync(file, next);
+  }
+  if (check && stale.length > 0) {
+    console.error(`Stale: ${stale.join(", ")}; run "deno task docs" (make docs)`);
+    Deno.exitCode = 1;
+  } else console.log(stale.length > 0 ? `Wrote ${stale.join(", ")}` : "Generated files are up to date");
+} catch (err) {
+  console.error(`Error: ${(err as Error).message}`);
+  Deno.exitCode = 1;
+}
+
+function readOr(url: URL): string {
+  try {
+    return Deno.readTextFileSync(url);
+  } catch {
+    return "";
+  }
+}
