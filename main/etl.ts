@@ -32,7 +32,7 @@ import { connect, setConnectionLostHandler, type Sql } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { badRowPolicy, bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
 import { recordReconcile } from "../lib/reconcile/log.ts";
 import { collectStatus, formatStatus, runSpan } from "../lib/status/mod.ts";
@@ -397,6 +397,7 @@ async function repairDifferences(result: ReconcileResult, source: Sql, warehouse
       sql: source,
       bucket: ingestion,
       keys: await repairKeys(result, source),
+      maxDeleteShare: shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1),
       now: () => Date.now(),
       entropy: () =>
         [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join(""),
@@ -470,7 +471,8 @@ async function reconcileCommand(
         result.differences === 0
           ? "\nThe warehouse equals ToteSys."
           : `\n${result.differences} differing key(s): run "deno task etl run" to carry pending changes; ` +
-            `a difference that stays after a run is a defect to report.`,
+            `a difference that stays after a run (a warehouse edited by hand, a defect) is fixed by ` +
+            `"deno task etl reconcile --repair" (and a defect is worth reporting).`,
       );
     }
     return result.differences === 0 ? 0 : 1;

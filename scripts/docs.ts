@@ -7,11 +7,30 @@
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
+import { parseCommandLine } from "../lib/io/cli.ts";
+import { loadLocalEnvIfUnconfigured } from "../main/local_env.ts";
 import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
 import { readCatalog, renderDictionary, withCommentBlock } from "../lib/report/dictionary_doc.ts";
 import { databaseUrl } from "../main/config.ts";
 
-const check = Deno.args.includes("--check");
+const parsed = (() => {
+  try {
+    return parseCommandLine("docs", Deno.args, { check: { type: "boolean" } });
+  } catch (err) {
+    console.error(`docs: ${(err as Error).message}`);
+    Deno.exit(2);
+  }
+})();
+if (parsed.help) {
+  console.log(`Usage: deno task docs [--check]   (make docs)
+  Regenerate migration 4's COMMENT block and docs/warehouse.md from lib/contract/, using a scratch database on
+  the warehouse's server (WAREHOUSE_DATABASE_URL; after make local-up, .local/env is read when it is unset).
+  --check     write nothing; exit 1 naming each stale file
+  --help, -h  print this and do nothing`);
+  Deno.exit(0);
+}
+loadLocalEnvIfUnconfigured();
+const check = Boolean(parsed.values.check);
 const root = new URL("../", import.meta.url);
 const migrationFile = new URL("lib/load/migrations/0004_analyst_views.sql", root);
 const docFile = new URL("docs/warehouse.md", root);

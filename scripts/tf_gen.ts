@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { parseCommandLine } from "../lib/io/cli.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -125,8 +126,23 @@ export function contractDifferences(committed: unknown, expected: unknown = terr
 }
 
 if (import.meta.main) {
+  const { help, values } = (() => {
+    try {
+      return parseCommandLine("tf-gen", Deno.args, { check: { type: "boolean" } });
+    } catch (err) {
+      console.error(`tf-gen: ${(err as Error).message}`);
+      Deno.exit(2);
+    }
+  })();
+  if (help) {
+    console.log(`Usage: deno task tf-gen [--check]
+  Write terraform/contract.tf.json (source and warehouse table lists, Glue columns) from lib/contract/.
+  --check     write nothing; exit 1 naming each difference when the committed file disagrees
+  --help, -h  print this and do nothing`);
+    Deno.exit(0);
+  }
   const path = join(root, CONTRACT_TF_JSON);
-  if (Deno.args.includes("--check")) {
+  if (values.check) {
     let committed: unknown = null;
     try {
       committed = JSON.parse(await Deno.readTextFile(path));

@@ -268,6 +268,18 @@ const PIPELINE_TABLES: readonly RelationDoc[] = [
     ],
   },
   {
+    name: "etl_rebuild",
+    kind: "pipeline",
+    description:
+      "The processed location (bucket and key prefix) a rebuild fills this warehouse from: a rebuild refuses a non-empty warehouse it did not start, and resumes the one it did.",
+    columns: [
+      col("processed_location", "s3://bucket/prefix/ of the rebuild's Parquet files."),
+      col("started_at", "When the rebuild started."),
+    ],
+    grain: ["processed_location"],
+    examples: ["SELECT * FROM etl_rebuild"],
+  },
+  {
     name: "schema_migrations",
     kind: "pipeline",
     description: "Warehouse schema versions applied (lib/load/migrations.ts).",

@@ -25,7 +25,8 @@ import {
 } from "./manifest.ts";
 import { makeRunId } from "./run_id.ts";
 import { INGEST_LOCK_KEY, readIngestState } from "./stage.ts";
-import { hasId, type IdRanges, rangesOf, subtractRanges, unionRanges } from "../id_ranges.ts";
+import { countIds, hasId, type IdRanges, rangesOf, subtractRanges, unionRanges } from "../id_ranges.ts";
+import { deletionGuard } from "./deletions.ts";
 import { widenXidSql } from "./xid.ts";
 
 /** Per source table: keys whose current row to re-read, keys to record deleted. */
@@ -38,6 +39,8 @@ export interface RepairOptions {
   keys: RepairKeys;
   now: () => number;
   entropy: () => string;
+  /** The mass-delete guard's share, as for a capture run (default 0.1; see deletions.ts). */
+  maxDeleteShare?: number;
 }
 
 /**
@@ -105,10 +108,18 @@ export async function runRepair(options: RepairOptions): Promise<string | null> 
               sha256: createHash("sha256").update(bytes).digest("hex"),
             };
           }
-          if (gone.length > 0) entry.deleted = gone;
           const live: IdRanges | undefined = state.tables[table]?.live;
+          // the same guard as a capture run: a repair must not empty the warehouse of a mis-restored ToteSys
+          deletionGuard(
+            table,
+            countIds(gone),
+            live ? countIds(live) : found.length,
+            options.maxDeleteShare ?? 0.1,
+          );
+          if (gone.length > 0) entry.deleted = gone;
           if (live) {
             next.tables[table] = {
+              ...state.tables[table],
               columns,
               live: subtractRanges(unionRanges(live, rangesOf(found)), gone),
             };

@@ -52,7 +52,28 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
   const runs = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((
     x,
   ): x is string => x !== undefined);
+  // The target must be empty, or a warehouse this same rebuild (same processed location) started.
+  const [pre] = await warehouse<{ log: boolean; tables: string | null }[]>`
+    SELECT to_regclass('etl_load_log') IS NOT NULL AS log,
+      (SELECT string_agg(tablename, ', ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public') AS tables`;
+  if (!pre!.log && pre!.tables) {
+    throw new Error(
+      `The warehouse database is not empty (it has ${pre!.tables}) and is not a warehouse: point ` +
+        `WAREHOUSE_DATABASE_URL at an empty database for the rebuild`,
+    );
+  }
   await migrate(warehouse);
+  const location = `s3://${processed.name}/${processed.root}`;
+  const [mine] = await warehouse<{ n: number }[]>`SELECT count(*)::int AS n FROM etl_rebuild
+    WHERE processed_location = ${location}`;
+  const [any] = await warehouse<{ n: number }[]>`SELECT count(*)::int AS n FROM etl_load_log`;
+  if (mine!.n === 0 && any!.n > 0) {
+    throw new Error(
+      `The warehouse is not empty: it holds ${any!.n} load(s) that no rebuild into ${location} made. Point ` +
+        `WAREHOUSE_DATABASE_URL at an empty database for the rebuild`,
+    );
+  }
+  if (mine!.n === 0) await warehouse`INSERT INTO etl_rebuild (processed_location) VALUES (${location})`;
   const loaded = new Set(
     (await warehouse<{ run_id: string }[]>`SELECT run_id FROM etl_load_log WHERE outcome = 'loaded'`).map((
       r,

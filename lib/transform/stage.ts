@@ -215,6 +215,12 @@ async function supersededKeys(
     const later = await ingestion.getJson<IngestManifest>(key);
     if (!later) continue;
     for (const [table, pks] of wanted) {
+      // a later deletion of the row supersedes it too: it will never come back fixed
+      for (const pk of pks) {
+        if (hasId(later.tables[table]?.deleted ?? [], pk) && !found.has(`${table}|${pk}`)) {
+          found.set(`${table}|${pk}`, later.run_id);
+        }
+      }
       const object = later.tables[table]?.object;
       if (!object) continue;
       for await (const row of readJsonl(ingestion, object)) {

@@ -38,3 +38,16 @@ Deno.test("C8: a fixed address unblocks its location and the counterparties whos
     assert.deepEqual([cp!.counterparty_legal_city, loc!.city], ["York", "York"]);
     assert.deepEqual(await differences(p), []);
   }));
+
+Deno.test("a bad row deleted at the source instead of fixed unblocks the pipeline (fail policy)", () =>
+  withPipeline("c8c", async (p) => {
+    await p.src.sql.unsafe(`INSERT INTO sales_order SELECT 2, created_at, last_updated, design_id, staff_id,
+      counterparty_id, units_sold, unit_price, currency_id, agreed_delivery_date, agreed_payment_date,
+      agreed_delivery_location_id FROM sales_order WHERE sales_order_id = 1`);
+    await cycle(p);
+    await p.src.sql`UPDATE sales_order SET agreed_delivery_date = '2023-02-30' WHERE sales_order_id = 2`;
+    await assert.rejects(cycle(p), /Cannot transform sales_order 2: agreed_delivery_date "2023-02-30"/);
+    await p.src.sql`DELETE FROM sales_order WHERE sales_order_id = 2`;
+    assert.ok(await cycle(p), "the run that records the deletion carries on");
+    assert.deepEqual(await differences(p), []);
+  }));

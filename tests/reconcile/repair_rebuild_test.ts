@@ -40,12 +40,19 @@ Deno.test("reconcile --repair: a repair run fixes silent edits, deletes, hand ed
     await p.wh.sql`DELETE FROM fact_purchase_order WHERE purchase_order_id = 1`;
     const before = await reconcile({ source: p.src.sql, warehouse: p.wh.sql });
     assert.equal(before.differences, 6, keysOf(before).join());
+    const keys = await repairKeys(before, p.src.sql);
+    // the mass-delete guard holds for repairs too: currency 9 of 2 live currencies is more than 10 %
+    await assert.rejects(
+      runRepair({ sql: p.src.sql, bucket: p.ingestion, keys, now: () => 0, entropy: () => "abcdef" }),
+      /1 of 2 currency rows \(50\.0 %\) were deleted/,
+    );
     const runId = await runRepair({
       sql: p.src.sql,
       bucket: p.ingestion,
-      keys: await repairKeys(before, p.src.sql),
+      keys,
       now: () => Date.UTC(2026, 11, 2, 20, 0, 0),
       entropy: () => "abcdef",
+      maxDeleteShare: 1,
     });
     assert.ok(runId);
     const m = (await p.ingestion.getJson<IngestManifest>(`_manifests/ingest/${runId}.json`))!;
@@ -126,8 +133,28 @@ Deno.test("rebuild from the lake equals the incremental warehouse; killed with S
       );
       await assert.rejects(
         runRebuild({ ingestion: p.ingestion, processed: p.processed.under("other/"), warehouse: wh2.sql }),
-        /The warehouse is not empty: it holds run .*Point WAREHOUSE_DATABASE_URL at an empty database/,
+        /The warehouse is not empty: it holds 13 load\(s\) that no rebuild into s3:\/\/.*\/other\/ made\. Point WAREHOUSE_DATABASE_URL at an empty database/,
       );
+      // the live, incrementally built warehouse is refused too, whatever prefix already holds transforms
+      await assert.rejects(
+        runRebuild({ ingestion: p.ingestion, processed: p.processed.under("rebuild/"), warehouse: p.wh.sql }),
+        /The warehouse is not empty: it holds \d+ load\(s\) that no rebuild into .*rebuild\/ made/,
+      );
+      // and so is a database that is not a warehouse
+      const other = await freshDatabase("reb4");
+      try {
+        await other.sql`CREATE TABLE foo (x int)`;
+        await assert.rejects(
+          runRebuild({
+            ingestion: p.ingestion,
+            processed: p.processed.under("rebuild/"),
+            warehouse: other.sql,
+          }),
+          /The warehouse database is not empty \(it has foo\) and is not a warehouse/,
+        );
+      } finally {
+        await other.drop();
+      }
     } finally {
       await wh2.drop();
     }

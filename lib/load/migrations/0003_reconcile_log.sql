@@ -11,3 +11,10 @@ CREATE TABLE reconcile_log (
   error text
 );
 COMMENT ON TABLE reconcile_log IS 'One row per etl reconcile: outcome, differing keys per table (first 20), error.';
+
+-- etl_rebuild: which processed location a rebuild is filling this warehouse from (issue 11), so that a rebuild
+-- refuses a warehouse it did not start (a live one) and resumes the one it did.
+CREATE TABLE etl_rebuild (
+  processed_location text PRIMARY KEY,
+  started_at timestamptz NOT NULL DEFAULT now()
+);
