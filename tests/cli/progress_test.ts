@@ -51,5 +51,7 @@ Deno.test("etl run reports progress on stderr every few seconds, naming stage, t
       lines.some((l) => /^(ingest|transform|load) \w+: [\d,]+ rows, [\d,]+ rows\/s/.test(l)),
       lines.join("\n"),
     );
-    assert.ok(lines.some((l) => l.startsWith("load fact_")), lines.join("\n"));
+    // which stages a 3 s tick lands in depends on the machine; at least two ticks and more than one stage do not
+    const stages = new Set(lines.map((l) => /^(ingest|transform|load) /.exec(l)?.[1]).filter((x) => x));
+    assert.ok(stages.size >= 2, `progress from one stage only:\n${lines.join("\n")}`);
   }, false));
