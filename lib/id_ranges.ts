@@ -105,6 +105,11 @@ export function idsBetween(ranges: IdRanges, lo: number, hi: number): number[] {
   return out;
 }
 
+/** Every id of the set (int32 keys), ascending. */
+export function idsOf(ranges: IdRanges): number[] {
+  return idsBetween(ranges, -(2 ** 31), 2 ** 31);
+}
+
 /** Whether the set holds `id` (binary search). */
 export function hasId(ranges: IdRanges, id: number): boolean {
   let lo = 0;

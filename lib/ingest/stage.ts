@@ -124,23 +124,52 @@ export function capturePosition(state: IngestState): CapturePosition | null {
  *   capture position stays put.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
-  const { sql, bucket } = options;
   const started = options.now();
+  const result = await withIngestLock(
+    options.sql,
+    (conn) => ingestLocked(conn, options.bucket, options, started),
+  );
+  if (result !== null) return result;
+  log("warn", "ingest", "Another ingest run holds the lock; exiting without reading", {});
+  return { status: "locked", runId: null, manifestKey: null, tables: {} };
+}
+
+/**
+ * Runs `fn` on one reserved ToteSys connection holding the ingest advisory lock (a session lock: it writes
+ * nothing, and a killed process cannot leave it behind). Capture and repair runs share it.
+ *
+ * @returns `fn`'s result, or null when another run holds the lock (then `fn` is not called).
+ */
+export async function withIngestLock<T>(sql: Sql, fn: (conn: Sql) => Promise<T>): Promise<T | null> {
   const conn = await sql.reserve();
   try {
     const [lock] = await conn`SELECT pg_try_advisory_lock(${INGEST_LOCK_KEY.toString()}::bigint) AS locked`;
-    if (!lock?.locked) {
-      log("warn", "ingest", "Another ingest run holds the lock; exiting without reading", {});
-      return { status: "locked", runId: null, manifestKey: null, tables: {} };
-    }
+    if (!lock?.locked) return null;
     try {
-      return await ingestLocked(conn, bucket, options, started);
+      return await fn(conn);
     } finally {
       await conn`SELECT pg_advisory_unlock(${INGEST_LOCK_KEY.toString()}::bigint)`.catch(() => {});
     }
   } finally {
     conn.release();
   }
+}
+
+/**
+ * Commits a run written to the ingestion zone: its state, then its manifest (the commit marker), then the pointer.
+ *
+ * @returns the manifest's key.
+ */
+export async function commitIngestRun(
+  bucket: Bucket,
+  state: IngestState,
+  manifest: IngestManifest,
+): Promise<string> {
+  await bucket.put(ingestStateKey(manifest.run_id), JSON.stringify(state));
+  const manifestKey = ingestManifestKey(manifest.run_id);
+  await bucket.put(manifestKey, JSON.stringify(manifest, null, 1));
+  await bucket.put(INGEST_POINTER_KEY, JSON.stringify({ run_id: manifest.run_id }));
+  return manifestKey;
 }
 
 /** One table read: what goes into the manifest and the next state. */
@@ -299,10 +328,7 @@ async function ingestLocked(
     purpose: "capture",
     tables,
   };
-  await bucket.put(ingestStateKey(runId), JSON.stringify(next));
-  const manifestKey = ingestManifestKey(runId);
-  await bucket.put(manifestKey, JSON.stringify(manifest, null, 1));
-  await bucket.put(INGEST_POINTER_KEY, JSON.stringify({ run_id: runId }));
+  const manifestKey = await commitIngestRun(bucket, next, manifest);
   log("info", "ingest", "Run committed", {
     run_id: runId,
     changes,

@@ -12,12 +12,12 @@
  * list; "seen" can, because every visible row of the window is read by the run that saw it. A row is a candidate
  * when its xid is at least the previous snapshot's xmin and not in the previous `seen` set.
  *
- * `xmin` is 32 bits and wraps around; snapshots give 64-bit ids (epoch × 2³² + xid). A visible row's xid is older
- * than the snapshot's xmax by less than 2³¹ (PostgreSQL freezes rows long before), so it is widened against the
- * current snapshot's xmax: the epoch of xmax, or the one before when the low 32 bits are not below xmax's. Frozen
- * rows keep their old raw `xmin` (PostgreSQL 9.4 and later) and may then widen to a recent id after 2³² more
- * transactions: such a row is a false candidate, re-read and found unchanged by content downstream; never a miss.
- * The permanent ids 0 to 2 (invalid, bootstrap, frozen) widen to 0, older than any snapshot.
+ * `xmin` is 32 bits and wraps around; snapshots give 64-bit ids (epoch × 2³² + xid). Rows are compared through
+ * PostgreSQL's `age(xmin)`, the wraparound-safe distance from the reading transaction's fixed reference xid,
+ * whose 64-bit form {@link referenceXid} derives; a row's 64-bit xid is that reference minus its age. Frozen rows
+ * keep their old raw `xmin` (PostgreSQL 9.4 and later) and may then look recent after 2³² more transactions: such
+ * a row is a false candidate, re-read and found unchanged by content downstream; never a miss. The permanent ids
+ * 0 to 2 (invalid, bootstrap, frozen) have the largest age, older than any snapshot.
  *
  * @module
  */
@@ -62,37 +62,6 @@ export function formatSnapshot(s: Snapshot): string {
 }
 
 /**
- * Widens a row's 32-bit `xmin` to 64 bits against the reading snapshot's xmax (see the module doc).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { widenXid } from "./xid.ts";
- * assert.equal(widenXid(100, 2 ** 32 + 50), 100);          // written before the epoch turned
- * assert.equal(widenXid(40, 2 ** 32 + 50), 2 ** 32 + 40);  // written after
- * assert.equal(widenXid(2, 2 ** 32 + 50), 0);              // frozen
- * ```
- */
-export function widenXid(xid32: number, xmax: number): number {
-  if (xid32 < 3) return 0;
-  const epochBase = Math.floor(xmax / TWO_32) * TWO_32;
-  const low = xmax - epochBase;
-  return epochBase + xid32 - (xid32 >= low ? TWO_32 : 0);
-}
-
-/**
- * The SQL expression that widens a table's `xmin` like {@link widenXid}, for the reading snapshot's xmax (a
- * number, written as a literal: COPY takes no parameters).
- */
-export function widenXidSql(xmax: number): string {
-  if (!Number.isSafeInteger(xmax) || xmax < 0) throw new Error(`Invalid snapshot xmax ${xmax}`);
-  const epochBase = Math.floor(xmax / TWO_32) * TWO_32;
-  const low = xmax - epochBase;
-  const x = `xmin::text::bigint`;
-  return `(CASE WHEN ${x} < 3 THEN 0 ELSE ${epochBase} + ${x} - CASE WHEN ${x} >= ${low} THEN ${TWO_32} ELSE 0 END END)`;
-}
-
-/**
  * The reading transaction's reference xid as 64 bits, from `age('3'::xid)` read in that transaction. PostgreSQL's
  * `age(xid)` is computed in C against a value fixed for the whole transaction (the next xid, for a read-only one),
  * wraparound-safe, and far cheaper per row than casting `xmin` through text; this gives that value's 64-bit form,
@@ -122,9 +91,17 @@ export function xidFromAgeSql(reference: number): string {
 }
 
 /**
- * The SQL condition selecting candidate rows after `prev`, by age against `reference`: the same test as
- * {@link candidateSql}, on `age(xmin)` (an int4 from C) instead of a widened `xmin`. Frozen and special xids have
- * the largest age and are never candidates.
+ * The SQL condition selecting candidate rows after `prev` (an xid at least the previous snapshot's xmin and not
+ * in its `seen` set), tested on `age(xmin)` against `reference`: an int4 computed in C, instead of a widened
+ * `xmin`. Frozen and special xids have the largest age and are never candidates.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { candidateByAgeSql } from "./xid.ts";
+ * const prev = { snapshot: { xmin: 100, xmax: 110, xip: [100] }, seen: [104] };
+ * assert.equal(candidateByAgeSql(prev, 120), "age(xmin) <= 20 AND NOT (age(xmin) = ANY ('{16}'::int4[]))");
+ * ```
  */
 export function candidateByAgeSql(prev: CapturePosition, reference: number): string {
   const maxAge = reference - prev.snapshot.xmin;
@@ -144,40 +121,6 @@ export interface CapturePosition {
 }
 
 /**
- * Whether a row whose widened xid is `xid` may have changed since `prev` (a candidate), per the module doc.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCandidate } from "./xid.ts";
- * const prev = { snapshot: { xmin: 100, xmax: 110, xip: [100] }, seen: [104] };
- * assert.equal(isCandidate(99, prev), false);  // committed before the snapshot's window
- * assert.equal(isCandidate(104, prev), false); // seen by the previous run
- * assert.equal(isCandidate(100, prev), true);  // in progress then
- * assert.equal(isCandidate(105, prev), true);  // a subtransaction of 100, say
- * assert.equal(isCandidate(110, prev), true);  // after the snapshot
- * ```
- */
-export function isCandidate(xid: number, prev: CapturePosition): boolean {
-  if (xid < prev.snapshot.xmin) return false;
-  return !sortedHas(prev.seen, xid);
-}
-
-/**
- * The SQL condition selecting a table's candidate rows after `prev`, read under a snapshot whose xmax is `xmax`.
- * Literals only (numbers checked), because COPY takes no parameters.
- */
-export function candidateSql(prev: CapturePosition, xmax: number): string {
-  const x = widenXidSql(xmax);
-  const min = prev.snapshot.xmin;
-  if (!Number.isSafeInteger(min)) throw new Error(`Invalid snapshot xmin ${min}`);
-  const seen = prev.seen.filter((s) => s >= min);
-  for (const s of seen) if (!Number.isSafeInteger(s)) throw new Error(`Invalid seen xid ${s}`);
-  if (seen.length === 0) return `${x} >= ${min}`;
-  return `${x} >= ${min} AND NOT (${x} = ANY ('{${seen.join(",")}}'::bigint[]))`;
-}
-
-/**
  * The `seen` set of the current snapshot: the previous run's seen ids still inside the current window (they were
  * visible then, so they are now), plus the ids of rows read now that fall inside it. Ascending, no duplicates.
  *
@@ -194,17 +137,4 @@ export function nextSeen(prevSeen: readonly number[], read: Iterable<number>, cu
   for (const x of prevSeen) if (x >= cur.xmin && x < cur.xmax) out.add(x);
   for (const x of read) if (x >= cur.xmin && x < cur.xmax) out.add(x);
   return [...out].sort((a, b) => a - b);
-}
-
-function sortedHas(list: readonly number[], x: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = list[mid]!;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

@@ -22,7 +22,7 @@ import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import { idsBetween } from "../id_ranges.ts";
+import { idsOf } from "../id_ranges.ts";
 import {
   copyIntoStagingSql,
   copyTextLine,
@@ -217,7 +217,7 @@ async function loadOne(options: LoadOptions, manifest: TransformManifest): Promi
         const ranges = manifest.deletions?.[table];
         if (!ranges || ranges.length === 0) continue;
         current = table;
-        const ids = idsBetween(ranges, -(2 ** 31), 2 ** 31);
+        const ids = idsOf(ranges);
         const at = manifest.detected_at ?? startedAt;
         const recorded = await tx.unsafe(deletionSql(table), [ids, at, runId]);
         const entry = tables[table] ?? { staged: 0, merged: 0 };

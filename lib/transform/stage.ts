@@ -43,7 +43,7 @@ import {
 } from "./dimensions.ts";
 import { FACT_DATE_COLUMNS, FACT_RULES } from "./facts.ts";
 import { IdSet } from "./id_set.ts";
-import { hasId, type IdRanges, idsBetween } from "../id_ranges.ts";
+import { hasId, type IdRanges, idsOf } from "../id_ranges.ts";
 import {
   type ManifestFile,
   parquetKey,
@@ -271,7 +271,7 @@ async function transformOne(
     payment_type: await readAll(ingestion, m, "payment_type"),
   };
   // Deletions found by the ingest: the reference rows go, the warehouse rows are marked (see the manifest).
-  const deletedIds = (source: SourceTableName) => expandRanges(m.tables[source]?.deleted ?? []);
+  const deletedIds = (source: SourceTableName) => idsOf(m.tables[source]?.deleted ?? []);
   const reference = applyReferenceChanges(prev.reference, small, {
     address: deletedIds("address"),
     department: deletedIds("department"),
@@ -522,10 +522,6 @@ const DELETION_TARGETS: Partial<Record<SourceTableName, WarehouseTableName>> = {
   purchase_order: "fact_purchase_order",
   payment: "fact_payment",
 };
-
-function expandRanges(ranges: IdRanges): number[] {
-  return idsBetween(ranges, -(2 ** 31), 2 ** 31);
-}
 
 /** The dimensions built from the small source tables, whose keys the transform state remembers. */
 const SMALL_DIMENSIONS = [
