@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { ingest } from "./ingest.ts";
+import { entropy, ingest } from "./ingest.ts";
 import {
   INGEST_MANIFEST_PREFIX,
   type IngestManifest,
@@ -399,8 +399,7 @@ async function repairDifferences(result: ReconcileResult, source: Sql, warehouse
       keys: await repairKeys(result, source),
       maxDeleteShare: shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1),
       now: () => Date.now(),
-      entropy: () =>
-        [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join(""),
+      entropy,
     });
     if (runId === null) throw new Error("Another ingest run holds the lock; try the repair again");
     await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });

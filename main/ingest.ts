@@ -12,7 +12,8 @@ import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 
-function entropy(): string {
+/** Six hex digits of entropy for a run id. */
+export function entropy(): string {
   return [...crypto.getRandomValues(new Uint8Array(3))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 

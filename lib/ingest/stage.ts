@@ -271,18 +271,15 @@ async function ingestLocked(
         live = subtractRanges(expected, deleted);
       }
       const deletedCount = countIds(deleted);
-      next.tables[table] = {
-        columns,
-        live,
-        max_last_updated: laterOf(before?.max_last_updated ?? null, read.maxLastUpdated),
-      };
+      const maxLastUpdated = laterOf(before?.max_last_updated ?? null, read.maxLastUpdated);
+      next.tables[table] = { columns, live, max_last_updated: maxLastUpdated };
       tables[table] = {
         previous_watermark: state.snapshot ?? null,
         watermark: snapshotText,
         object: read.object,
         ...(deletedCount > 0 ? { deleted } : {}),
         live_rows: counted.rows,
-        max_last_updated: laterOf(before?.max_last_updated ?? null, read.maxLastUpdated),
+        max_last_updated: maxLastUpdated,
         columns,
         added_columns: drift.added,
         ...(drift.dropped.length > 0 ? { dropped_columns: drift.dropped } : {}),

@@ -101,8 +101,9 @@ async function reconcilePair(options: ReconcileOptions, pair: Pair): Promise<Tab
       }
       const width = Math.ceil((range[1] - range[0]) / fanout);
       const [s, w] = await Promise.all([src.summaries(range, width), wh.summaries(range, width)]);
-      result.ranges += splitRange(range, fanout).length;
-      splitRange(range, fanout).forEach((child, i) => {
+      const children = splitRange(range, fanout);
+      result.ranges += children.length;
+      children.forEach((child, i) => {
         const x = s.get(i);
         const y = w.get(i);
         if ((x?.rows ?? 0) !== (y?.rows ?? 0) || (x?.hash ?? "") !== (y?.hash ?? "")) next.push(child);

@@ -5,8 +5,9 @@
  * @module
  */
 
-/** Ranges `[first, last]`, inclusive, sorted, disjoint. */
-export type IdRanges = [number, number][];
+import { hasId, type IdRanges, normaliseRanges } from "../id_ranges.ts";
+
+export type { IdRanges };
 
 /** A set of integers, cheap for dense runs of consecutive ids. */
 export class IdSet {
@@ -20,17 +21,7 @@ export class IdSet {
 
   /** Whether `id` is in the set. */
   has(id: number): boolean {
-    if (this.extra.has(id)) return true;
-    let lo = 0;
-    let hi = this.ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [a, b] = this.ranges[mid]!;
-      if (id < a) hi = mid - 1;
-      else if (id > b) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    return this.extra.has(id) || hasId(this.ranges, id);
   }
 
   /** Adds `id`; ids past the largest so far (the usual case) extend the last range in place. */
@@ -43,14 +34,6 @@ export class IdSet {
 
   /** The set as sorted, disjoint, non-adjacent ranges. */
   toJSON(): IdRanges {
-    const all: IdRanges = [...this.ranges, ...[...this.extra].map((id): [number, number] => [id, id])];
-    all.sort((x, y) => x[0] - y[0]);
-    const out: IdRanges = [];
-    for (const [a, b] of all) {
-      const prev = out[out.length - 1];
-      if (prev && a <= prev[1] + 1) prev[1] = Math.max(prev[1], b);
-      else out.push([a, b]);
-    }
-    return out;
+    return normaliseRanges([...this.ranges, ...[...this.extra].map((id): [number, number] => [id, id])]);
   }
 }
