@@ -31,56 +31,41 @@ export interface Pair {
 const money = (c: string) => `trim_scale(${c})`;
 const split = (c: string) => [`${c}::date`, `${c}::time`];
 
+/** A dimension's live rows (those not marked deleted) as a comparison side. */
+const liveDim = (table: string, key: string, columns: readonly string[]): Side => ({
+  from: `(SELECT * FROM ${table} WHERE deleted_at IS NULL) w`,
+  key,
+  columns,
+});
+
+/** A dimension copied column for column from one source table. */
+const copiedDim = (
+  name: string,
+  sourceTable: string,
+  sourceKey: string,
+  key: string,
+  columns: string[],
+): Pair => ({
+  name,
+  sourceTable,
+  source: { from: `public.${sourceTable}`, key: sourceKey, columns },
+  warehouse: liveDim(name, key, columns),
+});
+
 /** Every compared pair, in the contract's load order. */
 export const PAIRS: readonly Pair[] = [
-  {
-    name: "dim_location",
-    sourceTable: "address",
-    source: {
-      from: `public.address`,
-      key: "address_id",
-      columns: ["address_line_1", "address_line_2", "district", "city", "postal_code", "country", "phone"],
-    },
-    warehouse: {
-      from: `(SELECT * FROM dim_location WHERE deleted_at IS NULL) w`,
-      key: "location_id",
-      columns: ["address_line_1", "address_line_2", "district", "city", "postal_code", "country", "phone"],
-    },
-  },
-  {
-    name: "dim_currency",
-    sourceTable: "currency",
-    source: { from: `public.currency`, key: "currency_id", columns: ["currency_code"] },
-    warehouse: {
-      from: `(SELECT * FROM dim_currency WHERE deleted_at IS NULL) w`,
-      key: "currency_id",
-      columns: ["currency_code"],
-    },
-  },
-  {
-    name: "dim_design",
-    sourceTable: "design",
-    source: {
-      from: `public.design`,
-      key: "design_id",
-      columns: ["design_name", "file_location", "file_name"],
-    },
-    warehouse: {
-      from: `(SELECT * FROM dim_design WHERE deleted_at IS NULL) w`,
-      key: "design_id",
-      columns: ["design_name", "file_location", "file_name"],
-    },
-  },
-  {
-    name: "dim_payment_type",
-    sourceTable: "payment_type",
-    source: { from: `public.payment_type`, key: "payment_type_id", columns: ["payment_type_name"] },
-    warehouse: {
-      from: `(SELECT * FROM dim_payment_type WHERE deleted_at IS NULL) w`,
-      key: "payment_type_id",
-      columns: ["payment_type_name"],
-    },
-  },
+  copiedDim("dim_location", "address", "address_id", "location_id", [
+    "address_line_1",
+    "address_line_2",
+    "district",
+    "city",
+    "postal_code",
+    "country",
+    "phone",
+  ]),
+  copiedDim("dim_currency", "currency", "currency_id", "currency_id", ["currency_code"]),
+  copiedDim("dim_design", "design", "design_id", "design_id", ["design_name", "file_location", "file_name"]),
+  copiedDim("dim_payment_type", "payment_type", "payment_type_id", "payment_type_id", ["payment_type_name"]),
   {
     name: "dim_staff",
     sourceTable: "staff",
@@ -90,11 +75,13 @@ export const PAIRS: readonly Pair[] = [
       key: "staff_id",
       columns: ["first_name", "last_name", "department_name", "location", "email_address"],
     },
-    warehouse: {
-      from: `(SELECT * FROM dim_staff WHERE deleted_at IS NULL) w`,
-      key: "staff_id",
-      columns: ["first_name", "last_name", "department_name", "location", "email_address"],
-    },
+    warehouse: liveDim("dim_staff", "staff_id", [
+      "first_name",
+      "last_name",
+      "department_name",
+      "location",
+      "email_address",
+    ]),
   },
   {
     name: "dim_counterparty",
@@ -116,35 +103,22 @@ export const PAIRS: readonly Pair[] = [
         "phone",
       ],
     },
-    warehouse: {
-      from: `(SELECT * FROM dim_counterparty WHERE deleted_at IS NULL) w`,
-      key: "counterparty_id",
-      columns: [
-        "counterparty_legal_name",
-        "counterparty_legal_address_line_1",
-        "counterparty_legal_address_line_2",
-        "counterparty_legal_district",
-        "counterparty_legal_city",
-        "counterparty_legal_postal_code",
-        "counterparty_legal_country",
-        "counterparty_legal_phone_number",
-      ],
-    },
+    warehouse: liveDim("dim_counterparty", "counterparty_id", [
+      "counterparty_legal_name",
+      "counterparty_legal_address_line_1",
+      "counterparty_legal_address_line_2",
+      "counterparty_legal_district",
+      "counterparty_legal_city",
+      "counterparty_legal_postal_code",
+      "counterparty_legal_country",
+      "counterparty_legal_phone_number",
+    ]),
   },
-  {
-    name: "dim_transaction",
-    sourceTable: "transaction",
-    source: {
-      from: `public.transaction`,
-      key: "transaction_id",
-      columns: ["transaction_type", "sales_order_id", "purchase_order_id"],
-    },
-    warehouse: {
-      from: `(SELECT * FROM dim_transaction WHERE deleted_at IS NULL) w`,
-      key: "transaction_id",
-      columns: ["transaction_type", "sales_order_id", "purchase_order_id"],
-    },
-  },
+  copiedDim("dim_transaction", "transaction", "transaction_id", "transaction_id", [
+    "transaction_type",
+    "sales_order_id",
+    "purchase_order_id",
+  ]),
   {
     name: "fact_sales_order_current",
     sourceTable: "sales_order",
