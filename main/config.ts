@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bucket, createS3Client } from "../lib/io/s3.ts";
-import { SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
+import { connect, type Sql, SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
 import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
@@ -163,4 +163,23 @@ export function databaseTls(): TlsSettings | undefined {
     ca: readBundle(path, bundle),
     caSource: bundle === "rds-global" ? `rds-global (${path})` : path,
   };
+}
+
+/**
+ * Opens the configured database: `<PREFIX>_DATABASE_URL` or its secret ({@link databaseUrl}), with the TLS
+ * settings ({@link databaseTls}) and the label errors name it by.
+ *
+ * @throws what {@link databaseUrl} and {@link databaseTls} throw.
+ */
+export async function openDatabase(
+  prefix: "TOTESYS" | "WAREHOUSE",
+  applicationName: string,
+  max = 2,
+): Promise<Sql> {
+  return connect(await databaseUrl(prefix), {
+    max,
+    applicationName,
+    tls: databaseTls(),
+    label: prefix === "TOTESYS" ? "ToteSys" : "warehouse",
+  });
 }

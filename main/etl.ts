@@ -28,11 +28,11 @@ import {
 import { runTransform } from "../lib/transform/stage.ts";
 import { runLoad } from "../lib/load/stage.ts";
 import { migrate } from "../lib/load/migrations.ts";
-import { connect, setConnectionLostHandler, type Sql } from "../lib/io/pg.ts";
+import { setConnectionLostHandler, type Sql } from "../lib/io/pg.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { ProgressReporter } from "../lib/io/progress.ts";
 import { SOURCE_TABLE_NAMES, WAREHOUSE_TABLE_NAMES } from "../lib/contract/mod.ts";
-import { badRowPolicy, bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
+import { badRowPolicy, bucketFromEnv, openDatabase, shareFromEnv } from "./config.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
 import { recordReconcile } from "../lib/reconcile/log.ts";
 import { collectStatus, formatStatus, runSpan } from "../lib/status/mod.ts";
@@ -60,12 +60,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function run(progress: ProgressReporter): Promise<void> {
   const policy = badRowPolicy(); // checked before anything runs
   const onProgress = progress.callback;
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 2,
-    applicationName: "totes-load",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const warehouse = await openDatabase("WAREHOUSE", "totes-load", 2);
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
@@ -360,12 +355,7 @@ async function rebuildCommand(into: string): Promise<number> {
     throw new UsageError(`--into must be a key prefix ending in "/", like "rebuild/", got "${into}"`);
   }
   const policy = badRowPolicy();
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 2,
-    applicationName: "totes-rebuild",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const warehouse = await openDatabase("WAREHOUSE", "totes-rebuild", 2);
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
@@ -417,18 +407,8 @@ async function reconcileCommand(
   json: boolean,
   repair = false,
 ): Promise<number> {
-  const source = connect(await databaseUrl("TOTESYS"), {
-    max: 2,
-    applicationName: "totes-reconcile",
-    tls: databaseTls(),
-    label: "ToteSys",
-  });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 2,
-    applicationName: "totes-reconcile",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const source = await openDatabase("TOTESYS", "totes-reconcile", 2);
+  const warehouse = await openDatabase("WAREHOUSE", "totes-reconcile", 2);
   const startedAt = new Date().toISOString();
   try {
     let result: ReconcileResult;
@@ -482,12 +462,7 @@ async function reconcileCommand(
 }
 
 async function statusCommand(runs: number, json: boolean): Promise<number> {
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 1,
-    applicationName: "totes-status",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const warehouse = await openDatabase("WAREHOUSE", "totes-status", 1);
   const ingestion = bucketFromEnv("INGESTION_BUCKET");
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
@@ -502,12 +477,7 @@ async function statusCommand(runs: number, json: boolean): Promise<number> {
 }
 
 async function reportCommand(out: string): Promise<number> {
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 3,
-    applicationName: "totes-report",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const warehouse = await openDatabase("WAREHOUSE", "totes-report", 3);
   const processed = Deno.env.get("PROCESSED_BUCKET") ? bucketFromEnv("PROCESSED_BUCKET") : undefined;
   try {
     const t = performance.now();

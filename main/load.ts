@@ -5,20 +5,14 @@
  * @module
  */
 import { manifestRunIds } from "../lib/event.ts";
-import { connect } from "../lib/io/pg.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
-import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
+import { bucketFromEnv, openDatabase } from "./config.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
-  const sql = connect(await databaseUrl("WAREHOUSE"), {
-    max: 2,
-    applicationName: "totes-load",
-    tls: databaseTls(),
-    label: "warehouse",
-  });
+  const sql = await openDatabase("WAREHOUSE", "totes-load", 2);
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
     return await runLoad({ sql, processed, runId, ...(onProgress ? { onProgress } : {}) });

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { connect } from "../lib/io/pg.ts";
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
-import { databaseTls, databaseUrl } from "./config.ts";
+import { openDatabase } from "./config.ts";
 
 /** The CloudWatch namespace of the pipeline's metrics. */
 export const METRIC_NAMESPACE = "TerrificTotes";
@@ -45,16 +44,8 @@ export function reconcileMetricLines(result: ReconcileResult, at: number): strin
 
 /** Reconciles the configured ToteSys and warehouse. @throws on a database failure. */
 export async function runReconcile(tables?: string[]): Promise<ReconcileResult> {
-  const source = connect(await databaseUrl("TOTESYS"), {
-    max: 2,
-    applicationName: "totes-reconcile",
-    tls: databaseTls(),
-  });
-  const warehouse = connect(await databaseUrl("WAREHOUSE"), {
-    max: 2,
-    applicationName: "totes-reconcile",
-    tls: databaseTls(),
-  });
+  const source = await openDatabase("TOTESYS", "totes-reconcile", 2);
+  const warehouse = await openDatabase("WAREHOUSE", "totes-reconcile", 2);
   try {
     return await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
   } finally {

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { connect } from "../lib/io/pg.ts";
 import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
-import { databaseTls, databaseUrl } from "../main/config.ts";
+import { openDatabase } from "../main/config.ts";
 import { parseCommandLine, runCli } from "../lib/io/cli.ts";
 
 const USAGE = `Usage: deno task migrate [--list]
@@ -22,11 +21,7 @@ await runCli("migrate", async () => {
     for (const m of MIGRATIONS) console.log(`${String(m.version).padStart(4, "0")} ${m.name}`);
     return;
   }
-  const sql = connect(await databaseUrl("WAREHOUSE"), {
-    max: 1,
-    applicationName: "totes-migrate",
-    tls: databaseTls(),
-  });
+  const sql = await openDatabase("WAREHOUSE", "totes-migrate", 1);
   try {
     const applied = await migrate(sql);
     const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
