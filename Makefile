@@ -94,7 +94,7 @@ docs: local-up
 
 # Tests make their own databases (dropped) and buckets; the buckets of the emulator are removed afterwards.
 test: local-up
-	@$(LOAD_ENV); status=0; deno test -A --parallel --doc tests/ lib/ || status=$$?; \
+	@$(LOAD_ENV); status=0; deno test -A --parallel --doc tests/ lib/ tools/totesys/ tools/lambda/ || status=$$?; \
 	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \
 	  exit $$status
 
@@ -104,7 +104,7 @@ test: local-up
 TEST_FAST_CORE = /^(first run |a row updated at exactly the watermark|the same run loaded twice|Bucket\.upload\(\) streams)/
 test-fast: local-up
 	@$(LOAD_ENV); status=0; \
-	  deno test -A --parallel lib/ tests/deploy/ || status=$$?; \
+	  deno test -A --parallel lib/ tools/totesys/ tools/lambda/ tests/deploy/ || status=$$?; \
 	  deno test -A --parallel --filter '$(TEST_FAST_CORE)' tests/ingest/ tests/transform/ tests/load/ tests/io/ \
 	    || status=$$?; \
 	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \

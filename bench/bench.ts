@@ -6,7 +6,7 @@
  *                   [--render FILE] [--json FILE] [--markdown FILE]
  *
  * For each scale (sales orders), on the configured servers (or the embedded ones, started if needed):
- * 1. a fresh ToteSys database filled by the seed generator (lib/totesys), fresh warehouse database and buckets;
+ * 1. a fresh ToteSys database filled by the seed generator (tools/totesys), fresh warehouse database and buckets;
  * 2. the floor: every source table `COPY TO STDOUT` → `COPY FROM STDIN` into a scratch database with the same
  *    DDL (bench/floor.ts), `--repeat` times, half before and half after the full run;
  * 3. a full first run into the empty warehouse, then incremental runs after `simulate` with 100 and with 10,000
@@ -38,7 +38,12 @@
  */
 import { parseArgs } from "node:util";
 import { connect, type Sql } from "../lib/io/pg.ts";
-import { createTotesysSchema, seedDatabase, simulateActivity, TOTESYS_COLUMNS } from "../lib/totesys/mod.ts";
+import {
+  createTotesysSchema,
+  seedDatabase,
+  simulateActivity,
+  TOTESYS_COLUMNS,
+} from "../tools/totesys/mod.ts";
 import { copyFloor } from "./floor.ts";
 import { loadAverage, parseLogLine, runMeasured, stageOwnMs } from "./measure.ts";
 import {

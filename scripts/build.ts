@@ -2,7 +2,7 @@
  * `make build`: packages the three Lambda functions and the deno layer under `dist/`.
  *
  * For each function `<fn>` of `ingest`, `transform`, `load`, `reconcile`:
- * 1. writes the entry `dist/.entries/<fn>.ts` (lib/lambda/entry.ts: the Runtime API loop around `main/<fn>.ts`);
+ * 1. writes the entry `dist/.entries/<fn>.ts` (tools/lambda/entry.ts: the Runtime API loop around `main/<fn>.ts`);
  * 2. bundles it with `deno bundle --platform deno` into `dist/<fn>/index.js` (one file: npm packages, the
  *    parquet-wasm bytes and the SQL text imports are inlined, so nothing is fetched at cold start);
  * 3. zips `bootstrap` (lambda/bootstrap, mode 755) and `index.js` into `dist/<fn>.zip`.
@@ -21,7 +21,7 @@
  * must be a Linux x86-64 executable (the functions are `x86_64`).
  *
  * Zips use the `zip` command when present (`-X`, fixed timestamps, so rebuilding gives the same bytes), else the
- * writer in lib/lambda/zip.ts. Sizes are printed at the end.
+ * writer in tools/lambda/zip.ts. Sizes are printed at the end.
  *
  * Usage: `deno run -A scripts/build.ts [--embed-deno] [--no-layer] [fn ...]`
  * - `--embed-deno`: also put `bin/deno` in each function zip (LocalStack Community does not apply layers).
@@ -31,8 +31,8 @@
  */
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { entrySource } from "../lib/lambda/entry.ts";
-import { zipBytes, type ZipEntry } from "../lib/lambda/zip.ts";
+import { entrySource } from "../tools/lambda/entry.ts";
+import { zipBytes, type ZipEntry } from "../tools/lambda/zip.ts";
 
 /** The functions, each bundled from `main/<name>.ts`. */
 export const FUNCTIONS = ["ingest", "transform", "load", "reconcile"] as const;
@@ -70,7 +70,7 @@ export interface BuildOptions {
   handlerModule?: (fn: string) => string;
   /** The deno binary for the layer (default `$DENO_LAYER_BINARY` or the running deno). */
   denoBinary?: string;
-  /** Use the `zip` command (default: when it is installed); `false` forces lib/lambda/zip.ts. */
+  /** Use the `zip` command (default: when it is installed); `false` forces tools/lambda/zip.ts. */
   zipCommand?: boolean;
   /** The RDS certificate bundle to ship (default `<repo>/certs/rds-global-bundle.pem`). */
   rdsBundle?: string;
@@ -125,7 +125,7 @@ async function assertLinuxX64(path: string): Promise<void> {
   }
 }
 
-/** Writes `zipPath` with `files`, by the `zip` command when present, else lib/lambda/zip.ts. */
+/** Writes `zipPath` with `files`, by the `zip` command when present, else tools/lambda/zip.ts. */
 async function writeZip(zipPath: string, files: PackFile[], useZipCommand: boolean): Promise<void> {
   await Deno.remove(zipPath).catch(() => {});
   if (!useZipCommand) {
@@ -207,7 +207,7 @@ export async function bundleFunction(
   };
   await Deno.writeTextFile(
     entryFile,
-    entrySource(spec(handlerModule), spec(join(root, "lib/lambda/runtime.ts"))),
+    entrySource(spec(handlerModule), spec(join(root, "lib/io/lambda_runtime.ts"))),
   );
   await run(Deno.execPath(), [
     "bundle",

@@ -1,6 +1,6 @@
 /**
- * `deno task seed`: fills ToteSys with generated data (lib/totesys/seed.ts) or with a real pg_dump file
- * (lib/totesys/dump.ts).
+ * `deno task seed`: fills ToteSys with generated data (tools/totesys/seed.ts) or with a real pg_dump file
+ * (tools/totesys/dump.ts).
  *
  *   deno task seed [--orders N] [--seed S] [--database-url URL] [--if-empty] [--create-schema] [--json]
  *   deno task seed --dump FILE [--database-url URL] [--if-empty] [--json]
@@ -20,7 +20,7 @@
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
-import { loadDump, seedDatabase, type SeedProgress, totesysSchemaExists } from "../lib/totesys/mod.ts";
+import { loadDump, seedDatabase, type SeedProgress, totesysSchemaExists } from "../tools/totesys/mod.ts";
 import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 
 const USAGE =

@@ -1,5 +1,5 @@
 /**
- * `deno task simulate`: makes ToteSys-like activity in the ToteSys database (lib/totesys/simulate.ts): new orders
+ * `deno task simulate`: makes ToteSys-like activity in the ToteSys database (tools/totesys/simulate.ts): new orders
  * with their transaction and payment, payments set paid, edited sales orders, addresses and departments, new
  * designs and counterparties.
  *
@@ -14,7 +14,7 @@
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
-import { simulateActivity } from "../lib/totesys/mod.ts";
+import { simulateActivity } from "../tools/totesys/mod.ts";
 import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 
 const USAGE = `Usage: deno task simulate [--changes N] [--seed S] [--database-url URL] [--json]

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { digest, etlEnv, open, type Pipeline, ROOT } from "./_helpers.ts";
-import { seedDatabase } from "../../lib/totesys/mod.ts";
+import { seedDatabase } from "../../tools/totesys/mod.ts";
 
 const LIMIT_KB = 512 * 1024;
 /** Sales orders of the big run (ADVERSARIAL_ORDERS overrides, to see how memory grows with size). */

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { digest, etl, etlEnv, open, type Pipeline, ROOT } from "./_helpers.ts";
-import { seedDatabase, simulateActivity } from "../../lib/totesys/mod.ts";
+import { seedDatabase, simulateActivity } from "../../tools/totesys/mod.ts";
 import { textLines } from "../../lib/io/lines.ts";
 
 /** Starts `etl run --verbose` and kills it with SIGKILL at the first log line `when` accepts (or after `ms`). */

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { etl, etlEnv, ROOT, withPipeline } from "../adversarial/_helpers.ts";
-import { seedDatabase } from "../../lib/totesys/mod.ts";
+import { seedDatabase } from "../../tools/totesys/mod.ts";
 import { startProxy } from "./_proxy.ts";
 
 async function runUntilCut(

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { etlEnv, ROOT, withPipeline } from "../adversarial/_helpers.ts";
-import { seedDatabase } from "../../lib/totesys/mod.ts";
+import { seedDatabase } from "../../tools/totesys/mod.ts";
 
 Deno.test("etl run reports progress on stderr every few seconds, naming stage, table, rows and rate", () =>
   withPipeline("prog", async (p) => {

@@ -21,7 +21,7 @@ async function hasUnzip(): Promise<boolean> {
 
 /**
  * Builds `dist/fixture.zip` around `handlerFile` into a temp folder and returns the unpacked task root. The zip is
- * written by the `zip` command when installed, or by lib/lambda/zip.ts when `zipCommand` is false.
+ * written by the `zip` command when installed, or by tools/lambda/zip.ts when `zipCommand` is false.
  */
 async function buildFixture(handlerFile: string, tmp: string, zipCommand?: boolean): Promise<string> {
   const [zip] = await build({

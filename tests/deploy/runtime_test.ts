@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { errorBody, runLambda, startLambda } from "../../lib/lambda/runtime.ts";
+import { errorBody, runLambda, startLambda } from "../../lib/io/lambda_runtime.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { startRuntimeApiStub } from "./runtime_api_stub.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { crc32, zipBytes } from "../../lib/lambda/zip.ts";
+import { crc32, zipBytes } from "../../tools/lambda/zip.ts";
 
 const enc = new TextEncoder();
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openPipeline } from "../fixtures/pipeline.ts";
-import { loadDump, simulateActivity } from "../../lib/totesys/mod.ts";
+import { loadDump, simulateActivity } from "../../tools/totesys/mod.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { reconcile } from "../../lib/reconcile/mod.ts";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { freshDatabase } from "../harness.ts";
 import type { Sql } from "../../lib/io/pg.ts";
-import { classifyDumpStatement, loadDump, StatementSplitter } from "../../lib/totesys/mod.ts";
+import { classifyDumpStatement, loadDump, StatementSplitter } from "../../tools/totesys/mod.ts";
 
 /**
  * Real ToteSys dumps are not part of this repository: the tests that read them run only where a copy sits beside

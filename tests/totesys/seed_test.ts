@@ -11,8 +11,8 @@ import {
   seedDatabase,
   TOTESYS_COLUMNS,
   type TotesysTable,
-} from "../../lib/totesys/mod.ts";
-import { formatDate, formatTimestamp, parseDate, parseTimestamp } from "../../lib/totesys/civil_time.ts";
+} from "../../tools/totesys/mod.ts";
+import { formatDate, formatTimestamp, parseDate, parseTimestamp } from "../../tools/totesys/civil_time.ts";
 
 const TABLES = Object.keys(TOTESYS_COLUMNS) as TotesysTable[];
 

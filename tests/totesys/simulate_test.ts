@@ -8,7 +8,7 @@ import {
   type SimulateSummary,
   TOTESYS_COLUMNS,
   type TotesysTable,
-} from "../../lib/totesys/mod.ts";
+} from "../../tools/totesys/mod.ts";
 
 const TABLES = Object.keys(TOTESYS_COLUMNS) as TotesysTable[];
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { civilFromDays, daysFromCivil } from "../time.ts";
+import { civilFromDays, daysFromCivil } from "../../lib/time.ts";
 
 export { civilFromDays, daysFromCivil };
 

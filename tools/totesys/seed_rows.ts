@@ -6,7 +6,7 @@
  * @module
  */
 import { formatCompactDate } from "./civil_time.ts";
-import type { CopyRow } from "../io/copy.ts";
+import type { CopyRow } from "../../lib/io/copy.ts";
 import { Rng } from "./prng.ts";
 import {
   CITY_PATTERNS,
@@ -22,7 +22,7 @@ import {
   STREET_SUFFIXES,
 } from "./seed_words.ts";
 
-/** Column names of each ToteSys table in the DDL's order (lib/totesys/schema.sql), the order of every row here. */
+/** Column names of each ToteSys table in the DDL's order (tools/totesys/schema.sql), the order of every row here. */
 export const TOTESYS_COLUMNS = {
   address: [
     "address_id",

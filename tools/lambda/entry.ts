@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * import { entrySource } from "./entry.ts";
- * const text = entrySource("../../main/ingest.ts", "../../lib/lambda/runtime.ts");
+ * const text = entrySource("../../main/ingest.ts", "../../lib/io/lambda_runtime.ts");
  * ```
  * @throws Error when a specifier contains a quote or a line break (it would not be a valid import).
  */

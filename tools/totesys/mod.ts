@@ -6,7 +6,7 @@
  * @module
  */
 export { createTotesysSchema, TOTESYS_DDL } from "./schema.ts";
-export { copyField, copyIn, copyLine, type CopyRow } from "../io/copy.ts";
+export { copyField, copyIn, copyLine, type CopyRow } from "../../lib/io/copy.ts";
 export {
   designCount,
   generateTotesys,

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { Sql } from "../io/pg.ts";
-import { copyIn } from "../io/copy.ts";
+import type { Sql } from "../../lib/io/pg.ts";
+import { copyIn } from "../../lib/io/copy.ts";
 import { readLines } from "./read_lines.ts";
 import { classifyDumpStatement, type ScriptItem, StatementSplitter } from "./sql_split.ts";
 

@@ -15,13 +15,13 @@
  *
  * @example
  * ```ts ignore
- * import { startLambda } from "./runtime.ts";
+ * import { startLambda } from "./lambda_runtime.ts";
  * await startLambda(() => import("../../main/ingest.ts"));
  * ```
  *
  * @module
  */
-import { log } from "../io/log.ts";
+import { log } from "./log.ts";
 
 /** What the Runtime API tells about one invocation (from its `Lambda-Runtime-*` headers). */
 export interface LambdaContext {
@@ -65,7 +65,7 @@ const API_VERSION = "2018-06-01";
  *
  * @example
  * ```ts
- * import { errorBody } from "./runtime.ts";
+ * import { errorBody } from "./lambda_runtime.ts";
  * errorBody(new RangeError("bad run id")); // { errorType: "RangeError", errorMessage: "bad run id", ... }
  * ```
  */
@@ -205,7 +205,7 @@ export async function reportInitError(err: unknown, options: RuntimeOptions = {}
  *
  * @example
  * ```ts ignore
- * import { startLambda } from "./runtime.ts";
+ * import { startLambda } from "./lambda_runtime.ts";
  * await startLambda(() => import("../../main/load.ts"));
  * ```
  * @throws the load error after reporting it, or the loop's own error (see {@link runLambda}).

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { Sql } from "../io/pg.ts";
-import { copyIn, copyLine, type CopyRow, quoteIdent } from "../io/copy.ts";
+import type { Sql } from "../../lib/io/pg.ts";
+import { copyIn, copyLine, type CopyRow, quoteIdent } from "../../lib/io/copy.ts";
 import { createTotesysSchema } from "./schema.ts";
 import { generateTotesys, type SeedCounts, seedCounts, type SeedOptions, type TableBatch } from "./seed.ts";
 import { TOTESYS_COLUMNS, type TotesysTable } from "./seed_rows.ts";
@@ -30,7 +30,7 @@ export interface SeedProgress {
 export interface SeedDatabaseOptions extends SeedOptions {
   /** Do nothing (and return `null`) when sales_order already has rows. */
   ifEmpty?: boolean;
-  /** Create the ToteSys schema first when its tables are missing (lib/totesys/schema.sql). */
+  /** Create the ToteSys schema first when its tables are missing (tools/totesys/schema.sql). */
   createSchema?: boolean;
   /** Called after each batch. */
   onProgress?: (progress: SeedProgress) => void;

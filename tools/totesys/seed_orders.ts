@@ -6,7 +6,7 @@
  * @module
  */
 import { DAY_MS, formatDate, formatTimestamp } from "./civil_time.ts";
-import type { CopyRow } from "../io/copy.ts";
+import type { CopyRow } from "../../lib/io/copy.ts";
 import { deriveSeed, Rng } from "./prng.ts";
 import { FIXED_COUNTS, Timeline } from "./seed_plan.ts";
 import { centsText, ItemCodes } from "./seed_rows.ts";

@@ -11,9 +11,9 @@
  *
  * @module
  */
-import type { Sql } from "../io/pg.ts";
+import type { Sql } from "../../lib/io/pg.ts";
 import { DAY_MS, formatDate, formatTimestamp, parseDate, parseTimestamp } from "./civil_time.ts";
-import { quoteIdent } from "../io/copy.ts";
+import { quoteIdent } from "../../lib/io/copy.ts";
 import { deriveSeed, Rng } from "./prng.ts";
 import {
   addressRow,

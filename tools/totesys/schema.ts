@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Sql } from "../io/pg.ts";
+import type { Sql } from "../../lib/io/pg.ts";
 import ddl from "./schema.sql" with { type: "text" };
 
 /** The ToteSys DDL text: 2 enums, 11 tables, their keys and foreign keys. */

@@ -22,7 +22,7 @@
  * @module
  */
 import { DAY_MS, formatTimestamp } from "./civil_time.ts";
-import type { CopyRow } from "../io/copy.ts";
+import type { CopyRow } from "../../lib/io/copy.ts";
 import { deriveSeed, Rng } from "./prng.ts";
 import { type Order, ORDER_TABLES, orderStream, rowFormatter } from "./seed_orders.ts";
 import { designMinutes, FIXED_COUNTS, minuteStartMs, PARTIES_MS, REFERENCE_MS, span } from "./seed_plan.ts";
