@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
-import type { Bucket } from "../io/s3.ts";
+import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import { textLines } from "../io/lines.ts";
 import { type CatalogColumn, changesCopySql, parseCopyLine } from "./catalog.ts";
@@ -26,7 +26,7 @@ export type RepairKeys = Partial<Record<SourceTableName, { reread: number[]; del
 /** Inputs of {@link runRepair}. */
 export interface RepairOptions {
   sql: Sql;
-  bucket: Bucket;
+  bucket: ObjectStore;
   keys: RepairKeys;
   now: () => number;
   entropy: () => string;

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
-import type { Bucket } from "../io/s3.ts";
+import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { textLines } from "../io/lines.ts";
@@ -64,7 +64,7 @@ export interface IngestOptions {
    */
   copyConnection: () => Sql;
   /** The ingestion bucket. */
-  bucket: Bucket;
+  bucket: ObjectStore;
   /** Largest share of a table's rows one run may find deleted (default 0.1, see deletions.ts). */
   maxDeleteShare?: number;
   /** Clock: epoch milliseconds (UTC). */
@@ -92,7 +92,7 @@ export interface IngestResult {
  *
  * @throws Error when a committed manifest's state object is missing (the zone was tampered with).
  */
-export async function readIngestState(bucket: Bucket): Promise<IngestState> {
+export async function readIngestState(bucket: ObjectStore): Promise<IngestState> {
   const pointer = await bucket.getJson<{ run_id: string }>(INGEST_POINTER_KEY);
   const after = pointer ? ingestManifestKey(pointer.run_id) : undefined;
   // Only well-formed manifest keys count: a stray object under the prefix must not reset the state.
@@ -161,7 +161,7 @@ export async function withIngestLock<T>(sql: Sql, fn: (conn: Sql) => Promise<T>)
  * @returns the manifest's key.
  */
 export async function commitIngestRun(
-  bucket: Bucket,
+  bucket: ObjectStore,
   state: IngestState,
   manifest: IngestManifest,
 ): Promise<string> {
@@ -191,7 +191,7 @@ function laterOf(a: string | null, b: string | null): string | null {
 
 async function ingestLocked(
   conn: Sql,
-  bucket: Bucket,
+  bucket: ObjectStore,
   options: IngestOptions,
   started: number,
 ): Promise<IngestResult> {
@@ -364,7 +364,7 @@ async function findDeleted(conn: Sql, table: SourceTableName, expected: IdRanges
 /** Streams one table's candidate rows from the exported snapshot into its ingestion object. */
 async function readTable(
   options: IngestOptions,
-  bucket: Bucket,
+  bucket: ObjectStore,
   runId: string,
   exported: string,
   table: SourceTableName,

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
+import type { ObjectStore } from "./object_store.ts";
 
 /** Settings of {@link createS3Client}. */
 export interface S3Settings {
@@ -49,7 +50,7 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
  * read and written under it and listed relative to it, so a stage can write a separate location (a rebuild's
  * processed zone) without knowing.
  */
-export class Bucket {
+export class Bucket implements ObjectStore {
   constructor(readonly client: S3Client, readonly name: string, readonly root = "") {
     if (root !== "" && !root.endsWith("/")) throw new Error(`Bucket root "${root}" must end with "/"`);
   }

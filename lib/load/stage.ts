@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
-import type { Bucket } from "../io/s3.ts";
+import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
@@ -41,7 +41,7 @@ export interface LoadOptions {
   /** Warehouse connection pool. */
   sql: Sql;
   /** The processed bucket. */
-  processed: Bucket;
+  processed: ObjectStore;
   /** The run to load. */
   runId: string;
   /** Staged fact rows from which foreign keys are re-validated in one pass (default {@link BULK_FACT_ROWS}). */
