@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { runIdOfManifestKey } from "./ingest/manifest.ts";
+import { type ManifestKind, manifestRunId } from "./run/layout.ts";
 
 /** A key whose URL-encoding is malformed (`%ZZ`, a lone `%`, a truncated UTF-8 sequence): not decodable (C1). */
 export interface MalformedKey {
@@ -53,13 +53,13 @@ export function eventObjectKeys(event: unknown): string[] {
  */
 export function manifestRunIds(
   event: unknown,
-  kind: "ingest" | "transform",
+  kind: ManifestKind,
 ): { runIds: string[]; ignored: string[]; malformed: MalformedKey[] } {
   const runIds: string[] = [];
   const ignored: string[] = [];
   const { keys, malformed } = eventObjectKeysChecked(event);
   for (const key of keys) {
-    const id = key.startsWith(`_manifests/${kind}/`) ? runIdOfManifestKey(key) : undefined;
+    const id = manifestRunId(key, kind);
     if (id) runIds.push(id);
     else ignored.push(key);
   }

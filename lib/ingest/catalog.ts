@@ -6,12 +6,9 @@
  */
 import { kindOfPgType, SOURCE_TABLES, type SourceKind, type SourceTableName } from "../contract/mod.ts";
 
-/** A source column as the catalog describes it. */
-export interface CatalogColumn {
-  name: string;
-  /** PostgreSQL type (`information_schema.columns.data_type`; the enum's name for user-defined types). */
-  type: string;
-}
+import type { CatalogColumn } from "../run/manifest.ts";
+
+export type { CatalogColumn };
 
 /**
  * Quotes an identifier from the catalog (any name PostgreSQL allows: camelCase, spaces, dashes).

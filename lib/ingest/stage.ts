@@ -28,16 +28,18 @@ import { type CatalogColumn, changesCopySql, checkSchemaDrift, parseCopyLine } f
 import {
   INGEST_MANIFEST_PREFIX,
   INGEST_POINTER_KEY,
-  type IngestManifest,
   ingestManifestKey,
   ingestObjectKey,
-  type IngestState,
   ingestStateKey,
+  runIdOfManifestKey,
+} from "../run/layout.ts";
+import {
+  type IngestManifest,
+  type IngestState,
   INITIAL_INGEST_STATE,
   type ManifestTable,
-  runIdOfManifestKey,
-} from "./manifest.ts";
-import { makeRunId } from "./run_id.ts";
+} from "../run/manifest.ts";
+import { makeRunId } from "../run/run_id.ts";
 import {
   candidateByAgeSql,
   type CapturePosition,

@@ -20,7 +20,9 @@ import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
-import { type TransformManifest, transformManifestKey } from "../transform/manifest.ts";
+import { transformManifestKey } from "../run/layout.ts";
+import type { TransformManifest } from "../run/manifest.ts";
+import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
 import { idsOf } from "../id_ranges.ts";
 import {
@@ -116,20 +118,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (!manifest) throw new Error(`No transform manifest for run "${runId}" (${transformManifestKey(runId)})`);
   const applied = await migrate(sql);
   if (applied.length > 0) log("info", "load", "Warehouse migrated", { versions: applied });
-  // Runs load in run order: the earlier runs this one follows, not loaded yet, go first (oldest first).
-  const earlier: TransformManifest[] = [];
-  for (let prev = manifest.previous_run_id; prev !== null;) {
-    if (await isLoaded(sql, prev)) break;
-    const m = await processed.getJson<TransformManifest>(transformManifestKey(prev));
-    if (!m) {
-      throw new Error(
-        `Run ${runId} follows run ${prev}, which is neither loaded nor transformed: transform it first`,
-      );
-    }
-    earlier.push(m);
-    prev = m.previous_run_id;
-  }
-  earlier.reverse();
+  // Runs load in run order (lib/run/pending.ts): the earlier runs not loaded yet go first, oldest first.
+  const earlier = await earlierPending(manifest, {
+    isDone: (id) => isLoaded(sql, id),
+    manifest: async (prev) => {
+      const m = await processed.getJson<TransformManifest>(transformManifestKey(prev));
+      if (!m) {
+        throw new Error(
+          `Run ${runId} follows run ${prev}, which is neither loaded nor transformed: transform it first`,
+        );
+      }
+      return m;
+    },
+  });
   if (earlier.length > 0) {
     log("warn", "load", "Loading earlier runs first", { run_id: runId, runs: earlier.map((m) => m.run_id) });
   }

@@ -12,7 +12,7 @@ import { type IngestOptions, type IngestResult, runIngest } from "../../lib/inge
 import { runTransform } from "../../lib/transform/stage.ts";
 import { runLoad } from "../../lib/load/stage.ts";
 import { connect, type Sql } from "../../lib/io/pg.ts";
-import type { IngestManifest } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest } from "../../lib/run/manifest.ts";
 import { captureServers } from "./_servers.ts";
 
 let clock = Date.UTC(2026, 11, 2, 6, 0, 0);

@@ -1,0 +1,124 @@
+/**
+ * The manifests (the commit markers between stages, dlt's "load packages") and the ingest capture state: their
+ * shapes, as JSON in the lake (docs/design.md sections 3 and 4; keys in `layout.ts`).
+ *
+ * Times in manifests are text: `started_at`/`finished_at` ISO 8601 UTC with milliseconds (`...Z`),
+ * `snapshot_at`/`detected_at` the ToteSys clock as `YYYY-MM-DD HH:MM:SS.ffffff` (UTC by convention, microseconds).
+ * Key ranges are `[first, last]` pairs, inclusive, sorted and disjoint (lib/id_ranges.ts).
+ *
+ * @module
+ */
+import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
+import type { IdRanges } from "../id_ranges.ts";
+
+/** A source column as the catalog describes it. */
+export interface CatalogColumn {
+  name: string;
+  /** PostgreSQL type (`information_schema.columns.data_type`; the enum's name for user-defined types). */
+  type: string;
+}
+
+/** One table's entry in the ingest manifest. */
+export interface ManifestTable {
+  /** The capture position this run started from (the previous run's snapshot text), or null on a first read. */
+  previous_watermark: string | null;
+  /** The capture position after this run: the run's snapshot (`xmin:xmax:xip,...`). */
+  watermark: string | null;
+  /** The data object (rows inserted or changed since the previous run), or null when there are none. */
+  object: { key: string; rows: number; bytes: number; sha256: string } | null;
+  /** Keys deleted in ToteSys since the previous run, as ranges (absent or empty when none). */
+  deleted?: IdRanges;
+  /** Rows the table holds at this run's snapshot. */
+  live_rows?: number;
+  /**
+   * The newest `last_updated` captured from the table so far (this run's rows and earlier runs'): the freshness of
+   * the source as the pipeline knows it, or null before any row.
+   */
+  max_last_updated?: string | null;
+  /** The table's columns (name and PostgreSQL type) as read. */
+  columns: CatalogColumn[];
+  /** Columns that appeared since the previous run (schema drift, captured). */
+  added_columns: string[];
+  /** Unused columns that disappeared since the previous run. */
+  dropped_columns?: string[];
+  /** Unused columns whose type changed since the previous run (`name: old -> new`). */
+  retyped_columns?: string[];
+}
+
+/** The ingest run manifest (`_manifests/ingest/<run_id>.json`). */
+export interface IngestManifest {
+  kind: "ingest";
+  /** 1: captured by `last_updated` (before issue 10); 2: captured by transaction ids, with deletions. */
+  version: 1 | 2;
+  run_id: string;
+  /** The run whose state this run started from (null on the first run). */
+  previous_run_id: string | null;
+  /** When the run started, ISO 8601 UTC (from the clock the runner was given). */
+  started_at: string;
+  /** When the run finished writing its data, ISO 8601 UTC. */
+  finished_at: string;
+  /** The ToteSys clock at the run's snapshot (`YYYY-MM-DD HH:MM:SS.ffffff`, UTC): when deletions were detected. */
+  snapshot_at?: string;
+  /** Present in version 1 manifests only. */
+  lag_seconds?: number;
+  /** Why the run was made: `capture` (the schedule, the default) or `repair` (reconcile). */
+  purpose?: "capture" | "repair";
+  tables: Record<SourceTableName, ManifestTable>;
+}
+
+/** One table's capture state after a run. */
+export interface TableCaptureState {
+  columns: CatalogColumn[];
+  /** Keys live at the run's snapshot (absent in version 1 states). */
+  live?: IdRanges;
+  /** The newest `last_updated` captured so far (freshness), or null. */
+  max_last_updated?: string | null;
+}
+
+/** State after an ingest run (`_state/ingest/runs/<run_id>.json`): the capture position, per table columns and live keys. */
+export interface IngestState {
+  run_id: string | null;
+  /** 2 for transaction-id capture; absent in version 1 states (watermarks), which force one full read. */
+  version?: 2;
+  /** The run's snapshot, as text (`xmin:xmax:xip,...`). */
+  snapshot?: string;
+  /** Transaction ids inside the snapshot's window whose rows the run saw (see lib/ingest/xid.ts). */
+  seen?: number[];
+  tables: Partial<Record<SourceTableName, TableCaptureState>>;
+}
+
+/** State before the first run. */
+export const INITIAL_INGEST_STATE: IngestState = { run_id: null, tables: {} };
+
+/** A file listed in a transform manifest. */
+export interface ManifestFile {
+  key: string;
+  rows: number;
+  bytes: number;
+  /** SHA-256 of the object's bytes, lower-case hex. */
+  sha256: string;
+}
+
+/** The transform manifest (`_manifests/transform/<run_id>.json`): nothing in it depends on the clock. */
+export interface TransformManifest {
+  kind: "transform";
+  version: 1;
+  run_id: string;
+  previous_run_id: string | null;
+  ingest_manifest: string;
+  /** Parquet files of the tables this run touches, in load order. */
+  tables: Partial<Record<WarehouseTableName, ManifestFile>>;
+  /** Quarantined rows per source table (empty unless the policy is `quarantine`). */
+  quarantine: Record<string, ManifestFile>;
+  /** The dim_date range covered after this run, or null when no fact has been seen yet. */
+  date_range: [string, string] | null;
+  /**
+   * Natural keys deleted in ToteSys in this run, per warehouse table (facts and dimensions), as ranges: the load
+   * records fact deletions and marks dimension rows deleted. Absent when none.
+   */
+  deletions?: Partial<Record<WarehouseTableName, IdRanges>>;
+  /** When the deletions were detected: the ingest snapshot's ToteSys clock (UTC, microseconds). */
+  detected_at?: string;
+  /** `repair` when the ingest run was a reconcile repair. */
+  purpose?: "capture" | "repair";
+}
