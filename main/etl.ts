@@ -135,7 +135,7 @@ async function run(progress: ProgressReporter): Promise<void> {
     const transformMs = performance.now() - t;
     t = performance.now();
     for (const id of pending) {
-      const ld = await runLoad({ sql: warehouse, processed, runId: id, onProgress });
+      const ld = await runLoad({ now: () => Date.now(), sql: warehouse, processed, runId: id, onProgress });
       for (const [table, c] of Object.entries(ld.tables)) add(mergedRows, table, c?.merged ?? 0);
     }
     const loadMs = performance.now() - t;
@@ -393,7 +393,7 @@ async function repairDifferences(result: ReconcileResult, source: Sql, warehouse
     });
     if (runId === null) throw new Error("Another ingest run holds the lock; try the repair again");
     await runTransform({ ingestion, processed, runId, badRows: badRowPolicy() });
-    await runLoad({ sql: warehouse, processed, runId });
+    await runLoad({ now: () => Date.now(), sql: warehouse, processed, runId });
     console.error(`Repair run ${runId} written, transformed and loaded (${result.differences} key(s)).`);
     return runId;
   } finally {

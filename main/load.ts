@@ -15,7 +15,13 @@ export async function load(runId: string, onProgress?: ProgressCallback): Promis
   const sql = await openDatabase("WAREHOUSE", "totes-load", 2);
   const processed = bucketFromEnv("PROCESSED_BUCKET");
   try {
-    return await runLoad({ sql, processed, runId, ...(onProgress ? { onProgress } : {}) });
+    return await runLoad({
+      now: () => Date.now(),
+      sql,
+      processed,
+      runId,
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     await sql.end();
     processed.client.destroy();

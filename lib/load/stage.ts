@@ -12,8 +12,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
+import { WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
 import type { ObjectStore } from "../io/object_store.ts";
@@ -21,10 +20,17 @@ import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import { transformManifestKey } from "../run/layout.ts";
-import type { TransformManifest } from "../run/manifest.ts";
+import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import { idsOf } from "../id_ranges.ts";
+import {
+  BULK_FACT_ROWS,
+  checkedFile,
+  checkStagedRows,
+  loadPlan,
+  mergeTakesRunId,
+  useBulkMerge,
+} from "./plan.ts";
 import {
   copyIntoStagingSql,
   copyTextLine,
@@ -35,8 +41,7 @@ import {
   mergeSql,
 } from "./statements.ts";
 
-/** Staged fact rows from which a merge re-validates the foreign keys in one pass (see {@link runLoad}). */
-export const BULK_FACT_ROWS = 20_000;
+export { BULK_FACT_ROWS };
 
 /** Inputs of {@link runLoad}. */
 export interface LoadOptions {
@@ -46,6 +51,11 @@ export interface LoadOptions {
   processed: ObjectStore;
   /** The run to load. */
   runId: string;
+  /**
+   * Clock: epoch milliseconds (UTC), from main/: the load log's `started_at`, the deletion time of manifests
+   * without `detected_at`, and the durations logged.
+   */
+  now: () => number;
   /** Staged fact rows from which foreign keys are re-validated in one pass (default {@link BULK_FACT_ROWS}). */
   bulkFactRows?: number;
   /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
@@ -144,114 +154,141 @@ async function isLoaded(sql: Sql, runId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Where a load is, for the error and the failed row when it stops: the counts so far and the current table. */
+interface LoadProgress {
+  tables: LoadCounts;
+  current: WarehouseTableName | null;
+}
+
 async function loadOne(options: LoadOptions, manifest: TransformManifest): Promise<LoadResult> {
-  const { sql, processed } = options;
+  const { sql } = options;
   const runId = manifest.run_id;
-  const t0 = performance.now();
-  const startedAt = new Date().toISOString();
-  const tables: LoadCounts = {};
-  let current: WarehouseTableName | null = null;
+  const t0 = options.now();
+  const startedAt = new Date(t0).toISOString();
+  const at: LoadProgress = { tables: {}, current: null };
   try {
-    const status = await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
-      await tx`SET LOCAL work_mem = '256MB'`; // the merges sort a run's rows: in memory, not on disk
-      const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
-      if (done.length > 0) return "already_loaded" as const;
-      for (const table of WAREHOUSE_TABLE_NAMES) {
-        const file = manifest.tables[table];
-        if (!file) continue;
-        current = table;
-        const tTable = performance.now();
-        const bytes = await processed.get(file.key);
-        if (!bytes) throw new Error(`Parquet file ${file.key} listed in the manifest is missing`);
-        const digest = createHash("sha256").update(bytes).digest("hex");
-        if (digest !== file.sha256) {
-          throw new Error(`Parquet file ${file.key} has SHA-256 ${digest}, the manifest says ${file.sha256}`);
-        }
-        await tx.unsafe(createStagingSql(table));
-        let staged = 0;
-        const progress = options.onProgress;
-        progress?.({ stage: "load", table, rows: 0, phase: "copy", runId });
-        await copyIn(
-          tx as unknown as Sql,
-          copyIntoStagingSql(table),
-          copyLines(table, bytes, () => {
-            if ((++staged & 8191) === 0) {
-              progress?.({ stage: "load", table, rows: staged, phase: "copy", runId });
-            }
-          }),
-        );
-        progress?.({ stage: "load", table, rows: staged, phase: "merge", runId });
-        if (staged !== file.rows) {
-          throw new Error(`Parquet file ${file.key} has ${staged} rows, the manifest says ${file.rows}`);
-        }
-        const tCopy = performance.now();
-        // A bulk run (a first load, a backfill) re-validates the fact's foreign keys in one pass instead of row
-        // by row: ten times faster, at the price of an exclusive lock on the fact table until commit.
-        const bulk = WAREHOUSE_TABLES[table].kind === "fact" &&
-          staged >= (options.bulkFactRows ?? BULK_FACT_ROWS);
-        let readd = "";
-        if (bulk) {
-          const keys = await tx<ForeignKey[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS definition
-            FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype = 'f' ORDER BY conname`;
-          const [drop, add] = foreignKeyToggleSql(table, keys);
-          if (drop) await tx.unsafe(drop);
-          readd = add;
-        }
-        const merged = WAREHOUSE_TABLES[table].kind === "fact"
-          ? await tx.unsafe(mergeSql(table), [runId])
-          : await tx.unsafe(mergeSql(table));
-        if (readd) await tx.unsafe(readd);
-        tables[table] = { staged, merged: merged.count };
-        log("info", "load", "Table loaded", {
-          run_id: runId,
-          table,
-          staged,
-          merged: merged.count,
-          copy_ms: Math.round(tCopy - tTable),
-          merge_ms: Math.round(performance.now() - tCopy),
-        });
-        await options.afterTable?.(table);
-      }
-      // Deletions found by the ingest: recorded after the merges, so a fact's last version is known.
-      for (const table of WAREHOUSE_TABLE_NAMES) {
-        const ranges = manifest.deletions?.[table];
-        if (!ranges || ranges.length === 0) continue;
-        current = table;
-        const ids = idsOf(ranges);
-        const at = manifest.detected_at ?? startedAt;
-        const recorded = await tx.unsafe(deletionSql(table), [ids, at, runId]);
-        const entry = tables[table] ?? { staged: 0, merged: 0 };
-        tables[table] = { ...entry, deleted: recorded.count };
-        log("info", "load", "Deletions recorded", {
-          run_id: runId,
-          table,
-          ids: ids.length,
-          recorded: recorded.count,
-        });
-      }
-      current = null;
-      await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)
-        VALUES (${runId}, ${startedAt}, clock_timestamp(), 'loaded', ${
-        tx.json(tables as Record<string, never>)
-      })`;
-      return "loaded" as const;
-    });
-    const ms = Math.round(performance.now() - t0);
+    const status = await sql.begin((tx) =>
+      loadInTransaction(tx as unknown as Sql, options, manifest, startedAt, at)
+    );
+    const ms = Math.round(options.now() - t0);
     if (status === "already_loaded") {
       log("info", "load", "Run already loaded; nothing changed", { run_id: runId });
       return { status, runId, tables: {}, ms, caughtUp: [] };
     }
     log("info", "load", "Run loaded", { run_id: runId, ms });
-    return { status, runId, tables, ms, caughtUp: [] };
+    return { status, runId, tables: at.tables, ms, caughtUp: [] };
   } catch (err) {
-    const error = new LoadError(runId, current, err);
+    const error = new LoadError(runId, at.current, err);
     await sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts, error)
       VALUES (${runId}, ${startedAt}, clock_timestamp(), 'failed', ${
-      sql.json(tables as Record<string, never>)
+      sql.json(at.tables as Record<string, never>)
     }, ${error.message})`
       .catch(() => {});
-    log("error", "load", "Run failed; rolled back", { run_id: runId, table: current, error: error.message });
+    log("error", "load", "Run failed; rolled back", {
+      run_id: runId,
+      table: at.current,
+      error: error.message,
+    });
     throw error;
   }
+}
+
+/**
+ * One run in the open transaction `tx`, holding the load lock: nothing when the load log has it; else the plan's
+ * merges, then its deletions, then the load-log row.
+ */
+async function loadInTransaction(
+  tx: Sql,
+  options: LoadOptions,
+  manifest: TransformManifest,
+  startedAt: string,
+  at: LoadProgress,
+): Promise<"loaded" | "already_loaded"> {
+  const runId = manifest.run_id;
+  await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
+  await tx`SET LOCAL work_mem = '256MB'`; // the merges sort a run's rows: in memory, not on disk
+  const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
+  if (done.length > 0) return "already_loaded";
+  const plan = loadPlan(manifest, startedAt);
+  for (const { table, file } of plan.files) {
+    at.current = table;
+    at.tables[table] = await loadTable(tx, options, runId, table, file);
+    await options.afterTable?.(table);
+  }
+  // Deletions found by the ingest: recorded after the merges, so a fact's last version is known.
+  for (const { table, ids } of plan.deletions) {
+    at.current = table;
+    const recorded = await tx.unsafe(deletionSql(table), [ids, plan.detectedAt, runId]);
+    at.tables[table] = { ...(at.tables[table] ?? { staged: 0, merged: 0 }), deleted: recorded.count };
+    log("info", "load", "Deletions recorded", {
+      run_id: runId,
+      table,
+      ids: ids.length,
+      recorded: recorded.count,
+    });
+  }
+  at.current = null;
+  await tx`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome, row_counts)
+    VALUES (${runId}, ${startedAt}, clock_timestamp(), 'loaded', ${
+    tx.json(at.tables as Record<string, never>)
+  })`;
+  return "loaded";
+}
+
+/** One table: its checked file copied into a staging table, then merged with one set-based statement. */
+async function loadTable(
+  tx: Sql,
+  options: LoadOptions,
+  runId: string,
+  table: WarehouseTableName,
+  file: ManifestFile,
+): Promise<{ staged: number; merged: number }> {
+  const tTable = options.now();
+  const bytes = checkedFile(file, await options.processed.get(file.key));
+  const staged = await stageFile(tx, options.onProgress, runId, table, bytes);
+  checkStagedRows(file, staged);
+  const tCopy = options.now();
+  let readd = "";
+  if (useBulkMerge(table, staged, options.bulkFactRows ?? BULK_FACT_ROWS)) {
+    const keys = await tx<ForeignKey[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS definition
+      FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype = 'f' ORDER BY conname`;
+    const [drop, add] = foreignKeyToggleSql(table, keys);
+    if (drop) await tx.unsafe(drop);
+    readd = add;
+  }
+  const merged = mergeTakesRunId(table)
+    ? await tx.unsafe(mergeSql(table), [runId])
+    : await tx.unsafe(mergeSql(table));
+  if (readd) await tx.unsafe(readd);
+  log("info", "load", "Table loaded", {
+    run_id: runId,
+    table,
+    staged,
+    merged: merged.count,
+    copy_ms: Math.round(tCopy - tTable),
+    merge_ms: Math.round(options.now() - tCopy),
+  });
+  return { staged, merged: merged.count };
+}
+
+/** Copies a Parquet file's rows into the table's new staging table; returns the rows staged. */
+async function stageFile(
+  tx: Sql,
+  progress: ProgressCallback | undefined,
+  runId: string,
+  table: WarehouseTableName,
+  bytes: Uint8Array,
+): Promise<number> {
+  await tx.unsafe(createStagingSql(table));
+  let staged = 0;
+  progress?.({ stage: "load", table, rows: 0, phase: "copy", runId });
+  await copyIn(
+    tx,
+    copyIntoStagingSql(table),
+    copyLines(table, bytes, () => {
+      if ((++staged & 8191) === 0) progress?.({ stage: "load", table, rows: staged, phase: "copy", runId });
+    }),
+  );
+  progress?.({ stage: "load", table, rows: staged, phase: "merge", runId });
+  return staged;
 }

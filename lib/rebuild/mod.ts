@@ -100,7 +100,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       step = "transformed";
     }
     if (!loaded.has(runId)) {
-      const out = await runLoad({ sql: warehouse, processed, runId });
+      const out = await runLoad({ now: () => Date.now(), sql: warehouse, processed, runId });
       for (const id of [...out.caughtUp, runId]) loaded.add(id);
       result.loaded++;
       step = "loaded";

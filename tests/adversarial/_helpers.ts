@@ -66,7 +66,7 @@ export async function transform(
 
 /** Loads one run. */
 export async function load(p: Pipeline, runId: string): Promise<LoadResult> {
-  return await runLoad({ sql: p.wh.sql, processed: p.processed, runId });
+  return await runLoad({ now: () => Date.now(), sql: p.wh.sql, processed: p.processed, runId });
 }
 
 /** Ingest, transform and load; returns the run id, or null when nothing changed. */

@@ -7,7 +7,6 @@
 export const KNOWN_OFFENCES: Record<"io" | "fileLength" | "functionLength", string[]> = {
   io: [
     "lib/ingest/stage.ts reads the clock",
-    "lib/load/stage.ts reads the clock",
     "lib/rebuild/mod.ts reads the clock",
     "lib/reconcile/mod.ts reads the clock",
     "lib/report/mod.ts reads the clock",
@@ -36,8 +35,6 @@ export const KNOWN_OFFENCES: Record<"io" | "fileLength" | "functionLength", stri
     "lib/ingest/repair.ts repairLocked",
     "lib/ingest/stage.ts ingestLocked",
     "lib/ingest/stage.ts readTable",
-    "lib/load/stage.ts loadOne",
-    "lib/load/stage.ts (anonymous)",
     "lib/parquet/encode.ts buildColumnData",
     "lib/parquet/encode.ts readColumnData",
     "lib/parquet/mod.ts encodeParquet",

@@ -41,6 +41,7 @@ Deno.test("etl status: runs completed, failed and half-way; pending; freshness; 
     await transform(p, r3, "quarantine");
     await assert.rejects(
       runLoad({
+        now: () => Date.now(),
         sql: p.wh.sql,
         processed: p.processed,
         runId: r3,

@@ -58,6 +58,7 @@ async function run(p: Pipeline, rnd: () => number): Promise<string | null> {
     if (r.status !== "committed") return null;
     await runTransform({ ingestion: p.ingestion, processed: p.processed, runId: r.runId!, badRows: "fail" });
     await runLoad({
+      now: () => Date.now(),
       sql: p.wh.sql,
       processed: p.processed,
       runId: r.runId!,
@@ -170,7 +171,7 @@ Deno.test(`randomised writers, open transactions and crashed runs end with the w
     const latest = final.status === "committed" ? final.runId! : last;
     if (latest) {
       await runTransform({ ingestion: p.ingestion, processed: p.processed, runId: latest });
-      await runLoad({ sql: p.wh.sql, processed: p.processed, runId: latest });
+      await runLoad({ now: () => Date.now(), sql: p.wh.sql, processed: p.processed, runId: latest });
     }
     const r = await reconcile({ source: p.src.sql, warehouse: p.wh.sql });
     const diffs = r.tables.flatMap((t) => t.differences.map((d) => `${t.table}:${d.key}:${d.kind}`));

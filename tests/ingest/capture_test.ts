@@ -34,7 +34,7 @@ async function run(p: Pipeline, extra: Partial<IngestOptions> = {}): Promise<Ing
   const r = await ingest(p, extra);
   if (r.status !== "committed") return r;
   await runTransform({ ingestion: p.ingestion, processed: p.processed, runId: r.runId! });
-  await runLoad({ sql: p.wh.sql, processed: p.processed, runId: r.runId! });
+  await runLoad({ now: () => Date.now(), sql: p.wh.sql, processed: p.processed, runId: r.runId! });
   return r;
 }
 

@@ -9,6 +9,7 @@ setLogSink(() => {});
 const [url, bucketName, runId] = Deno.args as [string, string, string];
 const processed = new Bucket(createS3Client({ endpoint: Deno.env.get("AWS_ENDPOINT_URL") }), bucketName);
 await runLoad({
+  now: () => Date.now(),
   sql: connect(url),
   processed,
   runId,

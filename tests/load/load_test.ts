@@ -66,12 +66,12 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
 Deno.test("the same run loaded twice gives an identical warehouse; the second load reports it", () =>
   withEnv(async ({ wh, processed, prepare, snapshot }) => {
     const runId = await prepare();
-    const first = await runLoad({ sql: wh.sql, processed, runId });
+    const first = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId });
     assert.equal(first.status, "loaded");
     assert.deepEqual(first.tables.fact_payment, { staged: 2, merged: 2 });
     assert.deepEqual(first.tables.dim_date, { staged: 365, merged: 365 });
     const before = await snapshot();
-    const second = await runLoad({ sql: wh.sql, processed, runId });
+    const second = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId });
     assert.equal(second.status, "already_loaded");
     assert.equal(await snapshot(), before);
     const log = await wh.sql`SELECT run_id, outcome, row_counts FROM etl_load_log`;
@@ -97,9 +97,9 @@ Deno.test("two runs loaded in reverse order: dimensions keep the newer values, f
       .sql`UPDATE sales_order SET units_sold = 7, last_updated = '2023-05-05 12:00:00.123456' WHERE sales_order_id = 1`;
     const r2 = await prepare();
     // r2's event arrives first: loading it loads r1 first, so its facts find r1's dimension rows
-    const second = await runLoad({ sql: wh.sql, processed, runId: r2 });
+    const second = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2 });
     assert.deepEqual([second.status, second.caughtUp], ["loaded", [r1]]);
-    const first = await runLoad({ sql: wh.sql, processed, runId: r1 });
+    const first = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r1 });
     assert.equal(first.status, "already_loaded");
     const staff = await wh.sql`SELECT department_name FROM dim_staff WHERE staff_id = 1`;
     assert.equal(staff[0]!.department_name, "Sales & Marketing");
@@ -121,14 +121,14 @@ Deno.test("a dimension is never regressed by an older run loaded after a newer o
     // load r1 then r2, then replay r1's files into a second warehouse in reverse order
     const wh2 = await freshDatabase("ldw2");
     try {
-      await runLoad({ sql: wh.sql, processed, runId: r1 });
-      await runLoad({ sql: wh.sql, processed, runId: r2 });
+      await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r1 });
+      await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2 });
       // reverse: make r2 loadable first by loading r1's dims through r1 is impossible, so load r1 after r2 where
       // r2 carries everything it needs: copy r1 into wh2 first, then r2, then clear the log for r1 and reload it.
-      await runLoad({ sql: wh2.sql, processed, runId: r1 });
-      await runLoad({ sql: wh2.sql, processed, runId: r2 });
+      await runLoad({ now: () => Date.now(), sql: wh2.sql, processed, runId: r1 });
+      await runLoad({ now: () => Date.now(), sql: wh2.sql, processed, runId: r2 });
       await wh2.sql`DELETE FROM etl_load_log WHERE run_id = ${r1}`;
-      await runLoad({ sql: wh2.sql, processed, runId: r1 }); // the older run arrives again, late
+      await runLoad({ now: () => Date.now(), sql: wh2.sql, processed, runId: r1 }); // the older run arrives again, late
       for (const sql of [wh.sql, wh2.sql]) {
         const [loc] = await sql`SELECT city FROM dim_location WHERE location_id = 2`;
         const [cp] =
@@ -150,6 +150,7 @@ Deno.test("a failure in the middle of a load leaves nothing of the run visible; 
     const empty = await snapshot();
     await assert.rejects(
       runLoad({
+        now: () => Date.now(),
         sql: wh.sql,
         processed,
         runId,
@@ -160,7 +161,7 @@ Deno.test("a failure in the middle of a load leaves nothing of the run visible; 
       /Load of run .* failed at fact_sales_order: simulated crash/,
     );
     assert.equal(await snapshot(), empty);
-    const r = await runLoad({ sql: wh.sql, processed, runId });
+    const r = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId });
     assert.equal(r.status, "loaded");
     const [n] = await wh.sql`SELECT count(*)::int AS n FROM fact_payment`;
     assert.equal(n!.n, 2);
@@ -199,7 +200,7 @@ Deno.test("a load process killed mid-run leaves nothing visible, and the re-run 
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(await snapshot(), empty);
-    const r = await runLoad({ sql: wh.sql, processed, runId });
+    const r = await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId });
     assert.equal(r.status, "loaded");
     const [n] = await wh.sql`SELECT count(*)::int AS n FROM fact_payment`;
     assert.equal(n!.n, 2);
@@ -218,7 +219,7 @@ Deno.test("a fact whose dimension row is not in the warehouse fails the load nam
       .sql`INSERT INTO etl_load_log (run_id, started_at, finished_at, outcome) VALUES (${r1}, now(), now(), 'loaded')`;
     const before = await snapshot();
     await assert.rejects(
-      runLoad({ sql: wh.sql, processed, runId: r2 }),
+      runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2 }),
       /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(created_date\)=\(2022-11-03\) is not present in table "dim_date"\.\)/,
     );
     assert.equal(await snapshot(), before);
@@ -230,11 +231,11 @@ Deno.test("a fact whose dimension row is not in the warehouse fails the load nam
 Deno.test("bulk merges (foreign keys re-validated in one pass) give the same warehouse and the same errors", () =>
   withEnv(async ({ src, wh, processed, prepare, snapshot }) => {
     const r1 = await prepare();
-    await runLoad({ sql: wh.sql, processed, runId: r1, bulkFactRows: 1 });
+    await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r1, bulkFactRows: 1 });
     const bulk = await snapshot();
     const wh2 = await freshDatabase("ldw3");
     try {
-      await runLoad({ sql: wh2.sql, processed, runId: r1 });
+      await runLoad({ now: () => Date.now(), sql: wh2.sql, processed, runId: r1 });
       assert.equal(await snapshot(wh2.sql), bulk);
       const fks = await wh.sql`SELECT count(*)::int AS n FROM pg_constraint
         WHERE contype = 'f' AND conrelid::regclass::text LIKE 'fact_%' AND convalidated`;
@@ -252,7 +253,7 @@ Deno.test("bulk merges (foreign keys re-validated in one pass) give the same war
     await wh.sql.unsafe(`TRUNCATE dim_date CASCADE`);
     const before = await snapshot();
     await assert.rejects(
-      runLoad({ sql: wh.sql, processed, runId: r2, bulkFactRows: 1 }),
+      runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2, bulkFactRows: 1 }),
       /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(\w+\)=\(2022-11-0\d\) is not present in table "dim_date"\.\)/,
     );
     assert.equal(await snapshot(), before);
