@@ -1,0 +1,86 @@
+/**
+ * A table's changed rows, from the lines of the COPY that reads them (lib/ingest/catalog.ts `changesCopySql`) to
+ * the chunks of its JSON Lines object: pure over an async iterable, so it is tested without a database.
+ *
+ * @module
+ */
+import { createHash, type Hash } from "node:crypto";
+import { parseCopyLine } from "./catalog.ts";
+
+/** Chunks are cut once they reach this many characters (1 MiB): memory stays near one chunk per table. */
+const CHUNK_CHARS = 1 << 20;
+const LAST_UPDATED = '"last_updated":"';
+
+/** What the chunks held, known once they have all been read. */
+export class JsonlStats {
+  rows = 0;
+  bytes = 0;
+  /** The newest `last_updated` among the rows (the 26 characters `YYYY-MM-DD HH:MM:SS.ffffff`), or null. */
+  maxLastUpdated: string | null = null;
+  readonly #hash: Hash = createHash("sha256");
+
+  /** Counts a chunk's bytes into the size and the hash. */
+  add(chunk: Uint8Array): void {
+    this.#hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  /** The SHA-256 of every chunk so far, lower-case hex (once: the hash is final after it). */
+  sha256(): string {
+    return this.#hash.digest("hex");
+  }
+}
+
+/**
+ * The JSON Lines chunks of a table's COPY lines (`pk \t xid \t json`): each row's JSON on its own line, in chunks of
+ * about 1 MiB, each ending with a newline. `onRow` is called with each row's key and xid, and the running row count.
+ *
+ * @example
+ * ```ts
+ * import { JsonlStats, jsonlChunks } from "./jsonl.ts";
+ * import assert from "node:assert/strict";
+ *
+ * async function* lines() {
+ *   yield '7\t1001\t{"staff_id":7,"last_updated":"2026-11-30 09:00:00.000001"}';
+ *   yield '8\t1002\t{"staff_id":8,"last_updated":"2026-11-30 08:00:00.000000"}';
+ * }
+ * const stats = new JsonlStats();
+ * const keys: number[] = [];
+ * let text = "";
+ * for await (const chunk of jsonlChunks(lines(), stats, (pk) => keys.push(pk))) text += new TextDecoder().decode(chunk);
+ * assert.equal(text.split("\n").length, 3);
+ * assert.deepEqual(keys, [7, 8]);
+ * assert.equal(stats.rows, 2);
+ * assert.equal(stats.maxLastUpdated, "2026-11-30 09:00:00.000001");
+ * ```
+ */
+export async function* jsonlChunks(
+  lines: AsyncIterable<string>,
+  stats: JsonlStats,
+  onRow: (pk: number, xid: number, rows: number) => void,
+): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let buf: string[] = [];
+  let size = 0;
+  const flush = () => {
+    const out = encoder.encode(buf.join("\n") + "\n");
+    buf = [];
+    size = 0;
+    stats.add(out);
+    return out;
+  };
+  for await (const line of lines) {
+    const { pk, xid, json } = parseCopyLine(line);
+    const at = json.indexOf(LAST_UPDATED);
+    if (at >= 0) {
+      const lu = json.slice(at + LAST_UPDATED.length, at + LAST_UPDATED.length + 26);
+      if (stats.maxLastUpdated === null || lu > stats.maxLastUpdated) stats.maxLastUpdated = lu;
+    }
+    stats.rows++;
+    onRow(pk, xid, stats.rows);
+    buf.push(json);
+    size += json.length + 1;
+    if (size >= CHUNK_CHARS) yield flush();
+  }
+  if (buf.length > 0) yield flush();
+}

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { jsonlChunks, JsonlStats } from "./jsonl.ts";
+
+async function* from(lines: string[]): AsyncGenerator<string> {
+  for (const l of lines) yield l;
+}
+
+async function all(lines: string[]): Promise<{ chunks: Uint8Array[]; stats: JsonlStats; rows: number[][] }> {
+  const stats = new JsonlStats();
+  const rows: number[][] = [];
+  const chunks: Uint8Array[] = [];
+  for await (const c of jsonlChunks(from(lines), stats, (pk, xid, n) => rows.push([pk, xid, n]))) {
+    chunks.push(c);
+  }
+  return { chunks, stats, rows };
+}
+
+Deno.test("jsonlChunks() gives nothing for no rows", async () => {
+  const { chunks, stats } = await all([]);
+  assert.deepEqual(chunks, []);
+  assert.equal(stats.rows, 0);
+  assert.equal(stats.maxLastUpdated, null);
+});
+
+Deno.test("jsonlChunks() writes each row's JSON on its line and reports key, xid and count", async () => {
+  const { chunks, stats, rows } = await all([
+    '3\t900\t{"currency_id":3,"last_updated":"2022-11-03 14:20:49.962000"}',
+    '1\t901\t{"currency_id":1,"last_updated":"2022-11-03 14:20:49.962001"}',
+    '2\t902\t{"currency_id":2}',
+  ]);
+  const text = chunks.map((c) => new TextDecoder().decode(c)).join("");
+  assert.equal(
+    text,
+    '{"currency_id":3,"last_updated":"2022-11-03 14:20:49.962000"}\n' +
+      '{"currency_id":1,"last_updated":"2022-11-03 14:20:49.962001"}\n{"currency_id":2}\n',
+  );
+  assert.deepEqual(rows, [[3, 900, 1], [1, 901, 2], [2, 902, 3]]);
+  assert.equal(stats.rows, 3);
+  assert.equal(stats.bytes, new TextEncoder().encode(text).length);
+  assert.equal(stats.maxLastUpdated, "2022-11-03 14:20:49.962001");
+  assert.equal(stats.sha256(), createHash("sha256").update(text).digest("hex"));
+});
+
+Deno.test("jsonlChunks() cuts chunks near 1 MiB, each ending with a newline, the hash over all of them", async () => {
+  const big = "x".repeat(100_000);
+  const lines = Array.from({ length: 25 }, (_, i) => `${i + 1}\t5\t{"n":"${big}"}`);
+  const { chunks, stats } = await all(lines);
+  assert.ok(chunks.length >= 2, `${chunks.length} chunks`);
+  const hash = createHash("sha256");
+  for (const c of chunks) {
+    assert.equal(c[c.length - 1], 10);
+    hash.update(c);
+  }
+  assert.equal(stats.sha256(), hash.digest("hex"));
+  assert.equal(stats.rows, 25);
+});

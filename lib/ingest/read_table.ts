@@ -1,0 +1,113 @@
+/**
+ * The ToteSys side of one table's capture (IO over the Sql adapter): streaming the changed rows from the run's
+ * exported snapshot into the table's ingestion object, counting the rows, and naming deleted keys.
+ *
+ * @module
+ */
+import { SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
+import type { Sql } from "../io/pg.ts";
+import type { ObjectStore } from "../io/object_store.ts";
+import type { ProgressCallback } from "../io/progress.ts";
+import { textLines } from "../io/lines.ts";
+import { type IdRanges, idsBetween, rangesOf } from "../id_ranges.ts";
+import { ingestObjectKey } from "../run/layout.ts";
+import { IdSet } from "../transform/id_set.ts";
+import { type CatalogColumn, changesCopySql } from "./catalog.ts";
+import type { TableRead } from "./capture.ts";
+import { DELETE_BUCKET_BITS, mismatchedBuckets } from "./deletions.ts";
+import { jsonlChunks, JsonlStats } from "./jsonl.ts";
+import { candidateByAgeSql, type CapturePosition, referenceXid, xidFromAgeSql } from "./xid.ts";
+
+/** Where one table's read takes its rows from and puts them. */
+export interface TableSource {
+  /** A fresh one-connection client (see IngestOptions.copyConnection); ended after the read. */
+  copy: Sql;
+  bucket: ObjectStore;
+  runId: string;
+  /** The run's exported snapshot id (`pg_export_snapshot()`). */
+  exported: string;
+  table: SourceTableName;
+  columns: readonly CatalogColumn[];
+  /** The run's snapshot's xmax. */
+  xmax: number;
+  prev: CapturePosition | null;
+  onXid: (xid: number) => void;
+  onProgress?: ProgressCallback | undefined;
+}
+
+/** Rows of a table at the snapshot, on the snapshot's connection (runs beside the table's COPY). */
+export async function countRows(conn: Sql, table: SourceTableName): Promise<number> {
+  const [row] = await conn.unsafe(`SELECT count(*)::int8 AS n FROM public."${table}"`);
+  return Number(row!.n);
+}
+
+/** Lists the keys of `expected` that ToteSys no longer holds: bucket counts first, then keys of odd buckets. */
+export async function findDeleted(conn: Sql, table: SourceTableName, expected: IdRanges): Promise<IdRanges> {
+  const pk = SOURCE_TABLES[table].pk;
+  const counts = await conn.unsafe(
+    `SELECT ("${pk}" >> ${DELETE_BUCKET_BITS})::int8 AS b, count(*)::int8 AS n FROM public."${table}" GROUP BY 1`,
+  );
+  const actual = new Map<number, number>(counts.map((r) => [Number(r.b), Number(r.n)]));
+  const gone: number[] = [];
+  const size = 2 ** DELETE_BUCKET_BITS;
+  for (const b of mismatchedBuckets(table, expected, actual)) {
+    const rows = await conn.unsafe(
+      `SELECT "${pk}" AS id FROM public."${table}" WHERE "${pk}" >= $1 AND "${pk}" < $2`,
+      [b * size, (b + 1) * size],
+    );
+    const present = new Set(rows.map((r) => Number(r.id)));
+    for (const id of idsBetween(expected, b * size, (b + 1) * size)) if (!present.has(id)) gone.push(id);
+  }
+  return rangesOf(gone);
+}
+
+/** Streams one table's candidate rows from the exported snapshot into its ingestion object. */
+export async function readTable(src: TableSource): Promise<TableRead> {
+  const { copy, table, runId } = src;
+  src.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId });
+  try {
+    await copy.unsafe(
+      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${src.exported}'`,
+    );
+    // Ages are taken against this transaction's fixed reference xid (see xid.ts referenceXid).
+    const [ref] = await copy.unsafe(`SELECT age('3'::xid)::int8 AS a`);
+    const reference = referenceXid(Number(ref!.a), src.xmax);
+    const where = src.prev ? candidateByAgeSql(src.prev, reference) : null;
+    const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
+      .readable();
+    return await writeObject(src, textLines(readable));
+  } finally {
+    await copy.end({ timeout: 0 });
+  }
+}
+
+/** Writes the table's object from its COPY lines; no object when there are no rows. */
+async function writeObject(src: TableSource, lines: AsyncIterable<string>): Promise<TableRead> {
+  const { table, runId } = src;
+  const ids = new IdSet();
+  const stats = new JsonlStats();
+  const it = jsonlChunks(lines, stats, (pk, xid, rows) => {
+    ids.add(pk);
+    src.onXid(xid);
+    if ((rows & 8191) === 0) src.onProgress?.({ stage: "ingest", table, rows, phase: "read", runId });
+  });
+  const first = await it.next();
+  if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null };
+  const key = ingestObjectKey(table, runId);
+  await src.bucket.upload(
+    key,
+    (async function* () {
+      yield first.value;
+      yield* it;
+    })(),
+    "application/x-ndjson",
+  );
+  const { rows, bytes } = stats;
+  return {
+    rows,
+    bytes,
+    object: { key, rows, bytes, sha256: stats.sha256() },
+    candidates: ids.toJSON(),
+    maxLastUpdated: stats.maxLastUpdated,
+  };
+}
