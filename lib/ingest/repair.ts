@@ -13,23 +13,28 @@ import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import { textLines } from "../io/lines.ts";
-import { type CatalogColumn, changesCopySql, parseCopyLine } from "./catalog.ts";
+import { countIds } from "../id_ranges.ts";
 import { ingestObjectKey } from "../run/layout.ts";
 import type { IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
-import { commitIngestRun, readIngestState, withIngestLock } from "./stage.ts";
-import { countIds, type IdRanges, rangesOf, subtractRanges, unionRanges } from "../id_ranges.ts";
-import { deletionGuard } from "./deletions.ts";
+import { runManifest } from "./capture.ts";
+import { changesCopySql, parseCopyLine } from "./catalog.ts";
+import { commitIngestRun, readIngestState } from "./lake.ts";
+import { withIngestLock } from "./lock.ts";
+import { repairEntry, repairIds, type RepairKeys, repairOutcome, repairSnapshotAt } from "./repair_plan.ts";
 
-/** Per source table: keys whose current row to re-read, keys to record deleted. */
-export type RepairKeys = Partial<Record<SourceTableName, { reread: number[]; deleted: number[] }>>;
+export type { RepairKeys };
 
 /** Inputs of {@link runRepair}. */
 export interface RepairOptions {
+  /** ToteSys connection pool (read-only use). */
   sql: Sql;
+  /** The ingestion zone. */
   bucket: ObjectStore;
   keys: RepairKeys;
+  /** Clock: epoch milliseconds (UTC), from main/: the run id and the manifest's times. */
   now: () => number;
+  /** Six hex digits of entropy for the run id. */
   entropy: () => string;
   /** The mass-delete guard's share, as for a capture run (default 0.1; see deletions.ts). */
   maxDeleteShare?: number;
@@ -47,9 +52,8 @@ export async function runRepair(options: RepairOptions): Promise<string | null> 
 }
 
 async function repairLocked(conn: Sql, options: RepairOptions): Promise<string | null> {
-  const { bucket } = options;
   const started = options.now();
-  const state = await readIngestState(bucket);
+  const state = await readIngestState(options.bucket);
   if (state.run_id === null) throw new Error("Nothing to repair: the ingestion zone has no run yet");
   const runId = makeRunId(started, options.entropy(), state.run_id);
   const tables = {} as Record<SourceTableName, ManifestTable>;
@@ -58,78 +62,60 @@ async function repairLocked(conn: Sql, options: RepairOptions): Promise<string |
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
     for (const table of SOURCE_TABLE_NAMES) {
-      const want = options.keys[table];
-      const columns: CatalogColumn[] = state.tables[table]?.columns ?? [];
-      const entry: ManifestTable = {
-        previous_watermark: state.snapshot ?? null,
-        watermark: state.snapshot ?? null,
-        object: null,
-        columns,
-        added_columns: [],
-      };
-      tables[table] = entry;
-      if (!want || (want.reread.length === 0 && want.deleted.length === 0)) continue;
-      if (columns.length === 0) {
-        throw new Error(`Cannot repair ${table}: no earlier run recorded its columns (run "etl run" first)`);
-      }
-      const pk = SOURCE_TABLES[table].pk;
-      const ids = [...new Set([...want.reread, ...want.deleted])].sort((a, b) => a - b);
-      for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`Invalid ${table} key ${id}`);
-      const lines: string[] = [];
-      const found = new Set<number>();
-      // the xid column is not used by a repair (it does not move the capture position)
-      const copy = changesCopySql(table, columns, "0::int8", `"${pk}" IN (${ids.join(",")})`);
-      for await (const line of textLines(await conn.unsafe(copy).readable())) {
-        const { pk: key, json } = parseCopyLine(line);
-        found.add(key);
-        lines.push(json);
-      }
-      const gone = rangesOf(ids.filter((id) => !found.has(id)));
-      const live: IdRanges | undefined = state.tables[table]?.live;
-      // the same guard as a capture run: a repair must not empty the warehouse of a mis-restored ToteSys
-      deletionGuard(table, countIds(gone), live ? countIds(live) : found.size, options.maxDeleteShare ?? 0.1);
-      if (lines.length > 0) {
-        const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
-        const key = ingestObjectKey(table, runId);
-        await bucket.put(key, bytes, "application/x-ndjson");
-        entry.object = {
-          key,
-          rows: lines.length,
-          bytes: bytes.length,
-          sha256: createHash("sha256").update(bytes).digest("hex"),
-        };
-      }
-      if (gone.length > 0) entry.deleted = gone;
-      if (live) {
-        next.tables[table] = {
-          ...state.tables[table],
-          columns,
-          live: subtractRanges(unionRanges(live, rangesOf(found)), gone),
-        };
-      }
-      changes += lines.length + countIds(gone);
-      log("info", "repair", "Table repaired", {
-        run_id: runId,
-        table,
-        reread: lines.length,
-        deleted: countIds(gone),
-      });
+      tables[table] = repairEntry(state, table);
+      changes += await repairTable(conn, options, runId, state, next, table, tables[table]);
     }
   } finally {
     await conn.unsafe("COMMIT");
   }
   if (changes === 0) return null;
-  await commitIngestRun(bucket, next, {
-    kind: "ingest",
-    version: 2,
-    run_id: runId,
-    previous_run_id: state.run_id,
-    started_at: new Date(started).toISOString(),
-    finished_at: new Date(options.now()).toISOString(),
-    snapshot_at: new Date(started).toISOString().replace("T", " ").replace("Z", "000"),
-    purpose: "repair",
-    tables,
-  });
+  const times = { started, finished: options.now(), snapshotAt: repairSnapshotAt(started) };
+  await commitIngestRun(options.bucket, next, runManifest(runId, state.run_id, times, "repair", tables));
   log("info", "repair", "Repair run committed", { run_id: runId, changes });
   return runId;
+}
+
+/**
+ * One table's repair: its keys' current rows written as the run's object, the keys gone recorded as deletions,
+ * the live keys corrected in `next`; `entry` is completed.
+ *
+ * @returns the changes (rows written plus keys deleted).
+ */
+async function repairTable(
+  conn: Sql,
+  options: RepairOptions,
+  runId: string,
+  state: IngestState,
+  next: IngestState,
+  table: SourceTableName,
+  entry: ManifestTable,
+): Promise<number> {
+  const ids = repairIds(table, options.keys[table]);
+  if (ids.length === 0) return 0;
+  if (entry.columns.length === 0) {
+    throw new Error(`Cannot repair ${table}: no earlier run recorded its columns (run "etl run" first)`);
+  }
+  const lines: string[] = [];
+  const found = new Set<number>();
+  // the xid column is not used by a repair (it does not move the capture position)
+  const pk = SOURCE_TABLES[table].pk;
+  const copy = changesCopySql(table, entry.columns, "0::int8", `"${pk}" IN (${ids.join(",")})`);
+  for await (const line of textLines(await conn.unsafe(copy).readable())) {
+    const { pk: key, json } = parseCopyLine(line);
+    found.add(key);
+    lines.push(json);
+  }
+  const out = repairOutcome(table, state.tables[table], ids, found, options.maxDeleteShare ?? 0.1);
+  if (lines.length > 0) {
+    const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
+    const key = ingestObjectKey(table, runId);
+    await options.bucket.put(key, bytes, "application/x-ndjson");
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    entry.object = { key, rows: lines.length, bytes: bytes.length, sha256 };
+  }
+  if (out.gone.length > 0) entry.deleted = out.gone;
+  if (out.state) next.tables[table] = out.state;
+  const deleted = countIds(out.gone);
+  log("info", "repair", "Table repaired", { run_id: runId, table, reread: lines.length, deleted });
+  return lines.length + deleted;
 }

@@ -30,7 +30,6 @@ export const KNOWN_OFFENCES: Record<"io" | "fileLength" | "functionLength", stri
     "bench/bench.ts runScale",
     "bench/bench.ts main",
     "bench/report.ts evaluateTargets",
-    "lib/ingest/repair.ts repairLocked",
     "lib/parquet/encode.ts buildColumnData",
     "lib/parquet/encode.ts readColumnData",
     "lib/parquet/mod.ts encodeParquet",
