@@ -11,7 +11,9 @@ import { type ManifestKind, manifestRunId } from "./run/layout.ts";
 
 /** A key whose URL-encoding is malformed (`%ZZ`, a lone `%`, a truncated UTF-8 sequence): not decodable (C1). */
 export interface MalformedKey {
+  /** The key as the event holds it (URL-encoded). */
   raw: string;
+  /** Why it could not be decoded (the `URIError`'s message). */
   error: string;
 }
 
@@ -50,6 +52,20 @@ export function eventObjectKeys(event: unknown): string[] {
 
 /**
  * Splits an event's keys into the run ids of manifests under `_manifests/<kind>/` and the other keys.
+ *
+ * @example
+ * ```ts
+ * import { manifestRunIds } from "./event.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const event = { detail: { object: { key: "_manifests/ingest/20261130T084501123Z-0a1b2c.json" } } };
+ * assert.deepEqual(manifestRunIds(event, "ingest"), {
+ *   runIds: ["20261130T084501123Z-0a1b2c"],
+ *   ignored: [],
+ *   malformed: [],
+ * });
+ * assert.deepEqual(manifestRunIds(event, "transform").ignored, [event.detail.object.key]);
+ * ```
  */
 export function manifestRunIds(
   event: unknown,

@@ -30,7 +30,17 @@ export function normaliseRanges(ranges: readonly (readonly [number, number])[]):
   return out;
 }
 
-/** Ranges of a list of ids (any order, duplicates allowed). */
+/**
+ * Ranges of a list of ids (any order, duplicates allowed).
+ *
+ * @example
+ * ```ts
+ * import { rangesOf } from "./id_ranges.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(rangesOf([5, 1, 2, 3, 3, 9]), [[1, 3], [5, 5], [9, 9]]);
+ * ```
+ */
 export function rangesOf(ids: Iterable<number>): IdRanges {
   const sorted = [...ids].sort((a, b) => a - b);
   const out: IdRanges = [];
@@ -42,7 +52,17 @@ export function rangesOf(ids: Iterable<number>): IdRanges {
   return out;
 }
 
-/** The union of two sets. */
+/**
+ * The union of two sets.
+ *
+ * @example
+ * ```ts
+ * import { unionRanges } from "./id_ranges.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(unionRanges([[1, 3]], [[4, 6], [9, 9]]), [[1, 6], [9, 9]]);
+ * ```
+ */
 export function unionRanges(a: IdRanges, b: IdRanges): IdRanges {
   return normaliseRanges([...a, ...b]);
 }
@@ -78,7 +98,17 @@ export function subtractRanges(a: IdRanges, b: IdRanges): IdRanges {
   return out;
 }
 
-/** How many ids the set holds. */
+/**
+ * How many ids the set holds.
+ *
+ * @example
+ * ```ts
+ * import { countIds } from "./id_ranges.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(countIds([[1, 3], [10, 10]]), 4);
+ * ```
+ */
 export function countIds(ranges: IdRanges): number {
   let n = 0;
   for (const [a, b] of ranges) n += b - a + 1;
@@ -96,7 +126,17 @@ export function countIdsBetween(ranges: IdRanges, lo: number, hi: number): numbe
   return n;
 }
 
-/** The ids of the set in the half-open interval `[lo, hi)`, ascending. */
+/**
+ * The ids of the set in the half-open interval `[lo, hi)`, ascending.
+ *
+ * @example
+ * ```ts
+ * import { idsBetween } from "./id_ranges.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(idsBetween([[1, 3], [8, 12]], 2, 9), [2, 3, 8]);
+ * ```
+ */
 export function idsBetween(ranges: IdRanges, lo: number, hi: number): number[] {
   const out: number[] = [];
   for (const [a, b] of ranges) {
@@ -110,7 +150,18 @@ export function idsOf(ranges: IdRanges): number[] {
   return idsBetween(ranges, -(2 ** 31), 2 ** 31);
 }
 
-/** Whether the set holds `id` (binary search). */
+/**
+ * Whether the set holds `id` (binary search).
+ *
+ * @example
+ * ```ts
+ * import { hasId } from "./id_ranges.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hasId([[1, 3], [8, 12]], 9), true);
+ * assert.equal(hasId([[1, 3], [8, 12]], 5), false);
+ * ```
+ */
 export function hasId(ranges: IdRanges, id: number): boolean {
   let lo = 0;
   let hi = ranges.length - 1;

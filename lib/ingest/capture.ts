@@ -63,7 +63,18 @@ export function latestRunId(pointer: string | undefined, newer: readonly string[
   return newer.length > 0 ? newer[newer.length - 1]! : pointer ?? null;
 }
 
-/** The later of two timestamp texts (`YYYY-MM-DD HH:MM:SS.ffffff`, which sort as text; null-safe). */
+/**
+ * The later of two timestamp texts (`YYYY-MM-DD HH:MM:SS.ffffff`, which sort as text; null-safe).
+ *
+ * @example
+ * ```ts
+ * import { laterOf } from "./capture.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(laterOf("2026-11-30 09:00:00.000001", "2026-11-30 09:00:00.000000"), "2026-11-30 09:00:00.000001");
+ * assert.equal(laterOf(null, "2026-11-30 09:00:00.000000"), "2026-11-30 09:00:00.000000");
+ * ```
+ */
 export function laterOf(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
@@ -116,6 +127,15 @@ export function expectedLive(
  * through (lib/ingest/deletions.ts).
  *
  * @throws Error from the guard when more than `maxDeleteShare` of the expected keys were deleted.
+ *
+ * @example
+ * ```ts
+ * import { liveAfter } from "./capture.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(liveAfter("staff", [[1, 20]], [[5, 5]], 0.1), [[1, 4], [6, 20]]);
+ * assert.throws(() => liveAfter("staff", [[1, 20]], [[1, 3]], 0.1), /3 of 20 staff rows/);
+ * ```
  */
 export function liveAfter(
   table: SourceTableName,
@@ -129,8 +149,11 @@ export function liveAfter(
 
 /** What a table's read gave: the object written, its candidate keys and the freshest `last_updated`. */
 export interface TableRead {
+  /** Rows written (changed since the previous run). */
   rows: number;
+  /** Bytes of the object written (UTF-8 JSON Lines). */
   bytes: number;
+  /** The object written, or null when there were no rows (then nothing is written). */
   object: ManifestTable["object"];
   /** Keys of the rows read (changed since the previous run), as ranges. */
   candidates: IdRanges;
@@ -140,14 +163,19 @@ export interface TableRead {
 
 /** Everything known about one table at the end of its capture. */
 export interface TableCaptureInput {
+  /** The table's columns now (lib/ingest/catalog.ts). */
   columns: CatalogColumn[];
+  /** The table's state after the previous run, or undefined before its first read. */
   before: TableCaptureState | undefined;
+  /** The column changes since the previous run (`checkSchemaDrift`). */
   drift: SchemaDrift;
+  /** What the table's read wrote. */
   read: TableRead;
   /** Rows the table holds at the snapshot. */
   liveRows: number;
   /** The live keys after the run (the candidates when deletions cannot be found). */
   live: IdRanges;
+  /** The keys found deleted since the previous run (empty when none, or when they cannot be found). */
   deleted: IdRanges;
   /** The previous run's snapshot text, or null on a first read. */
   previousSnapshot: string | null;
@@ -155,7 +183,30 @@ export interface TableCaptureInput {
   snapshot: string;
 }
 
-/** A table's next capture state, manifest entry and counts (for the run's result). */
+/**
+ * A table's next capture state, manifest entry and counts (for the run's result). The freshness
+ * (`max_last_updated`) only moves forward; empty deletion and drift lists are left out of the manifest.
+ *
+ * @example
+ * ```ts
+ * import { tableCapture } from "./capture.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const out = tableCapture({
+ *   columns: [{ name: "staff_id", type: "integer" }],
+ *   before: undefined,
+ *   drift: { added: [], dropped: [], retyped: [] },
+ *   read: { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null },
+ *   liveRows: 0,
+ *   live: [],
+ *   deleted: [],
+ *   previousSnapshot: null,
+ *   snapshot: "100:100:",
+ * });
+ * assert.equal(out.manifest.watermark, "100:100:");
+ * assert.deepEqual(out.counts, { rows: 0, bytes: 0 });
+ * ```
+ */
 export function tableCapture(input: TableCaptureInput): {
   state: TableCaptureState;
   manifest: ManifestTable;
@@ -184,7 +235,9 @@ export function tableCapture(input: TableCaptureInput): {
 
 /** The run's times: epoch milliseconds (UTC) from the runner's clock, and the ToteSys clock at the snapshot. */
 export interface RunTimes {
+  /** When the run started (epoch milliseconds, UTC). */
   started: number;
+  /** When the run finished writing its data (epoch milliseconds, UTC). */
   finished: number;
   /** `YYYY-MM-DD HH:MM:SS.ffffff` (UTC). */
   snapshotAt: string;

@@ -13,7 +13,9 @@ const LAST_UPDATED = '"last_updated":"';
 
 /** What the chunks held, known once they have all been read. */
 export class JsonlStats {
+  /** Rows read so far. */
   rows = 0;
+  /** Bytes of the chunks given so far (UTF-8). */
   bytes = 0;
   /** The newest `last_updated` among the rows (the 26 characters `YYYY-MM-DD HH:MM:SS.ffffff`), or null. */
   maxLastUpdated: string | null = null;

@@ -22,16 +22,23 @@ import { candidateByAgeSql, type CapturePosition, referenceXid, xidFromAgeSql } 
 export interface TableSource {
   /** A fresh one-connection client (see IngestOptions.copyConnection); ended after the read. */
   copy: Sql;
+  /** The ingestion zone. */
   bucket: ObjectStore;
+  /** The run's id: the object's name. */
   runId: string;
   /** The run's exported snapshot id (`pg_export_snapshot()`). */
   exported: string;
+  /** The source table read. */
   table: SourceTableName;
+  /** Its columns now, in column order (the object's JSON keys). */
   columns: readonly CatalogColumn[];
   /** The run's snapshot's xmax. */
   xmax: number;
+  /** Where the previous run stopped; null: read every row. */
   prev: CapturePosition | null;
+  /** Called with the xid of each row read. */
   onXid: (xid: number) => void;
+  /** Progress: as the table starts and every 8,192 rows. */
   onProgress?: ProgressCallback | undefined;
 }
 

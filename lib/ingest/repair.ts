@@ -31,6 +31,7 @@ export interface RepairOptions {
   sql: Sql;
   /** The ingestion zone. */
   bucket: ObjectStore;
+  /** The keys to repair, per source table (from reconcile's differences). */
   keys: RepairKeys;
   /** Clock: epoch milliseconds (UTC), from main/: the run id and the manifest's times. */
   now: () => number;

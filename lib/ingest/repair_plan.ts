@@ -39,6 +39,16 @@ export function repairIds(table: SourceTableName, want: RepairKeys[SourceTableNa
 
 /**
  * A table's manifest entry before its rows are read: the previous run's position (unmoved) and columns.
+ *
+ * @example
+ * ```ts
+ * import { repairEntry } from "./repair_plan.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const entry = repairEntry({ run_id: "r1", version: 2, snapshot: "10:12:", tables: {} }, "staff");
+ * assert.equal(entry.watermark, "10:12:");
+ * assert.equal(entry.object, null);
+ * ```
  */
 export function repairEntry(state: IngestState, table: SourceTableName): ManifestTable {
   return {

@@ -64,7 +64,9 @@ export interface IngestOptions {
 export interface IngestResult {
   /** `committed`: a manifest was written; `no_changes`: nothing new; `locked`: another run was in progress. */
   status: "committed" | "no_changes" | "locked";
+  /** The run's id when committed, else null. */
   runId: string | null;
+  /** The run's manifest key (`_manifests/ingest/<run_id>.json`) when committed, else null. */
   manifestKey: string | null;
   /** Rows and bytes written, and keys found deleted, per table (tables without changes: 0). */
   tables: Partial<Record<SourceTableName, { rows: number; bytes: number; deleted?: number }>>;

@@ -24,7 +24,9 @@
 
 /** A snapshot as 64-bit transaction ids (JS numbers: exact below 2⁵³, i.e. for epochs below 2²¹). */
 export interface Snapshot {
+  /** The oldest transaction still in progress: every id below it is finished. */
   xmin: number;
+  /** One past the newest finished transaction: ids from it on had not started. */
   xmax: number;
   /** Top-level transactions in progress at the snapshot, ascending. */
   xip: number[];
@@ -115,6 +117,7 @@ export function candidateByAgeSql(prev: CapturePosition, reference: number): str
 
 /** Where the previous run stopped: its snapshot and the xids of its window that it saw. */
 export interface CapturePosition {
+  /** The previous run's snapshot. */
   snapshot: Snapshot;
   /** Transaction ids in `[snapshot.xmin, snapshot.xmax)` whose rows the snapshot saw, ascending. */
   seen: number[];

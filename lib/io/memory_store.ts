@@ -34,12 +34,16 @@ function byteOrder(a: string, b: string): number {
  */
 export class MemoryStore implements ObjectStore {
   /**
+   * An empty store, or a view of `objects` under `root`.
+   *
    * @param objects the objects, by full key (shared with the stores made by {@link MemoryStore.under})
    * @param root a key prefix ending in `/`, or `""`
    * @throws Error when `root` is not empty and does not end in `/`
    */
   constructor(
+    /** The objects by full key (root included), with their content type: shared with the stores under this one. */
     readonly objects: Map<string, { body: Uint8Array; contentType: string }> = new Map(),
+    /** The key prefix this store reads, writes and lists under (`""` or ending in `/`). */
     readonly root = "",
   ) {
     if (root !== "" && !root.endsWith("/")) throw new Error(`Store root "${root}" must end with "/"`);

@@ -98,6 +98,16 @@ export function checkedFile(file: ManifestFile, bytes: Uint8Array | undefined): 
 /**
  * Checks that the rows staged from a file are as many as its manifest says.
  * @throws Error naming the key and both counts when they differ.
+ *
+ * @example
+ * ```ts
+ * import { checkStagedRows } from "./plan.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const file = { key: "dim_staff/2026/11/30/r.parquet", rows: 20, bytes: 900, sha256: "00" };
+ * checkStagedRows(file, 20);
+ * assert.throws(() => checkStagedRows(file, 19), /has 19 rows, the manifest says 20/);
+ * ```
  */
 export function checkStagedRows(file: ManifestFile, staged: number): void {
   if (staged !== file.rows) {
@@ -124,7 +134,18 @@ export function useBulkMerge(table: WarehouseTableName, staged: number, bulkFact
   return WAREHOUSE_TABLES[table].kind === "fact" && staged >= bulkFactRows;
 }
 
-/** Whether a table's merge takes the run id as its `$1` parameter (facts record the run of each version). */
+/**
+ * Whether a table's merge takes the run id as its `$1` parameter (facts record the run of each version).
+ *
+ * @example
+ * ```ts
+ * import { mergeTakesRunId } from "./plan.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(mergeTakesRunId("fact_payment"), true);
+ * assert.equal(mergeTakesRunId("dim_currency"), false);
+ * ```
+ */
 export function mergeTakesRunId(table: WarehouseTableName): boolean {
   return WAREHOUSE_TABLES[table].kind === "fact";
 }

@@ -12,13 +12,11 @@
  *
  * @module
  */
-import { WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
+import type { WarehouseTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
-import { copyIn } from "../io/copy.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { decodeParquet } from "../parquet/mod.ts";
 import { transformManifestKey } from "../run/layout.ts";
 import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
@@ -31,15 +29,8 @@ import {
   mergeTakesRunId,
   useBulkMerge,
 } from "./plan.ts";
-import {
-  copyIntoStagingSql,
-  copyTextLine,
-  createStagingSql,
-  deletionSql,
-  type ForeignKey,
-  foreignKeyToggleSql,
-  mergeSql,
-} from "./statements.ts";
+import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
+import { stageFile } from "./staging.ts";
 
 export { BULK_FACT_ROWS };
 
@@ -73,8 +64,11 @@ export type LoadCounts = Partial<
 export interface LoadResult {
   /** `loaded` now, or `already_loaded` (nothing changed). */
   status: "loaded" | "already_loaded";
+  /** The run loaded. */
   runId: string;
+  /** Rows per table (empty when already loaded). */
   tables: LoadCounts;
+  /** How long the run's load took, in milliseconds (by the `now` clock). */
   ms: number;
   /** Earlier runs that were not loaded yet and were loaded first, oldest first. */
   caughtUp: string[];
@@ -82,6 +76,13 @@ export interface LoadResult {
 
 /** A failed load: names the run and table; `cause` is the original error. */
 export class LoadError extends Error {
+  /**
+   * The error of run `runId`'s load, at `table`.
+   *
+   * @param runId the run whose load failed
+   * @param table the warehouse table being loaded, or null when the failure was outside one
+   * @param cause the original error (PostgreSQL's `detail`, when it has one, is quoted in the message)
+   */
   constructor(readonly runId: string, readonly table: string | null, cause: unknown) {
     const e = cause as { message?: string; detail?: string };
     super(
@@ -91,25 +92,6 @@ export class LoadError extends Error {
       { cause },
     );
     this.name = "LoadError";
-  }
-}
-
-async function* copyLines(
-  table: WarehouseTableName,
-  bytes: Uint8Array,
-  onRow: () => void,
-): AsyncGenerator<string> {
-  for await (const batch of decodeParquet(bytes, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
-    let chunk = "";
-    for (const row of batch) {
-      chunk += copyTextLine(table, row);
-      onRow();
-      if (chunk.length > 1 << 20) {
-        yield chunk;
-        chunk = "";
-      }
-    }
-    if (chunk) yield chunk;
   }
 }
 
@@ -269,26 +251,4 @@ async function loadTable(
     merge_ms: Math.round(options.now() - tCopy),
   });
   return { staged, merged: merged.count };
-}
-
-/** Copies a Parquet file's rows into the table's new staging table; returns the rows staged. */
-async function stageFile(
-  tx: Sql,
-  progress: ProgressCallback | undefined,
-  runId: string,
-  table: WarehouseTableName,
-  bytes: Uint8Array,
-): Promise<number> {
-  await tx.unsafe(createStagingSql(table));
-  let staged = 0;
-  progress?.({ stage: "load", table, rows: 0, phase: "copy", runId });
-  await copyIn(
-    tx,
-    copyIntoStagingSql(table),
-    copyLines(table, bytes, () => {
-      if ((++staged & 8191) === 0) progress?.({ stage: "load", table, rows: staged, phase: "copy", runId });
-    }),
-  );
-  progress?.({ stage: "load", table, rows: staged, phase: "merge", runId });
-  return staged;
 }

@@ -133,7 +133,9 @@ export function copyTextLine(table: WarehouseTableName, row: WarehouseRow): stri
 
 /** A foreign key as the catalog gives it: name and definition (`FOREIGN KEY (...) REFERENCES ...`). */
 export interface ForeignKey {
+  /** The constraint's name (`pg_constraint.conname`). */
   name: string;
+  /** `pg_get_constraintdef()`: `FOREIGN KEY (...) REFERENCES ...`, as it is added back. */
   definition: string;
 }
 

@@ -32,7 +32,17 @@ export const TRANSFORM_MANIFEST_PREFIX = "_manifests/transform/";
 /** The pointer to the latest committed ingest run (`{"run_id": ...}`). */
 export const INGEST_POINTER_KEY = "_state/ingest/current.json";
 
-/** Prefix of the manifests of `kind` (`_manifests/<kind>/`). */
+/**
+ * Prefix of the manifests of `kind` (`_manifests/<kind>/`).
+ *
+ * @example
+ * ```ts
+ * import { manifestPrefix } from "./layout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(manifestPrefix("transform"), "_manifests/transform/");
+ * ```
+ */
 export function manifestPrefix(kind: ManifestKind): string {
   return kind === "ingest" ? INGEST_MANIFEST_PREFIX : TRANSFORM_MANIFEST_PREFIX;
 }
@@ -56,7 +66,19 @@ export function ingestObjectKey(table: string, runId: string): string {
   return `${table}/${runIdPartition(runId)}/${runId}.jsonl`;
 }
 
-/** Key of a run's ingest manifest (`_manifests/ingest/<run_id>.json`). */
+/**
+ * Key of a run's ingest manifest (`_manifests/ingest/<run_id>.json`).
+ *
+ * @example
+ * ```ts
+ * import { ingestManifestKey, ingestStateKey } from "./layout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const id = "20261130T084501123Z-0a1b2c";
+ * assert.equal(ingestManifestKey(id), "_manifests/ingest/20261130T084501123Z-0a1b2c.json");
+ * assert.equal(ingestStateKey(id), "_state/ingest/runs/20261130T084501123Z-0a1b2c.json");
+ * ```
+ */
 export function ingestManifestKey(runId: string): string {
   return `${INGEST_MANIFEST_PREFIX}${runId}.json`;
 }
@@ -69,6 +91,16 @@ export function ingestStateKey(runId: string): string {
 /**
  * Key of a warehouse table's Parquet file for a run.
  * @throws Error when `runId` is malformed.
+ *
+ * @example
+ * ```ts
+ * import { parquetKey, transformManifestKey } from "./layout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const id = "20261130T084501123Z-0a1b2c";
+ * assert.equal(parquetKey("fact_sales_order", id), "fact_sales_order/2026/11/30/20261130T084501123Z-0a1b2c.parquet");
+ * assert.equal(transformManifestKey(id), "_manifests/transform/20261130T084501123Z-0a1b2c.json");
+ * ```
  */
 export function parquetKey(table: string, runId: string): string {
   return `${table}/${runIdPartition(runId)}/${runId}.parquet`;
@@ -111,7 +143,19 @@ export function runIdOfManifestKey(key: string): string | undefined {
   return MANIFEST_KEY_RE.exec(key)?.[2];
 }
 
-/** The run id of a manifest key of `kind` only, or undefined (another kind's manifest, or not a manifest). */
+/**
+ * The run id of a manifest key of `kind` only, or undefined (another kind's manifest, or not a manifest).
+ *
+ * @example
+ * ```ts
+ * import { manifestRunId } from "./layout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const key = "_manifests/transform/20261130T084501123Z-0a1b2c.json";
+ * assert.equal(manifestRunId(key, "transform"), "20261130T084501123Z-0a1b2c");
+ * assert.equal(manifestRunId(key, "ingest"), undefined);
+ * ```
+ */
 export function manifestRunId(key: string, kind: ManifestKind): string | undefined {
   const m = MANIFEST_KEY_RE.exec(key);
   return m && m[1] === kind ? m[2] : undefined;

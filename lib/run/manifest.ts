@@ -13,6 +13,7 @@ import type { IdRanges } from "../id_ranges.ts";
 
 /** A source column as the catalog describes it. */
 export interface CatalogColumn {
+  /** The column's name, as in ToteSys. */
   name: string;
   /** PostgreSQL type (`information_schema.columns.data_type`; the enum's name for user-defined types). */
   type: string;
@@ -47,9 +48,11 @@ export interface ManifestTable {
 
 /** The ingest run manifest (`_manifests/ingest/<run_id>.json`). */
 export interface IngestManifest {
+  /** Which stage wrote it. */
   kind: "ingest";
   /** 1: captured by `last_updated` (before issue 10); 2: captured by transaction ids, with deletions. */
   version: 1 | 2;
+  /** The run's id (lib/run/run_id.ts): the name of every object the run wrote. */
   run_id: string;
   /** The run whose state this run started from (null on the first run). */
   previous_run_id: string | null;
@@ -63,11 +66,13 @@ export interface IngestManifest {
   lag_seconds?: number;
   /** Why the run was made: `capture` (the schedule, the default) or `repair` (reconcile). */
   purpose?: "capture" | "repair";
+  /** Every source table, whether it changed or not. */
   tables: Record<SourceTableName, ManifestTable>;
 }
 
 /** One table's capture state after a run. */
 export interface TableCaptureState {
+  /** The table's columns as read by the run (schema drift is checked against them). */
   columns: CatalogColumn[];
   /** Keys live at the run's snapshot (absent in version 1 states). */
   live?: IdRanges;
@@ -75,8 +80,12 @@ export interface TableCaptureState {
   max_last_updated?: string | null;
 }
 
-/** State after an ingest run (`_state/ingest/runs/<run_id>.json`): the capture position, per table columns and live keys. */
+/**
+ * State after an ingest run (`_state/ingest/runs/<run_id>.json`): the capture position, and per table its columns
+ * and live keys.
+ */
 export interface IngestState {
+  /** The run that wrote it, or null before the first run. */
   run_id: string | null;
   /** 2 for transaction-id capture; absent in version 1 states (watermarks), which force one full read. */
   version?: 2;
@@ -84,6 +93,7 @@ export interface IngestState {
   snapshot?: string;
   /** Transaction ids inside the snapshot's window whose rows the run saw (see lib/ingest/xid.ts). */
   seen?: number[];
+  /** Per source table read so far. */
   tables: Partial<Record<SourceTableName, TableCaptureState>>;
 }
 
@@ -92,8 +102,11 @@ export const INITIAL_INGEST_STATE: IngestState = { run_id: null, tables: {} };
 
 /** A file listed in a transform manifest. */
 export interface ManifestFile {
+  /** The object's key in the processed zone. */
   key: string;
+  /** Rows the file holds. */
   rows: number;
+  /** The object's size in bytes. */
   bytes: number;
   /** SHA-256 of the object's bytes, lower-case hex. */
   sha256: string;
@@ -101,10 +114,15 @@ export interface ManifestFile {
 
 /** The transform manifest (`_manifests/transform/<run_id>.json`): nothing in it depends on the clock. */
 export interface TransformManifest {
+  /** Which stage wrote it. */
   kind: "transform";
+  /** The manifest's format version. */
   version: 1;
+  /** The ingest run it was transformed from (same id). */
   run_id: string;
+  /** The run this one follows (the ingest manifest's `previous_run_id`), or null for the first run. */
   previous_run_id: string | null;
+  /** The key of the ingest manifest it was transformed from. */
   ingest_manifest: string;
   /** Parquet files of the tables this run touches, in load order. */
   tables: Partial<Record<WarehouseTableName, ManifestFile>>;

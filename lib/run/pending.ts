@@ -16,7 +16,9 @@
 
 /** What the rule needs of a manifest: its run and the run it follows (null for the first run). */
 export interface RunLink {
+  /** The run's id (lib/run/run_id.ts). */
   run_id: string;
+  /** The id of the run this one follows, or null for the first run. */
   previous_run_id: string | null;
 }
 
