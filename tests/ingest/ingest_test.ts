@@ -6,13 +6,15 @@ import { INGEST_POINTER_KEY } from "../../lib/run/layout.ts";
 import type { IngestManifest } from "../../lib/run/manifest.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
+import type { ObjectStore } from "../../lib/io/object_store.ts";
+import { MemoryStore } from "../../lib/io/memory_store.ts";
 import { connect, type Sql } from "../../lib/io/pg.ts";
 
 setLogSink(() => {});
 
 let clock = Date.UTC(2026, 10, 30, 9, 0, 0);
 let dbUrl = "";
-const opts = (sql: Sql, bucket: Bucket, extra: Partial<IngestOptions> = {}): IngestOptions => ({
+const opts = (sql: Sql, bucket: ObjectStore, extra: Partial<IngestOptions> = {}): IngestOptions => ({
   sql,
   bucket,
   copyConnection: () => connect(dbUrl, { max: 1 }),
@@ -101,6 +103,29 @@ Deno.test("first run captures every row of every table with exact values", () =>
     const pt = await rowsOf(bucket, m.tables.payment_type.object!.key);
     assert.equal(pt[0]!.payment_type_name, "SALES_RECEIPT");
     assert.equal((await readIngestState(bucket)).run_id, m.run_id);
+  }));
+
+Deno.test("the ingest writes the same zone to the in-memory store as to S3 (the stage needs only ObjectStore)", () =>
+  withEnv(async (sql, bucket) => {
+    const memory = new MemoryStore();
+    const saved = clock;
+    const s3 = await runIngest(opts(sql, bucket));
+    clock = saved; // the same run id in both stores
+    const mem = await runIngest(opts(sql, memory));
+    assert.equal(mem.status, "committed");
+    assert.equal(mem.runId, s3.runId);
+    const keys = await bucket.list("");
+    assert.deepEqual(await memory.list(""), keys);
+    const m3 = await manifest(bucket, s3.manifestKey);
+    const mm = (await memory.getJson<IngestManifest>(mem.manifestKey!))!;
+    for (const table of Object.keys(m3.tables) as (keyof IngestManifest["tables"])[]) {
+      assert.deepEqual(mm.tables[table].object, m3.tables[table].object, table);
+      assert.deepEqual(mm.tables[table].columns, m3.tables[table].columns, table);
+    }
+    for (const key of keys.filter((k) => k.endsWith(".jsonl"))) {
+      assert.deepEqual(await memory.get(key), await bucket.get(key), key);
+    }
+    assert.equal((await runIngest(opts(sql, memory))).status, "no_changes");
   }));
 
 Deno.test("a run with no source changes writes nothing and keeps the state", () =>
