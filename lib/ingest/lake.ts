@@ -6,13 +6,8 @@
  * @module
  */
 import type { ObjectStore } from "../io/object_store.ts";
-import {
-  INGEST_MANIFEST_PREFIX,
-  INGEST_POINTER_KEY,
-  ingestManifestKey,
-  ingestStateKey,
-  runIdOfManifestKey,
-} from "../run/layout.ts";
+import { INGEST_POINTER_KEY, ingestManifestKey, ingestStateKey } from "../run/layout.ts";
+import { committedRunIds } from "../run/list.ts";
 import { type IngestManifest, type IngestState, INITIAL_INGEST_STATE } from "../run/manifest.ts";
 import { latestRunId } from "./capture.ts";
 
@@ -24,11 +19,8 @@ import { latestRunId } from "./capture.ts";
  */
 export async function readIngestState(bucket: ObjectStore): Promise<IngestState> {
   const pointer = await bucket.getJson<{ run_id: string }>(INGEST_POINTER_KEY);
-  const after = pointer ? ingestManifestKey(pointer.run_id) : undefined;
   // Only well-formed manifest keys count: a stray object under the prefix must not reset the state.
-  const newer = (await bucket.list(INGEST_MANIFEST_PREFIX, after)).map(runIdOfManifestKey).filter((id) =>
-    id !== undefined
-  );
+  const newer = await committedRunIds(bucket, "ingest", pointer?.run_id);
   const latest = latestRunId(pointer?.run_id, newer);
   if (!latest) return INITIAL_INGEST_STATE;
   const state = await bucket.getJson<IngestState>(ingestStateKey(latest));

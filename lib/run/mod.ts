@@ -1,7 +1,7 @@
 /**
  * The run module: what identifies a run and links the stages (issue 13). Run ids (`run_id.ts`), the lake's key
- * layout (`layout.ts`), the manifests and the ingest state (`manifest.ts`), and the one rule for which runs are
- * pending (`pending.ts`).
+ * layout (`layout.ts`), the manifests and the ingest state (`manifest.ts`), the one rule for which runs are
+ * pending (`pending.ts`), and the committed runs of a zone (`list.ts`).
  *
  * @example
  * ```ts
@@ -25,3 +25,4 @@ export * from "./run_id.ts";
 export * from "./layout.ts";
 export * from "./manifest.ts";
 export * from "./pending.ts";
+export * from "./list.ts";
