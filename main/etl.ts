@@ -365,6 +365,7 @@ async function rebuildCommand(into: string): Promise<number> {
       warehouse,
       badRows: policy,
       onRun: (done, total, runId, step) => console.error(`[rebuild] ${done}/${total} ${runId} ${step}`),
+      clock: () => performance.now(),
     });
     console.log(
       `Rebuilt the warehouse from ${result.runs} run(s) (${result.transformed} transformed, ${result.loaded} ` +
@@ -410,13 +411,14 @@ async function reconcileCommand(
   const source = await openDatabase("TOTESYS", "totes-reconcile", 2);
   const warehouse = await openDatabase("WAREHOUSE", "totes-reconcile", 2);
   const startedAt = new Date().toISOString();
+  const options = { source, warehouse, clock: () => performance.now(), ...(tables ? { tables } : {}) };
   try {
     let result: ReconcileResult;
     try {
-      result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+      result = await reconcile(options);
       if (repair && result.differences > 0) {
         await repairDifferences(result, source, warehouse);
-        result = await reconcile({ source, warehouse, ...(tables ? { tables } : {}) });
+        result = await reconcile(options);
       }
     } catch (err) {
       await recordReconcile(warehouse, startedAt, err as Error).catch(() => {});
@@ -486,7 +488,7 @@ async function reportCommand(out: string): Promise<number> {
     if (!views?.ok) {
       throw new Error(`The warehouse lacks the report's views (migration 4): run "deno task migrate" first`);
     }
-    const report = await buildReport(warehouse, processed);
+    const report = await buildReport(warehouse, processed, () => performance.now());
     const path = resolve(out);
     await Deno.mkdir(dirname(path), { recursive: true });
     await Deno.writeTextFile(path, report.html);
