@@ -6,35 +6,11 @@
  */
 import assert from "node:assert/strict";
 import type { Sql } from "../../lib/io/pg.ts";
-import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
+import { foreignKeys, WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 
-/** Every foreign key of every fact: [fact, column, dimension, dimension key]. */
-export const FACT_FOREIGN_KEYS: [string, string, string, string][] = [
-  ...["fact_sales_order", "fact_purchase_order", "fact_payment"].flatMap((
-    f,
-  ): [string, string, string, string][] => [
-    [f, "created_date", "dim_date", "date_id"],
-    [f, "last_updated_date", "dim_date", "date_id"],
-    [f, "counterparty_id", "dim_counterparty", "counterparty_id"],
-    [f, "currency_id", "dim_currency", "currency_id"],
-  ]),
-  ["fact_sales_order", "sales_staff_id", "dim_staff", "staff_id"],
-  ["fact_sales_order", "design_id", "dim_design", "design_id"],
-  ["fact_sales_order", "agreed_payment_date", "dim_date", "date_id"],
-  ["fact_sales_order", "agreed_delivery_date", "dim_date", "date_id"],
-  ["fact_sales_order", "agreed_delivery_location_id", "dim_location", "location_id"],
-  ["fact_purchase_order", "staff_id", "dim_staff", "staff_id"],
-  ["fact_purchase_order", "agreed_payment_date", "dim_date", "date_id"],
-  ["fact_purchase_order", "agreed_delivery_date", "dim_date", "date_id"],
-  ["fact_purchase_order", "agreed_delivery_location_id", "dim_location", "location_id"],
-  ["fact_payment", "transaction_id", "dim_transaction", "transaction_id"],
-  ["fact_payment", "payment_type_id", "dim_payment_type", "payment_type_id"],
-  ["fact_payment", "payment_date", "dim_date", "date_id"],
-];
-
-/** Asserts that every fact foreign key resolves to a row of its dimension. */
+/** Asserts that every foreign key of the warehouse (the contract's) resolves to a row of its dimension. */
 export async function assertForeignKeysResolve(wh: Sql): Promise<void> {
-  for (const [fact, col, dim, key] of FACT_FOREIGN_KEYS) {
+  for (const { table: fact, column: col, references: { table: dim, column: key } } of foreignKeys()) {
     const [r] = await wh.unsafe(
       `SELECT count(*)::int AS n FROM ${fact} f LEFT JOIN ${dim} d ON d.${key} = f.${col} WHERE d.${key} IS NULL`,
     );
