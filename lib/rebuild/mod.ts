@@ -58,6 +58,39 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
   const runs = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((
     x,
   ): x is string => x !== undefined);
+  const { loaded, transformed } = await claimWarehouse(warehouse, processed, runs);
+  const result: RebuildResult = { runs: runs.length, transformed: 0, loaded: 0, ms: 0 };
+  for (const [i, runId] of runs.entries()) {
+    let step: "transformed" | "loaded" | "skipped" = "skipped";
+    if (!transformed.has(runId)) {
+      await runTransform({ ingestion, processed, runId, badRows: options.badRows ?? "fail" });
+      transformed.add(runId);
+      result.transformed++;
+      step = "transformed";
+    }
+    if (!loaded.has(runId)) {
+      const out = await runLoad({ sql: warehouse, processed, runId });
+      for (const id of [...out.caughtUp, runId]) loaded.add(id);
+      result.loaded++;
+      step = "loaded";
+    }
+    options.onRun?.(i + 1, runs.length, runId, step);
+  }
+  result.ms = Math.round(clock() - t0);
+  return result;
+}
+
+/**
+ * Checks that the warehouse is empty, or holds only this same rebuild's progress (same processed location), and
+ * records the rebuild in it; returns the runs already loaded and already transformed.
+ *
+ * @throws Error naming what the warehouse holds when it is not empty.
+ */
+async function claimWarehouse(
+  warehouse: Sql,
+  processed: Bucket,
+  runs: readonly string[],
+): Promise<{ loaded: Set<string>; transformed: Set<string> }> {
   // The target must be empty, or a warehouse this same rebuild (same processed location) started.
   const [pre] = await warehouse<{ log: boolean; tables: string | null }[]>`
     SELECT to_regclass('etl_load_log') IS NOT NULL AS log,
@@ -96,23 +129,5 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
         `WAREHOUSE_DATABASE_URL at an empty database for the rebuild`,
     );
   }
-  const result: RebuildResult = { runs: runs.length, transformed: 0, loaded: 0, ms: 0 };
-  for (const [i, runId] of runs.entries()) {
-    let step: "transformed" | "loaded" | "skipped" = "skipped";
-    if (!transformed.has(runId)) {
-      await runTransform({ ingestion, processed, runId, badRows: options.badRows ?? "fail" });
-      transformed.add(runId);
-      result.transformed++;
-      step = "transformed";
-    }
-    if (!loaded.has(runId)) {
-      const out = await runLoad({ sql: warehouse, processed, runId });
-      for (const id of [...out.caughtUp, runId]) loaded.add(id);
-      result.loaded++;
-      step = "loaded";
-    }
-    options.onRun?.(i + 1, runs.length, runId, step);
-  }
-  result.ms = Math.round(clock() - t0);
-  return result;
+  return { loaded, transformed };
 }
