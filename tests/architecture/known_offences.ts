@@ -30,9 +30,5 @@ export const KNOWN_OFFENCES: Record<"io" | "fileLength" | "functionLength", stri
     "lib/status/mod.ts formatStatus",
     "lib/transform/stage.ts transformOne",
     "scripts/seed.ts seedCommand",
-    "tools/totesys/dump.ts runScript",
-    "tools/totesys/seed_orders.ts orderStream",
-    "tools/totesys/seed_orders.ts rowFormatter",
-    "tools/totesys/sql_split.ts push",
   ],
 };
