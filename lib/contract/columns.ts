@@ -25,8 +25,9 @@ export type ColumnType = "int32" | "utf8" | "decimal" | "date32" | "time64us" | 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PARQUET_DECIMAL } from "./columns.ts";
- * console.assert(PARQUET_DECIMAL.precision === 12 && PARQUET_DECIMAL.scale === 2);
+ * assert(PARQUET_DECIMAL.precision === 12 && PARQUET_DECIMAL.scale === 2);
  * ```
  */
 export const PARQUET_DECIMAL: Readonly<{ precision: number; scale: number }> = { precision: 12, scale: 2 };
@@ -86,10 +87,11 @@ export type WarehouseRow = Record<string, string | number | boolean | null>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqlTypeOf } from "./columns.ts";
  * const price = { name: "unit_price", type: "decimal", nullable: false, numeric: { precision: 10, scale: 2 } } as const;
- * console.assert(sqlTypeOf(price) === "numeric(10,2)");
- * console.assert(sqlTypeOf({ name: "paid", type: "bool", nullable: false }) === "boolean");
+ * assert(sqlTypeOf(price) === "numeric(10,2)");
+ * assert(sqlTypeOf({ name: "paid", type: "bool", nullable: false }) === "boolean");
  * ```
  */
 export function sqlTypeOf(column: Column & Pick<DescribedColumn, "numeric" | "sqlType">): string {
@@ -118,9 +120,10 @@ export function sqlTypeOf(column: Column & Pick<DescribedColumn, "numeric" | "sq
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { integerDigits } from "./columns.ts";
- * console.assert(integerDigits({ numeric: { precision: 10, scale: 2 } }) === 8);
- * console.assert(integerDigits({}) === 10);
+ * assert(integerDigits({ numeric: { precision: 10, scale: 2 } }) === 8);
+ * assert(integerDigits({}) === 10);
  * ```
  */
 export function integerDigits(column: Pick<DescribedColumn, "numeric">): number {

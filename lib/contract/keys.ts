@@ -27,9 +27,10 @@ export interface SourceForeignKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { primaryKey } from "./keys.ts";
- * console.assert(primaryKey("fact_sales_order") === "sales_record_id");
- * console.assert(primaryKey("dim_location") === "location_id");
+ * assert(primaryKey("fact_sales_order") === "sales_record_id");
+ * assert(primaryKey("dim_location") === "location_id");
  * ```
  */
 export function primaryKey(table: WarehouseTableName): string {
@@ -43,9 +44,10 @@ export function primaryKey(table: WarehouseTableName): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { warehouseColumns } from "./keys.ts";
  * const names = warehouseColumns("fact_payment").map((c) => c.name);
- * console.assert(names[0] === "payment_record_id" && names.at(-1) === "source_run_id");
+ * assert(names[0] === "payment_record_id" && names.at(-1) === "source_run_id");
  * ```
  */
 export function warehouseColumns(table: WarehouseTableName): DescribedColumn[] {
@@ -63,9 +65,10 @@ export function warehouseColumns(table: WarehouseTableName): DescribedColumn[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { foreignKeys } from "./keys.ts";
  * const fk = foreignKeys().find((k) => k.table === "fact_sales_order" && k.column === "sales_staff_id")!;
- * console.assert(fk.references.table === "dim_staff" && fk.references.column === "staff_id");
+ * assert(fk.references.table === "dim_staff" && fk.references.column === "staff_id");
  * ```
  */
 export function foreignKeys(): ForeignKey[] {
@@ -81,8 +84,9 @@ export function foreignKeys(): ForeignKey[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceForeignKeys } from "./keys.ts";
- * console.assert(sourceForeignKeys().some((k) => k.table === "staff" && k.references === "department"));
+ * assert(sourceForeignKeys().some((k) => k.table === "staff" && k.references === "department"));
  * ```
  */
 export function sourceForeignKeys(): SourceForeignKey[] {
@@ -100,8 +104,9 @@ export function sourceForeignKeys(): SourceForeignKey[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceColumnNames } from "./keys.ts";
- * console.assert(sourceColumnNames("currency").join() === "currency_id,currency_code,created_at,last_updated");
+ * assert(sourceColumnNames("currency").join() === "currency_id,currency_code,created_at,last_updated");
  * ```
  */
 export function sourceColumnNames(table: SourceTableName): string[] {
@@ -120,9 +125,10 @@ export interface SourceJoin {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceJoins } from "./keys.ts";
- * console.assert(sourceJoins("dim_staff")[0]?.table === "department");
- * console.assert(sourceJoins("fact_payment").length === 0);
+ * assert(sourceJoins("dim_staff")[0]?.table === "department");
+ * assert(sourceJoins("fact_payment").length === 0);
  * ```
  */
 export function sourceJoins(table: WarehouseTableName): SourceJoin[] {

@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { foreignKeys, SOURCE_TABLES, WAREHOUSE_TABLES } from "./mod.ts";
- * console.assert(SOURCE_TABLES.staff.references?.department_id === "department");
- * console.assert(WAREHOUSE_TABLES.dim_staff.source === "staff");
- * console.assert(foreignKeys().some((k) => k.table === "fact_payment" && k.references.table === "dim_transaction"));
+ * assert(SOURCE_TABLES.staff.references?.department_id === "department");
+ * assert(WAREHOUSE_TABLES.dim_staff.source === "staff");
+ * assert(foreignKeys().some((k) => k.table === "fact_payment" && k.references.table === "dim_transaction"));
  * ```
  *
  * @module

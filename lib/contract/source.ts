@@ -58,10 +58,11 @@ const ts = { created_at: "timestamp", last_updated: "timestamp" } as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SOURCE_TABLES } from "./source.ts";
- * console.assert(SOURCE_TABLES.sales_order.pk === "sales_order_id");
- * console.assert(SOURCE_TABLES.sales_order.columns.unit_price === "numeric");
- * console.assert(SOURCE_TABLES.sales_order.references?.agreed_delivery_location_id === "address");
+ * assert(SOURCE_TABLES.sales_order.pk === "sales_order_id");
+ * assert(SOURCE_TABLES.sales_order.columns.unit_price === "numeric");
+ * assert(SOURCE_TABLES.sales_order.references?.agreed_delivery_location_id === "address");
  * ```
  */
 export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
@@ -220,6 +221,14 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
 /**
  * Maps a PostgreSQL type (`information_schema.columns.data_type`, or `udt_name` for user-defined types) to the
  * kind it is carried as. Unknown types travel as text, never lossy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kindOfPgType } from "./source.ts";
+ * assert.equal(kindOfPgType("timestamp without time zone"), "timestamp");
+ * assert.equal(kindOfPgType("PaymentTypeName"), "text");
+ * ```
  */
 export function kindOfPgType(dataType: string): SourceKind {
   switch (dataType) {

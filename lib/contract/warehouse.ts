@@ -80,11 +80,12 @@ export type WarehouseTableName = typeof WAREHOUSE_TABLE_NAMES[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WAREHOUSE_TABLES } from "./warehouse.ts";
  * const sales = WAREHOUSE_TABLES.fact_sales_order;
- * console.assert(sales.kind === "fact" && sales.source === "sales_order" && sales.deletion === "fact_deletion");
+ * assert(sales.kind === "fact" && sales.source === "sales_order" && sales.deletion === "fact_deletion");
  * const staff = sales.columns.find((c) => c.name === "sales_staff_id")!;
- * console.assert(staff.source?.column === "staff_id" && staff.references?.table === "dim_staff");
+ * assert(staff.source?.column === "staff_id" && staff.references?.table === "dim_staff");
  * ```
  */
 export const WAREHOUSE_TABLES: Readonly<Record<WarehouseTableName, WarehouseTable>> = {
