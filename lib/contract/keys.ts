@@ -142,3 +142,19 @@ export function sourceJoins(table: WarehouseTableName): SourceJoin[] {
     return { via, table: ref };
   });
 }
+
+/**
+ * The warehouse tables whose rows are the ToteSys table's rows (one per source key; dim_date has none), in load
+ * order: the inverse of each warehouse table's `source`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { warehouseTablesFrom } from "./keys.ts";
+ * assert.deepEqual(warehouseTablesFrom("sales_order"), ["fact_sales_order"]);
+ * assert.deepEqual(warehouseTablesFrom("department"), []); // only joined into dim_staff
+ * ```
+ */
+export function warehouseTablesFrom(source: SourceTableName): WarehouseTableName[] {
+  return WAREHOUSE_TABLE_NAMES.filter((n) => WAREHOUSE_TABLES[n].source === source);
+}
