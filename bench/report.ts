@@ -218,7 +218,8 @@ export function seconds(ms: number): string {
   return s.toFixed(0);
 }
 
-function scenarioLabel(s: ScenarioResult): string {
+/** A scenario as the tables name it. */
+export function scenarioLabel(s: ScenarioResult): string {
   return s.changes === null ? "full" : `+${group(s.changes)} changes`;
 }
 
@@ -227,7 +228,8 @@ function wallCell(x: Summary): string {
   return `${seconds(x.wallMs)} (${seconds(x.minMs)}–${seconds(x.maxMs)}, n=${x.n})`;
 }
 
-function rssCell(kib: number | null): string {
+/** Peak RSS in MiB, or `?`. */
+export function rssCell(kib: number | null): string {
   return kib === null ? "–" : group(kib / MIB_KIB);
 }
 
@@ -286,194 +288,5 @@ export function resultsTable(scales: readonly ScaleResult[]): string {
   return lines.join("\n");
 }
 
-function findScenario(scales: readonly ScaleResult[], orders: number, name: ScenarioName) {
-  const scale = scales.find((s) => s.orders === orders);
-  const sc = scale?.scenarios.find((s) => s.scenario === name && s.samples.length > 0);
-  return scale && sc ? { scale, sc } : undefined;
-}
-
-/**
- * Evaluates the issue-6 targets on the results (wall times of the stage processes, medians of the samples):
- * full run at 1M within 3× the floor; incremental with 100 changes at 1M under 2 s and within 1.5× the same at
- * 10k; peak RSS of every stage process at 1M under 512 MiB.
- */
-export function evaluateTargets(scales: readonly ScaleResult[]): TargetResult[] {
-  const out: TargetResult[] = [];
-  const full = findScenario(scales, 1_000_000, "full");
-  if (full && full.scale.floor.samplesMs.length > 0) {
-    const p = pipelineSummary(full.sc);
-    const f = floorSummary(full.scale.floor);
-    const r = p.wallMs / f.wallMs;
-    const nofk = full.scale.floor.noForeignKeysMs.length > 0
-      ? `; ${
-        (p.wallMs / noForeignKeysSummary(full.scale.floor).wallMs).toFixed(2)
-      }× the floor without foreign keys`
-      : "";
-    out.push({
-      target: "Full run at 1M orders: end to end within 3× the COPY floor",
-      status: r <= 3 ? "met" : "missed",
-      measured: `${seconds(p.wallMs)} s vs floor ${seconds(f.wallMs)} s: ${r.toFixed(2)}×${nofk}`,
-    });
-  } else {
-    out.push({
-      target: "Full run at 1M orders: end to end within 3× the COPY floor",
-      status: "not measured",
-      measured: full ? "floor not measured (--no-floor)" : "1M not run",
-    });
-  }
-  const inc1m = findScenario(scales, 1_000_000, "incremental_100");
-  const inc10k = findScenario(scales, 10_000, "incremental_100");
-  if (inc1m) {
-    const p = pipelineSummary(inc1m.sc);
-    out.push({
-      target: "Incremental run (100 changes) at 1M orders: under 2 s for the three stages together",
-      status: p.wallMs < 2000 ? "met" : "missed",
-      measured: `${seconds(p.wallMs)} s (processes' wall time; the stages' own time ${
-        p.stageMs === null ? "unknown" : `${seconds(p.stageMs)} s`
-      })`,
-    });
-  } else {
-    out.push({
-      target: "Incremental run (100 changes) at 1M orders: under 2 s for the three stages together",
-      status: "not measured",
-      measured: "1M not run",
-    });
-  }
-  if (inc1m && inc10k) {
-    const a = pipelineSummary(inc1m.sc);
-    const b = pipelineSummary(inc10k.sc);
-    const r = a.wallMs / b.wallMs;
-    const own = a.stageMs !== null && b.stageMs !== null
-      ? ` (own time ${(a.stageMs / b.stageMs).toFixed(2)}×)`
-      : "";
-    out.push({
-      target: "Incremental run (100 changes) at 1M orders within 1.5× the same at 10k",
-      status: r <= 1.5 ? "met" : "missed",
-      measured: `${seconds(a.wallMs)} s vs ${seconds(b.wallMs)} s: ${r.toFixed(2)}×${own}`,
-    });
-  } else {
-    out.push({
-      target: "Incremental run (100 changes) at 1M orders within 1.5× the same at 10k",
-      status: "not measured",
-      measured: "needs both 10k and 1M",
-    });
-  }
-  const scale1m = scales.find((s) => s.orders === 1_000_000);
-  if (scale1m && scale1m.scenarios.some((s) => s.samples.length > 0)) {
-    let worst: { kib: number; where: string } | null = null;
-    for (const sc of scale1m.scenarios) {
-      for (const st of STAGES) {
-        const kib = stageSummary(sc, st).peakRssKiB;
-        if (kib !== null && (worst === null || kib > worst.kib)) {
-          worst = { kib, where: `${st}, ${scenarioLabel(sc)}` };
-        }
-      }
-    }
-    out.push({
-      target: "Peak memory of every stage under 512 MB at 1M orders",
-      status: worst === null ? "not measured" : worst.kib < MEMORY_LIMIT_KIB ? "met" : "missed",
-      measured: worst === null ? "RSS unknown" : `largest ${rssCell(worst.kib)} MiB (${worst.where})`,
-    });
-  } else {
-    out.push({
-      target: "Peak memory of every stage under 512 MB at 1M orders",
-      status: "not measured",
-      measured: "1M not run",
-    });
-  }
-  return out;
-}
-
-/** The targets as a Markdown table. */
-export function targetsTable(targets: readonly TargetResult[]): string {
-  return [
-    "| target | status | measured |",
-    "| ------ | ------ | -------- |",
-    ...targets.map((t) => `| ${t.target} | ${t.status === "met" ? "**met**" : t.status} | ${t.measured} |`),
-  ].join("\n");
-}
-
-/** The machine as a Markdown list. */
-export function machineList(m: MachineInfo): string {
-  return [
-    `- CPU: ${m.cpuModel}, ${m.cores} logical cores`,
-    `- Memory: ${group(m.memoryMiB)} MiB`,
-    `- OS: ${m.os}`,
-    `- PostgreSQL: ${m.postgres} (${m.postgresHost}; ToteSys, warehouse and the floor's scratch database alike)`,
-    `- S3: ${m.s3}`,
-    `- Deno ${m.deno} (V8 ${m.v8})`,
-    `- Date: ${m.date}`,
-  ].join("\n");
-}
-
-/** Range of the load averages seen at the start of each measurement, e.g. "0.4–2.1". */
-export function loadRange(scales: readonly ScaleResult[]): string {
-  const all = scales.flatMap((
-    s,
-  ) => [...s.floor.load1, ...s.scenarios.flatMap((c) => c.samples.map((x) => x.load1))]);
-  if (all.length === 0) return "unknown";
-  return `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`;
-}
-
-/** The generated part of docs/benchmarks.md (machine, results, targets), without the markers. */
-export function generatedMarkdown(result: BenchResult): string {
-  const sizes = result.scales.map((s) =>
-    `${scaleLabel(s.orders)}: ${group(totalRows(s.sourceRows))} source rows (${
-      group(s.sourceRows.sales_order ?? 0)
-    } sales orders, ${group(s.sourceRows.purchase_order ?? 0)} purchase orders, ${
-      group(s.sourceRows.transaction ?? 0)
-    } transactions, ${group(s.sourceRows.payment ?? 0)} payments)`
-  );
-  return [
-    `Generated by \`deno task bench\` (${result.startedAt} to ${result.finishedAt}); raw figures in`,
-    "[benchmarks.json](benchmarks.json).",
-    "",
-    `Code measured: commit ${result.code.commit.slice(0, 12)}${
-      result.code.dirty ? " with uncommitted changes" : ""
-    } (${result.code.snapshot ? "the stages ran from a snapshot of it" : "the working tree"}).`,
-    "",
-    "### Machine",
-    "",
-    machineList(result.machine),
-    `- Load average (1 min) when measurements started: ${loadRange(result.scales)}`,
-    "",
-    "### Data",
-    "",
-    ...sizes.map((s) => `- ${s}`),
-    "",
-    "### Results",
-    "",
-    `Wall times are whole stage processes (\`deno run -A main/<stage>.ts\`, spawn to exit), medians of the samples;`,
-    `"own s" is the stage's own time from its JSON log (the rest is Deno start-up, module loading, connections).`,
-    `"× floor" divides by the same scale's COPY floor median. Incremental runs use the database left by the run`,
-    `before (each sample first runs \`simulate\` with that many changes). Floor and incremental repeats: ${result.options.repeat}; full runs: ${result.options.fullRepeat}.`,
-    "The floor moves the same source tables with raw `COPY <table> TO STDOUT` piped into `COPY <table> FROM STDIN`",
-    "of a scratch database with the ToteSys DDL (keys and foreign keys), one table at a time through postgres.js",
-    'streams, on the same server in the same run; "no FKs" is the same into tables without their foreign keys.',
-    "",
-    resultsTable(result.scales),
-    "",
-    "### Targets (issue 6)",
-    "",
-    targetsTable(result.targets),
-  ].join("\n");
-}
-
-/** Marker lines between which `deno task bench` rewrites docs/benchmarks.md; the rest of the file is kept. */
-export const BEGIN_MARKER = "<!-- bench:begin (generated by deno task bench; edits here are overwritten) -->";
-/** See {@link BEGIN_MARKER}. */
-export const END_MARKER = "<!-- bench:end -->";
-
-/**
- * Puts `generated` between the markers of `existing` (docs/benchmarks.md), keeping everything outside them; when
- * `existing` is undefined or has no markers, returns a new document with a title and the generated block.
- */
-export function mergeMarkdown(existing: string | undefined, generated: string): string {
-  const block = `${BEGIN_MARKER}\n\n${generated.trim()}\n\n${END_MARKER}`;
-  if (existing !== undefined) {
-    const a = existing.indexOf(BEGIN_MARKER);
-    const b = existing.indexOf(END_MARKER);
-    if (a >= 0 && b > a) return existing.slice(0, a) + block + existing.slice(b + END_MARKER.length);
-  }
-  return `# Benchmarks\n\n${block}\n`;
-}
+export * from "./targets.ts";
+export * from "./markdown.ts";

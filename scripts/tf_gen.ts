@@ -16,11 +16,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type ColumnType,
+  PARQUET_DECIMAL,
   SOURCE_TABLE_NAMES,
   WAREHOUSE_TABLE_NAMES,
   WAREHOUSE_TABLES,
 } from "../lib/contract/mod.ts";
-import { DECIMAL_PRECISION, DECIMAL_SCALE } from "../lib/parquet/schema.ts";
 
 /** The generated file, relative to the repository. */
 export const CONTRACT_TF_JSON = "terraform/contract.tf.json";
@@ -41,7 +41,7 @@ export const TIME_COMMENT =
 /**
  * The Glue (Hive) type Athena reads a Parquet column of this warehouse type as.
  *
- * `int32` → `int`, `utf8` → `string`, `decimal` → `decimal(12,2)` (lib/parquet/schema.ts), `date32` → `date`,
+ * `int32` → `int`, `utf8` → `string`, `decimal` → `decimal(12,2)` (the contract's `PARQUET_DECIMAL`), `date32` → `date`,
  * `timestamp_us` → `timestamp`, `bool` → `boolean`, and `time64us` → `bigint`: Glue and Athena have no time-of-day
  * type, and the Parquet column is an INT64 of microseconds since midnight, which Hive and Athena (Trino) read as
  * bigint.
@@ -53,7 +53,7 @@ export function glueType(type: ColumnType): string {
     case "utf8":
       return "string";
     case "decimal":
-      return `decimal(${DECIMAL_PRECISION},${DECIMAL_SCALE})`;
+      return `decimal(${PARQUET_DECIMAL.precision},${PARQUET_DECIMAL.scale})`;
     case "date32":
       return "date";
     case "time64us":

@@ -2,8 +2,9 @@
  * The ToteSys source tables: name, primary key and the columns the pipeline relies on, with their live types
  * (the ToteSys data notes (docs/design.md section 1; the dumps' README §4); docs/design.md section 1).
  *
- * Ingest captures every column it finds (added columns included); the columns listed here are the ones the
- * transform needs, so ingest refuses to run when one of them is missing or changed type.
+ * Ingest captures every column it finds (added columns included); the columns listed here are those of the live
+ * schema, which the pipeline needs, so ingest refuses to run when one of them is missing or changed type.
+ * tests/contract/source_schema_test.ts checks tools/totesys/schema.sql against this contract.
  *
  * @module
  */
@@ -23,8 +24,13 @@ export interface SourceTable {
   name: SourceTableName;
   /** Integer primary key column (`<table>_id`). */
   pk: string;
-  /** Columns the transform reads, with their kind. */
+  /** Every column of the live table, in its DDL order (tools/totesys/schema.sql), with its kind. */
   columns: Readonly<Record<string, SourceKind>>;
+  /**
+   * Foreign keys: column to the table whose primary key it holds (all `ON UPDATE CASCADE ON DELETE RESTRICT`,
+   * except transaction's two, `ON DELETE SET NULL`: docs/design.md section 1).
+   */
+  references?: Readonly<Record<string, SourceTableName>>;
 }
 
 /** The 11 ToteSys tables, in dependency order (referenced tables first). */
@@ -47,7 +53,18 @@ export type SourceTableName = typeof SOURCE_TABLE_NAMES[number];
 
 const ts = { created_at: "timestamp", last_updated: "timestamp" } as const;
 
-/** Contract of every ToteSys table, keyed by name. */
+/**
+ * Contract of every ToteSys table, keyed by name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SOURCE_TABLES } from "./source.ts";
+ * assert(SOURCE_TABLES.sales_order.pk === "sales_order_id");
+ * assert(SOURCE_TABLES.sales_order.columns.unit_price === "numeric");
+ * assert(SOURCE_TABLES.sales_order.references?.agreed_delivery_location_id === "address");
+ * ```
+ */
 export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
   address: {
     name: "address",
@@ -77,7 +94,14 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
   design: {
     name: "design",
     pk: "design_id",
-    columns: { design_id: "int", design_name: "text", file_location: "text", file_name: "text", ...ts },
+    columns: {
+      design_id: "int",
+      created_at: "timestamp",
+      design_name: "text",
+      file_location: "text",
+      file_name: "text",
+      last_updated: "timestamp",
+    },
   },
   payment_type: {
     name: "payment_type",
@@ -95,6 +119,7 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       delivery_contact: "text",
       ...ts,
     },
+    references: { legal_address_id: "address" },
   },
   staff: {
     name: "staff",
@@ -107,6 +132,7 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       email_address: "text",
       ...ts,
     },
+    references: { department_id: "department" },
   },
   sales_order: {
     name: "sales_order",
@@ -123,6 +149,13 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       agreed_delivery_date: "text",
       agreed_payment_date: "text",
       agreed_delivery_location_id: "int",
+    },
+    references: {
+      design_id: "design",
+      staff_id: "staff",
+      counterparty_id: "counterparty",
+      currency_id: "currency",
+      agreed_delivery_location_id: "address",
     },
   },
   purchase_order: {
@@ -141,6 +174,12 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       agreed_payment_date: "text",
       agreed_delivery_location_id: "int",
     },
+    references: {
+      staff_id: "staff",
+      counterparty_id: "counterparty",
+      currency_id: "currency",
+      agreed_delivery_location_id: "address",
+    },
   },
   transaction: {
     name: "transaction",
@@ -152,6 +191,7 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       purchase_order_id: "int",
       ...ts,
     },
+    references: { sales_order_id: "sales_order", purchase_order_id: "purchase_order" },
   },
   payment: {
     name: "payment",
@@ -169,12 +209,26 @@ export const SOURCE_TABLES: Readonly<Record<SourceTableName, SourceTable>> = {
       company_ac_number: "int",
       counterparty_ac_number: "int",
     },
+    references: {
+      transaction_id: "transaction",
+      counterparty_id: "counterparty",
+      currency_id: "currency",
+      payment_type_id: "payment_type",
+    },
   },
 };
 
 /**
  * Maps a PostgreSQL type (`information_schema.columns.data_type`, or `udt_name` for user-defined types) to the
  * kind it is carried as. Unknown types travel as text, never lossy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kindOfPgType } from "./source.ts";
+ * assert.equal(kindOfPgType("timestamp without time zone"), "timestamp");
+ * assert.equal(kindOfPgType("PaymentTypeName"), "text");
+ * ```
  */
 export function kindOfPgType(dataType: string): SourceKind {
   switch (dataType) {

@@ -30,6 +30,13 @@ export interface RebuildOptions {
   badRows?: BadRowPolicy;
   /** Called after each run with its position (1-based), the total and the run id. */
   onRun?: (done: number, total: number, runId: string, step: "transformed" | "loaded" | "skipped") => void;
+  /**
+   * Milliseconds from a monotonic clock, for {@link RebuildResult.ms} (main/ passes `() => performance.now()`;
+   * lib/ reads no clock). Default: no clock, `ms` is 0.
+   */
+  clock?: () => number;
+  /** Wall clock, epoch milliseconds, for the load's log and deletion times (main/ passes `Date.now`). */
+  now: () => number;
 }
 
 /** Outcome of a rebuild. */
@@ -47,11 +54,45 @@ export interface RebuildResult {
  *   any stage's error (naming run and table). Work already done stays and is reused by the next attempt.
  */
 export async function runRebuild(options: RebuildOptions): Promise<RebuildResult> {
-  const t0 = performance.now();
+  const clock = options.clock ?? (() => 0);
+  const t0 = clock();
   const { ingestion, processed, warehouse } = options;
   const runs = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((
     x,
   ): x is string => x !== undefined);
+  const { loaded, transformed } = await claimWarehouse(warehouse, processed, runs);
+  const result: RebuildResult = { runs: runs.length, transformed: 0, loaded: 0, ms: 0 };
+  for (const [i, runId] of runs.entries()) {
+    let step: "transformed" | "loaded" | "skipped" = "skipped";
+    if (!transformed.has(runId)) {
+      await runTransform({ ingestion, processed, runId, badRows: options.badRows ?? "fail" });
+      transformed.add(runId);
+      result.transformed++;
+      step = "transformed";
+    }
+    if (!loaded.has(runId)) {
+      const out = await runLoad({ now: options.now, sql: warehouse, processed, runId });
+      for (const id of [...out.caughtUp, runId]) loaded.add(id);
+      result.loaded++;
+      step = "loaded";
+    }
+    options.onRun?.(i + 1, runs.length, runId, step);
+  }
+  result.ms = Math.round(clock() - t0);
+  return result;
+}
+
+/**
+ * Checks that the warehouse is empty, or holds only this same rebuild's progress (same processed location), and
+ * records the rebuild in it; returns the runs already loaded and already transformed.
+ *
+ * @throws Error naming what the warehouse holds when it is not empty.
+ */
+async function claimWarehouse(
+  warehouse: Sql,
+  processed: Bucket,
+  runs: readonly string[],
+): Promise<{ loaded: Set<string>; transformed: Set<string> }> {
   // The target must be empty, or a warehouse this same rebuild (same processed location) started.
   const [pre] = await warehouse<{ log: boolean; tables: string | null }[]>`
     SELECT to_regclass('etl_load_log') IS NOT NULL AS log,
@@ -90,23 +131,5 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
         `WAREHOUSE_DATABASE_URL at an empty database for the rebuild`,
     );
   }
-  const result: RebuildResult = { runs: runs.length, transformed: 0, loaded: 0, ms: 0 };
-  for (const [i, runId] of runs.entries()) {
-    let step: "transformed" | "loaded" | "skipped" = "skipped";
-    if (!transformed.has(runId)) {
-      await runTransform({ ingestion, processed, runId, badRows: options.badRows ?? "fail" });
-      transformed.add(runId);
-      result.transformed++;
-      step = "transformed";
-    }
-    if (!loaded.has(runId)) {
-      const out = await runLoad({ now: () => Date.now(), sql: warehouse, processed, runId });
-      for (const id of [...out.caughtUp, runId]) loaded.add(id);
-      result.loaded++;
-      step = "loaded";
-    }
-    options.onRun?.(i + 1, runs.length, runId, step);
-  }
-  result.ms = Math.round(performance.now() - t0);
-  return result;
+  return { loaded, transformed };
 }

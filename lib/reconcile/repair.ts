@@ -1,12 +1,13 @@
 /**
  * From reconcile's differences to the source keys a repair run re-reads (issue 11). A differing dimension row
- * built from two tables also re-reads the row it joins: a staff member's department, a counterparty's address.
+ * built from two tables also re-reads the row it joins (the contract's `sourceJoins`): a staff member's
+ * department, a counterparty's address.
  *
  * @module
  */
 import type { Sql } from "../io/pg.ts";
 import type { RepairKeys } from "../ingest/repair.ts";
-import type { SourceTableName } from "../contract/mod.ts";
+import { SOURCE_TABLES, sourceJoins, type SourceTableName, WAREHOUSE_TABLE_NAMES } from "../contract/mod.ts";
 import type { ReconcileResult } from "./mod.ts";
 
 /**
@@ -26,14 +27,12 @@ export async function repairKeys(result: ReconcileResult, source: Sql): Promise<
     const ids = t.differences.map((d) => d.key);
     add(t.sourceTable as SourceTableName, ids);
     if (ids.length === 0) continue;
-    if (t.table === "dim_staff") {
-      const rows = await source`SELECT DISTINCT department_id AS id FROM staff WHERE staff_id = ANY(${ids})`;
-      add("department", rows.map((r) => r.id as number));
-    }
-    if (t.table === "dim_counterparty") {
-      const rows = await source`SELECT DISTINCT legal_address_id AS id FROM counterparty
-        WHERE counterparty_id = ANY(${ids})`;
-      add("address", rows.map((r) => r.id as number));
+    const from = SOURCE_TABLES[t.sourceTable as SourceTableName];
+    const table = WAREHOUSE_TABLE_NAMES.find((n) => n === t.table); // facts compare a view: no joins
+    for (const join of table ? sourceJoins(table) : []) {
+      const rows = await source`SELECT DISTINCT ${source(join.via)} AS id FROM ${source(from.name)}
+        WHERE ${source(from.pk)} = ANY(${ids})`;
+      add(join.table, rows.map((r) => r.id as number));
     }
   }
   return keys;

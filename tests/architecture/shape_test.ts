@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { relative } from "node:path";
-import ts from "npm:typescript@5.9.3";
+import ts from "typescript";
 import { KNOWN_OFFENCES } from "./known_offences.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

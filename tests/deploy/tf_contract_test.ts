@@ -101,3 +101,29 @@ Deno.test("terraform/*.tf keep no table list of their own", () => {
     }
   }
 });
+
+Deno.test("the IAM prefixes and the Glue tables are built from the generated lists, not from a list of their own", () => {
+  // A policy or a catalog that stops using the generated lists (a wildcard, a hand-kept list under another
+  // name) would let Terraform disagree with the contract while contract.tf.json still agrees.
+  const iam = read("terraform/iam.tf");
+  for (const [zone, list] of [["ingestion", "source_tables"], ["processed", "warehouse_tables"]]) {
+    for (const access of ["read", "write"]) {
+      assert.match(
+        iam,
+        new RegExp(`${zone}_${access}\\s*=\\s*concat\\(\\s*\\[for t in local\\.${list} : "\\$\\{t\\}/"\\]`),
+        `terraform/iam.tf: the ${zone} bucket's ${access} prefixes must be local.${list} (contract.tf.json)`,
+      );
+    }
+  }
+  const lake = read("terraform/lake.tf");
+  assert.match(lake, /lake_tables\s*=\s*var\.lake_query_enabled \? local\.lake_columns : \{\}/);
+  assert.match(
+    lake,
+    /for_each\s*=\s*local\.lake_tables/,
+    "terraform/lake.tf: one Glue table per lake_columns entry",
+  );
+  for (const file of ["iam.tf", "lake.tf"]) {
+    const text = read(`terraform/${file}`);
+    assert.ok(!/\[\s*"[a-z_]+\/"/.test(text), `terraform/${file} lists a table key prefix by hand`);
+  }
+});

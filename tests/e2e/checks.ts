@@ -1,40 +1,22 @@
 /**
- * Warehouse checks shared by the end-to-end tests: fact counts against the source, every fact foreign key
- * resolving, money and times exact.
+ * Warehouse checks shared by the end-to-end tests: fact counts against the source, every foreign key resolving,
+ * money and times exact; the keys and the column mapping come from the contract (lib/contract/).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import type { Sql } from "../../lib/io/pg.ts";
-import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
+import {
+  type DescribedColumn,
+  foreignKeys,
+  SOURCE_TABLES,
+  WAREHOUSE_TABLE_NAMES,
+  WAREHOUSE_TABLES,
+} from "../../lib/contract/mod.ts";
 
-/** Every foreign key of every fact: [fact, column, dimension, dimension key]. */
-export const FACT_FOREIGN_KEYS: [string, string, string, string][] = [
-  ...["fact_sales_order", "fact_purchase_order", "fact_payment"].flatMap((
-    f,
-  ): [string, string, string, string][] => [
-    [f, "created_date", "dim_date", "date_id"],
-    [f, "last_updated_date", "dim_date", "date_id"],
-    [f, "counterparty_id", "dim_counterparty", "counterparty_id"],
-    [f, "currency_id", "dim_currency", "currency_id"],
-  ]),
-  ["fact_sales_order", "sales_staff_id", "dim_staff", "staff_id"],
-  ["fact_sales_order", "design_id", "dim_design", "design_id"],
-  ["fact_sales_order", "agreed_payment_date", "dim_date", "date_id"],
-  ["fact_sales_order", "agreed_delivery_date", "dim_date", "date_id"],
-  ["fact_sales_order", "agreed_delivery_location_id", "dim_location", "location_id"],
-  ["fact_purchase_order", "staff_id", "dim_staff", "staff_id"],
-  ["fact_purchase_order", "agreed_payment_date", "dim_date", "date_id"],
-  ["fact_purchase_order", "agreed_delivery_date", "dim_date", "date_id"],
-  ["fact_purchase_order", "agreed_delivery_location_id", "dim_location", "location_id"],
-  ["fact_payment", "transaction_id", "dim_transaction", "transaction_id"],
-  ["fact_payment", "payment_type_id", "dim_payment_type", "payment_type_id"],
-  ["fact_payment", "payment_date", "dim_date", "date_id"],
-];
-
-/** Asserts that every fact foreign key resolves to a row of its dimension. */
+/** Asserts that every foreign key of the warehouse (the contract's) resolves to a row of its dimension. */
 export async function assertForeignKeysResolve(wh: Sql): Promise<void> {
-  for (const [fact, col, dim, key] of FACT_FOREIGN_KEYS) {
+  for (const { table: fact, column: col, references: { table: dim, column: key } } of foreignKeys()) {
     const [r] = await wh.unsafe(
       `SELECT count(*)::int AS n FROM ${fact} f LEFT JOIN ${dim} d ON d.${key} = f.${col} WHERE d.${key} IS NULL`,
     );
@@ -58,27 +40,32 @@ export async function sourceCount(src: Sql, table: string): Promise<number> {
   return r!.n;
 }
 
+/** The ToteSys expression of a fact column (lib/contract: its source; a fact has no joined columns). */
+function sourceExpression(column: DescribedColumn): string {
+  const { column: name, part } = column.source!;
+  return part ? `${name}::${part}` : name;
+}
+
 /**
- * Asserts that the latest fact version of every source row equals the source row, column for column, with money
- * as exact text and times to the microsecond (sales orders and payments).
+ * Asserts that the latest fact version of every source row equals the source row, column for column as the
+ * contract maps them (every loaded column that comes from ToteSys), with money as exact text (scale included)
+ * and times to the microsecond.
  */
 export async function assertLatestFactsMatchSource(src: Sql, wh: Sql): Promise<void> {
-  const so = await src.unsafe(
-    `SELECT string_agg(concat_ws('|', sales_order_id, created_at::date, created_at::time,
-      last_updated::date, last_updated::time, staff_id, counterparty_id, units_sold, unit_price, currency_id, design_id,
-      agreed_payment_date, agreed_delivery_date, agreed_delivery_location_id), E'\\n' ORDER BY sales_order_id) AS s FROM sales_order`,
-  );
-  const fso = await wh.unsafe(`SELECT string_agg(concat_ws('|', sales_order_id, created_date, created_time,
-      last_updated_date, last_updated_time, sales_staff_id, counterparty_id, units_sold, unit_price, currency_id,
-      design_id, agreed_payment_date, agreed_delivery_date, agreed_delivery_location_id), E'\\n' ORDER BY sales_order_id) AS s
-    FROM (SELECT DISTINCT ON (sales_order_id) * FROM fact_sales_order
-          ORDER BY sales_order_id, sales_record_id DESC) latest`);
-  assert.equal(fso[0]!.s, so[0]!.s, "fact_sales_order latest versions equal sales_order");
-  const p = await src.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_at::time, transaction_id,
-      payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s FROM payment`);
-  const fp = await wh.unsafe(`SELECT string_agg(concat_ws('|', payment_id, created_time, transaction_id,
-      payment_amount, paid, payment_date), E'\\n' ORDER BY payment_id) AS s
-    FROM (SELECT DISTINCT ON (payment_id) * FROM fact_payment
-          ORDER BY payment_id, payment_record_id DESC) latest`);
-  assert.equal(fp[0]!.s, p[0]!.s, "fact_payment latest versions equal payment");
+  for (const fact of WAREHOUSE_TABLE_NAMES.map((n) => WAREHOUSE_TABLES[n]).filter((t) => t.kind === "fact")) {
+    const columns = fact.columns.filter((c) => c.source);
+    const key = SOURCE_TABLES[fact.source!].pk;
+    const s = await src.unsafe(
+      `SELECT string_agg(concat_ws('|', ${columns.map(sourceExpression).join(", ")}), E'\\n' ORDER BY ${key})
+         AS s FROM public."${fact.source}"`,
+    );
+    const w = await wh.unsafe(
+      `SELECT string_agg(concat_ws('|', ${
+        columns.map((c) => c.name).join(", ")
+      }), E'\\n' ORDER BY ${fact.key})
+         AS s FROM (SELECT DISTINCT ON (${fact.key}) * FROM ${fact.name}
+                    ORDER BY ${fact.key}, ${fact.recordId} DESC) latest`,
+    );
+    assert.equal(w[0]!.s, s[0]!.s, `${fact.name} latest versions equal ${fact.source}`);
+  }
 }

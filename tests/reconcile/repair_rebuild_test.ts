@@ -112,6 +112,7 @@ Deno.test("rebuild from the lake equals the incremental warehouse; killed with S
     try {
       const done: string[] = [];
       const r = await runRebuild({
+        now: () => Date.now(),
         ingestion: p.ingestion,
         processed: p.processed.under("rebuild/"),
         warehouse: wh2.sql,
@@ -124,6 +125,7 @@ Deno.test("rebuild from the lake equals the incremental warehouse; killed with S
       // a second rebuild into the same warehouse is a no-op; into a non-empty other warehouse it is refused
       assert.equal(
         (await runRebuild({
+          now: () => Date.now(),
           ingestion: p.ingestion,
           processed: p.processed.under("rebuild/"),
           warehouse: wh2.sql,
@@ -132,12 +134,22 @@ Deno.test("rebuild from the lake equals the incremental warehouse; killed with S
         0,
       );
       await assert.rejects(
-        runRebuild({ ingestion: p.ingestion, processed: p.processed.under("other/"), warehouse: wh2.sql }),
+        runRebuild({
+          now: () => Date.now(),
+          ingestion: p.ingestion,
+          processed: p.processed.under("other/"),
+          warehouse: wh2.sql,
+        }),
         /The warehouse is not empty: it holds 13 load\(s\) that no rebuild into s3:\/\/.*\/other\/ made\. Point WAREHOUSE_DATABASE_URL at an empty database/,
       );
       // the live, incrementally built warehouse is refused too, whatever prefix already holds transforms
       await assert.rejects(
-        runRebuild({ ingestion: p.ingestion, processed: p.processed.under("rebuild/"), warehouse: p.wh.sql }),
+        runRebuild({
+          now: () => Date.now(),
+          ingestion: p.ingestion,
+          processed: p.processed.under("rebuild/"),
+          warehouse: p.wh.sql,
+        }),
         /The warehouse is not empty: it holds \d+ load\(s\) that no rebuild into .*rebuild\/ made/,
       );
       // and so is a database that is not a warehouse
@@ -146,6 +158,7 @@ Deno.test("rebuild from the lake equals the incremental warehouse; killed with S
         await other.sql`CREATE TABLE foo (x int)`;
         await assert.rejects(
           runRebuild({
+            now: () => Date.now(),
             ingestion: p.ingestion,
             processed: p.processed.under("rebuild/"),
             warehouse: other.sql,

@@ -88,38 +88,9 @@ export async function zipBytes(entries: ZipEntry[]): Promise<Uint8Array> {
       throw new Error(`ZIP entry ${entry.name} goes past 4 GiB: ZIP64 is not supported`);
     }
 
-    const local = new Uint8Array(30 + name.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true); // local file header signature
-    lv.setUint16(4, 20, true); // version needed: 2.0 (deflate)
-    lv.setUint16(6, 0x0800, true); // flags: UTF-8 names
-    lv.setUint16(8, method, true);
-    lv.setUint16(10, 0, true); // time 00:00:00
-    lv.setUint16(12, DOS_DATE_1980_01_01, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, payload.length, true);
-    lv.setUint32(22, entry.data.length, true);
-    lv.setUint16(26, name.length, true);
-    lv.setUint16(28, 0, true); // extra field length
-    local.set(name, 30);
-
-    const central = new Uint8Array(46 + name.length);
-    const cv = new DataView(central.buffer);
-    cv.setUint32(0, 0x02014b50, true); // central directory header signature
-    cv.setUint16(4, (3 << 8) | 20, true); // made by: Unix, 2.0 (so the mode below is honoured)
-    cv.setUint16(6, 20, true);
-    cv.setUint16(8, 0x0800, true);
-    cv.setUint16(10, method, true);
-    cv.setUint16(12, 0, true);
-    cv.setUint16(14, DOS_DATE_1980_01_01, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, payload.length, true);
-    cv.setUint32(24, entry.data.length, true);
-    cv.setUint16(28, name.length, true);
-    // 30 extra length, 32 comment length, 34 disk number, 36 internal attributes: all 0
-    cv.setUint32(38, ((0o100000 | (entry.mode ?? 0o644)) << 16) >>> 0, true); // external: regular file + mode
-    cv.setUint32(42, offset, true);
-    central.set(name, 46);
+    const header = { name, method, crc, size: payload.length, rawSize: entry.data.length };
+    const local = localHeader(header);
+    const central = centralHeader(header, entry.mode ?? 0o644, offset);
 
     locals.push(local, payload);
     centrals.push(central);
@@ -141,4 +112,55 @@ export async function zipBytes(entries: ZipEntry[]): Promise<Uint8Array> {
     at += part.length;
   }
   return out;
+}
+
+/** What the local and central headers of one entry record. */
+interface Header {
+  name: Uint8Array;
+  method: number;
+  crc: number;
+  /** Stored (compressed) size. */
+  size: number;
+  rawSize: number;
+}
+
+/** The local file header of an entry. */
+function localHeader(h: Header): Uint8Array {
+  const local = new Uint8Array(30 + h.name.length);
+  const lv = new DataView(local.buffer);
+  lv.setUint32(0, 0x04034b50, true); // local file header signature
+  lv.setUint16(4, 20, true); // version needed: 2.0 (deflate)
+  lv.setUint16(6, 0x0800, true); // flags: UTF-8 names
+  lv.setUint16(8, h.method, true);
+  lv.setUint16(10, 0, true); // time 00:00:00
+  lv.setUint16(12, DOS_DATE_1980_01_01, true);
+  lv.setUint32(14, h.crc, true);
+  lv.setUint32(18, h.size, true);
+  lv.setUint32(22, h.rawSize, true);
+  lv.setUint16(26, h.name.length, true);
+  lv.setUint16(28, 0, true); // extra field length
+  local.set(h.name, 30);
+  return local;
+}
+
+/** The central directory header of an entry written at `offset`, with its Unix `mode`. */
+function centralHeader(h: Header, mode: number, offset: number): Uint8Array {
+  const central = new Uint8Array(46 + h.name.length);
+  const cv = new DataView(central.buffer);
+  cv.setUint32(0, 0x02014b50, true); // central directory header signature
+  cv.setUint16(4, (3 << 8) | 20, true); // made by: Unix, 2.0 (so the mode below is honoured)
+  cv.setUint16(6, 20, true);
+  cv.setUint16(8, 0x0800, true);
+  cv.setUint16(10, h.method, true);
+  cv.setUint16(12, 0, true);
+  cv.setUint16(14, DOS_DATE_1980_01_01, true);
+  cv.setUint32(16, h.crc, true);
+  cv.setUint32(20, h.size, true);
+  cv.setUint32(24, h.rawSize, true);
+  cv.setUint16(28, h.name.length, true);
+  // 30 extra length, 32 comment length, 34 disk number, 36 internal attributes: all 0
+  cv.setUint32(38, ((0o100000 | mode) << 16) >>> 0, true); // external: regular file + mode
+  cv.setUint32(42, offset, true);
+  central.set(h.name, 46);
+  return central;
 }

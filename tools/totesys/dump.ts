@@ -64,71 +64,87 @@ export async function loadDump(
   }
 }
 
-async function runScript(db: Sql, path: string | URL, options: LoadDumpOptions): Promise<LoadDumpResult> {
-  const result: LoadDumpResult = { statements: 0, copied: {}, skipped: [] };
-  const lines = readLines(path)[Symbol.asyncIterator]();
-  const splitter = new StatementSplitter();
-  let lineNo = 0;
-  let startLine = 0; // where the statement being read began
+function runScript(db: Sql, path: string | URL, options: LoadDumpOptions): Promise<LoadDumpResult> {
+  return new ScriptRun(db, path, options).run();
+}
 
-  const copyBlock = async (statement: string, table: string, at: number) => {
-    let rows = 0;
-    let ended = false;
-    async function* chunks(): AsyncGenerator<string> {
-      let chunk = "";
-      for (;;) {
-        const next = await lines.next();
-        if (next.done) break;
-        lineNo++;
-        if (next.value === "\\.") {
-          ended = true;
-          break;
-        }
-        chunk += next.value + "\n";
-        rows++;
-        if (chunk.length >= CHUNK_CHARS) {
-          yield chunk;
-          chunk = "";
-        }
-      }
-      if (chunk !== "") yield chunk;
+/** One pass over a dump: its lines, the statement being read, and what was done. */
+class ScriptRun {
+  readonly result: LoadDumpResult = { statements: 0, copied: {}, skipped: [] };
+  readonly lines: AsyncIterator<string>;
+  readonly splitter = new StatementSplitter();
+  lineNo = 0;
+  /** Where the statement being read began. */
+  startLine = 0;
+
+  constructor(readonly db: Sql, path: string | URL, readonly options: LoadDumpOptions) {
+    this.lines = readLines(path)[Symbol.asyncIterator]();
+  }
+
+  async run(): Promise<LoadDumpResult> {
+    for (;;) {
+      const next = await this.lines.next();
+      if (next.done) break;
+      this.lineNo++;
+      if (!this.splitter.pending) this.startLine = this.lineNo;
+      for (const item of this.splitter.push(next.value)) await this.handle(item);
     }
+    for (const item of this.splitter.end()) await this.handle(item);
+    return this.result;
+  }
+
+  async handle(item: ScriptItem): Promise<void> {
+    const what = classifyDumpStatement(item);
+    if (what.action === "skip") {
+      this.result.skipped.push({ text: item.text.split("\n", 1)[0]!, reason: what.reason });
+      return;
+    }
+    this.result.statements++;
+    if (what.action === "copy") return await this.copyBlock(item.text, what.table, this.startLine);
     try {
-      await copyIn(db, statement, chunks());
+      await this.db.unsafe(item.text).simple();
+    } catch (cause) {
+      const head = item.text.split("\n", 1)[0]!.slice(0, 120);
+      throw new Error(`Dump line ${this.startLine}: statement failed: ${head}: ${errorMessage(cause)}`, {
+        cause,
+      });
+    }
+  }
+
+  /** Copies the data lines after a COPY statement, up to its `\.`, into the table. */
+  async copyBlock(statement: string, table: string, at: number): Promise<void> {
+    const block = { rows: 0, ended: false };
+    try {
+      await copyIn(this.db, statement, this.chunks(block));
     } catch (cause) {
       throw new Error(`Dump line ${at}: COPY into ${table} failed: ${errorMessage(cause)}`, { cause });
     }
-    if (!ended) throw new Error(`Dump line ${at}: COPY block for ${table} has no terminating \\.`);
+    if (!block.ended) throw new Error(`Dump line ${at}: COPY block for ${table} has no terminating \\.`);
     const name = table.replaceAll('"', "");
-    result.copied[name] = (result.copied[name] ?? 0) + rows;
-    options.onCopy?.(name, rows);
-  };
-
-  const handle = async (item: ScriptItem) => {
-    const what = classifyDumpStatement(item);
-    if (what.action === "skip") {
-      result.skipped.push({ text: item.text.split("\n", 1)[0]!, reason: what.reason });
-      return;
-    }
-    result.statements++;
-    if (what.action === "copy") return await copyBlock(item.text, what.table, startLine);
-    try {
-      await db.unsafe(item.text).simple();
-    } catch (cause) {
-      const head = item.text.split("\n", 1)[0]!.slice(0, 120);
-      throw new Error(`Dump line ${startLine}: statement failed: ${head}: ${errorMessage(cause)}`, { cause });
-    }
-  };
-
-  for (;;) {
-    const next = await lines.next();
-    if (next.done) break;
-    lineNo++;
-    if (!splitter.pending) startLine = lineNo;
-    for (const item of splitter.push(next.value)) await handle(item);
+    this.result.copied[name] = (this.result.copied[name] ?? 0) + block.rows;
+    this.options.onCopy?.(name, block.rows);
   }
-  for (const item of splitter.end()) await handle(item);
-  return result;
+
+  /** The COPY block's data lines in chunks of about CHUNK_CHARS, counting rows and noting the end marker. */
+  async *chunks(block: { rows: number; ended: boolean }): AsyncGenerator<string> {
+    let chunk = "";
+    for (;;) {
+      const next = await this.lines.next();
+      if (next.done) break;
+      this.lineNo++;
+      if (next.value === "\\.") {
+        block.ended = true;
+        break;
+      }
+      chunk += next.value + "\n";
+      block.rows++;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk !== "") yield chunk;
+  }
 }
 
 function errorMessage(e: unknown): string {

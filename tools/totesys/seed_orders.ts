@@ -58,131 +58,146 @@ export function* orderStream(
 ): Generator<Order> {
   const t = new Timeline(seed, salesCount, purchaseCount);
   const rng = new Rng(deriveSeed(seed, 4));
-  let designs = 0;
-  let sales = 0;
-  let purchases = 0;
-  let tx = 0;
+  const counts = { designs: 0, sales: 0, purchases: 0, tx: 0 };
   while (t.next()) {
-    const staffId = rng.int(1, FIXED_COUNTS.staff);
-    const counterpartyId = rng.int(1, FIXED_COUNTS.counterparty);
-    const currencyId = rng.int(1, FIXED_COUNTS.currency);
-    const locationId = rng.int(1, FIXED_COUNTS.address);
-    let designId = 0;
-    let quantity: number;
-    let cents: number;
-    if (t.sale) {
-      while (designs < designAt.length && designAt[designs]! < t.minute) designs++;
-      designId = rng.int(1, 10 + designs);
-      quantity = rng.int(1000, 100_000);
-      cents = rng.int(200, 400);
-    } else {
-      quantity = rng.int(1, 1000);
-      cents = rng.int(300, 100_000);
-    }
-    const day = Math.floor(t.ms / DAY_MS);
-    const deliveryDay = day + rng.int(0, 7);
-    const payDay = day + rng.int(0, 6);
-    const paidRoll = rng.float();
-    const paidMs = payDay * DAY_MS + PAY_BATCH_MS + rng.int(700, 899);
-    const paid = payDay > day && paidMs <= asOf && paidRoll < PAID_SHARE;
-    const companyAc = rng.int(10_000_000, 99_999_999);
-    const counterpartyAc = rng.int(10_000_000, 99_999_999);
-    const orderId = t.sale ? ++sales : ++purchases;
-    tx++;
-    if (kind === "all" || (kind === "sale") === t.sale) {
-      yield {
-        sale: t.sale,
-        orderId,
-        txId: tx,
-        ms: t.ms,
-        designId,
-        staffId,
-        counterpartyId,
-        currencyId,
-        locationId,
-        quantity,
-        cents,
-        deliveryDay,
-        payDay,
-        paidMs: paid ? paidMs : 0,
-        companyAc,
-        counterpartyAc,
-      };
-    }
+    const order = drawOrder(t, rng, counts, asOf, designAt);
+    if (kind === "all" || (kind === "sale") === t.sale) yield order;
   }
+}
+
+/** Draws the next order of the timeline's current instant, always in the same order of draws. */
+function drawOrder(
+  t: Timeline,
+  rng: Rng,
+  counts: { designs: number; sales: number; purchases: number; tx: number },
+  asOf: number,
+  designAt: Int32Array,
+): Order {
+  const staffId = rng.int(1, FIXED_COUNTS.staff);
+  const counterpartyId = rng.int(1, FIXED_COUNTS.counterparty);
+  const currencyId = rng.int(1, FIXED_COUNTS.currency);
+  const locationId = rng.int(1, FIXED_COUNTS.address);
+  let designId = 0;
+  let quantity: number;
+  let cents: number;
+  if (t.sale) {
+    while (counts.designs < designAt.length && designAt[counts.designs]! < t.minute) counts.designs++;
+    designId = rng.int(1, 10 + counts.designs);
+    quantity = rng.int(1000, 100_000);
+    cents = rng.int(200, 400);
+  } else {
+    quantity = rng.int(1, 1000);
+    cents = rng.int(300, 100_000);
+  }
+  const day = Math.floor(t.ms / DAY_MS);
+  const deliveryDay = day + rng.int(0, 7);
+  const payDay = day + rng.int(0, 6);
+  const paidRoll = rng.float();
+  const paidMs = payDay * DAY_MS + PAY_BATCH_MS + rng.int(700, 899);
+  const paid = payDay > day && paidMs <= asOf && paidRoll < PAID_SHARE;
+  const companyAc = rng.int(10_000_000, 99_999_999);
+  const counterpartyAc = rng.int(10_000_000, 99_999_999);
+  const orderId = t.sale ? ++counts.sales : ++counts.purchases;
+  counts.tx++;
+  return {
+    sale: t.sale,
+    orderId,
+    txId: counts.tx,
+    ms: t.ms,
+    designId,
+    staffId,
+    counterpartyId,
+    currencyId,
+    locationId,
+    quantity,
+    cents,
+    deliveryDay,
+    payDay,
+    paidMs: paid ? paidMs : 0,
+    companyAc,
+    counterpartyAc,
+  };
 }
 
 /** The function that makes `table`'s COPY row of an order. */
 export function rowFormatter(table: (typeof ORDER_TABLES)[number][0], seed: number): (o: Order) => CopyRow {
   switch (table) {
     case "sales_order":
-      return (o) => {
-        const created = formatTimestamp(o.ms);
-        return [
-          String(o.orderId),
-          created,
-          created,
-          String(o.designId),
-          String(o.staffId),
-          String(o.counterpartyId),
-          String(o.quantity),
-          centsText(o.cents),
-          String(o.currencyId),
-          formatDate(o.deliveryDay),
-          formatDate(o.payDay),
-          String(o.locationId),
-        ];
-      };
+      return salesOrderRow;
     case "purchase_order": {
       const codes = new ItemCodes(deriveSeed(seed, 6));
-      return (o) => {
-        const created = formatTimestamp(o.ms);
-        return [
-          String(o.orderId),
-          created,
-          created,
-          String(o.staffId),
-          String(o.counterpartyId),
-          codes.code(o.orderId),
-          String(o.quantity),
-          centsText(o.cents),
-          String(o.currencyId),
-          formatDate(o.deliveryDay),
-          formatDate(o.payDay),
-          String(o.locationId),
-        ];
-      };
+      return (o) => purchaseOrderRow(o, codes);
     }
     case "transaction":
-      return (o) => {
-        const created = formatTimestamp(o.ms);
-        const id = String(o.orderId);
-        return [
-          String(o.txId),
-          o.sale ? "SALE" : "PURCHASE",
-          o.sale ? id : null,
-          o.sale ? null : id,
-          created,
-          created,
-        ];
-      };
+      return transactionRow;
     case "payment":
-      return (o) => {
-        const created = formatTimestamp(o.ms);
-        return [
-          String(o.txId),
-          created,
-          o.paidMs === 0 ? created : formatTimestamp(o.paidMs),
-          String(o.txId),
-          String(o.counterpartyId),
-          centsText(o.quantity * o.cents),
-          String(o.currencyId),
-          o.sale ? "1" : "3",
-          o.paidMs === 0 ? "f" : "t",
-          formatDate(o.payDay),
-          String(o.companyAc),
-          String(o.counterpartyAc),
-        ];
-      };
+      return paymentRow;
   }
+}
+
+function salesOrderRow(o: Order): CopyRow {
+  const created = formatTimestamp(o.ms);
+  return [
+    String(o.orderId),
+    created,
+    created,
+    String(o.designId),
+    String(o.staffId),
+    String(o.counterpartyId),
+    String(o.quantity),
+    centsText(o.cents),
+    String(o.currencyId),
+    formatDate(o.deliveryDay),
+    formatDate(o.payDay),
+    String(o.locationId),
+  ];
+}
+
+function purchaseOrderRow(o: Order, codes: ItemCodes): CopyRow {
+  const created = formatTimestamp(o.ms);
+  return [
+    String(o.orderId),
+    created,
+    created,
+    String(o.staffId),
+    String(o.counterpartyId),
+    codes.code(o.orderId),
+    String(o.quantity),
+    centsText(o.cents),
+    String(o.currencyId),
+    formatDate(o.deliveryDay),
+    formatDate(o.payDay),
+    String(o.locationId),
+  ];
+}
+
+function transactionRow(o: Order): CopyRow {
+  const created = formatTimestamp(o.ms);
+  const id = String(o.orderId);
+  return [
+    String(o.txId),
+    o.sale ? "SALE" : "PURCHASE",
+    o.sale ? id : null,
+    o.sale ? null : id,
+    created,
+    created,
+  ];
+}
+
+function paymentRow(o: Order): CopyRow {
+  const created = formatTimestamp(o.ms);
+  return [
+    String(o.txId),
+    created,
+    o.paidMs === 0 ? created : formatTimestamp(o.paidMs),
+    String(o.txId),
+    String(o.counterpartyId),
+    centsText(o.quantity * o.cents),
+    String(o.currencyId),
+    o.sale ? "1" : "3",
+    o.paidMs === 0 ? "f" : "t",
+    formatDate(o.payDay),
+    String(o.companyAc),
+    String(o.counterpartyAc),
+  ];
 }

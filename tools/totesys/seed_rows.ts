@@ -8,6 +8,7 @@
 import { formatCompactDate } from "./civil_time.ts";
 import type { CopyRow } from "../../lib/io/copy.ts";
 import { Rng } from "./prng.ts";
+import { sourceColumnNames, type SourceTableName } from "../../lib/contract/mod.ts";
 import {
   CITY_PATTERNS,
   COMPANY_PATTERNS,
@@ -22,96 +23,31 @@ import {
   STREET_SUFFIXES,
 } from "./seed_words.ts";
 
-/** Column names of each ToteSys table in the DDL's order (tools/totesys/schema.sql), the order of every row here. */
-export const TOTESYS_COLUMNS = {
-  address: [
-    "address_id",
-    "address_line_1",
-    "address_line_2",
-    "district",
-    "city",
-    "postal_code",
-    "country",
-    "phone",
-    "created_at",
-    "last_updated",
-  ],
-  counterparty: [
-    "counterparty_id",
-    "counterparty_legal_name",
-    "legal_address_id",
-    "commercial_contact",
-    "delivery_contact",
-    "created_at",
-    "last_updated",
-  ],
-  currency: ["currency_id", "currency_code", "created_at", "last_updated"],
-  department: ["department_id", "department_name", "location", "manager", "created_at", "last_updated"],
-  design: ["design_id", "created_at", "design_name", "file_location", "file_name", "last_updated"],
-  payment_type: ["payment_type_id", "payment_type_name", "created_at", "last_updated"],
-  staff: [
-    "staff_id",
-    "first_name",
-    "last_name",
-    "department_id",
-    "email_address",
-    "created_at",
-    "last_updated",
-  ],
-  sales_order: [
-    "sales_order_id",
-    "created_at",
-    "last_updated",
-    "design_id",
-    "staff_id",
-    "counterparty_id",
-    "units_sold",
-    "unit_price",
-    "currency_id",
-    "agreed_delivery_date",
-    "agreed_payment_date",
-    "agreed_delivery_location_id",
-  ],
-  purchase_order: [
-    "purchase_order_id",
-    "created_at",
-    "last_updated",
-    "staff_id",
-    "counterparty_id",
-    "item_code",
-    "item_quantity",
-    "item_unit_price",
-    "currency_id",
-    "agreed_delivery_date",
-    "agreed_payment_date",
-    "agreed_delivery_location_id",
-  ],
-  transaction: [
-    "transaction_id",
-    "transaction_type",
-    "sales_order_id",
-    "purchase_order_id",
-    "created_at",
-    "last_updated",
-  ],
-  payment: [
-    "payment_id",
-    "created_at",
-    "last_updated",
-    "transaction_id",
-    "counterparty_id",
-    "payment_amount",
-    "currency_id",
-    "payment_type_id",
-    "paid",
-    "payment_date",
-    "company_ac_number",
-    "counterparty_ac_number",
-  ],
-} as const satisfies Record<string, readonly string[]>;
+/** The ToteSys tables in the order the generator makes and loads them. */
+const TOTESYS_TABLES = [
+  "address",
+  "counterparty",
+  "currency",
+  "department",
+  "design",
+  "payment_type",
+  "staff",
+  "sales_order",
+  "purchase_order",
+  "transaction",
+  "payment",
+] as const satisfies readonly SourceTableName[];
 
 /** A ToteSys table name. */
-export type TotesysTable = keyof typeof TOTESYS_COLUMNS;
+export type TotesysTable = typeof TOTESYS_TABLES[number];
+
+/**
+ * Column names of each ToteSys table in the DDL's order (tools/totesys/schema.sql), the order of every row here:
+ * the source contract's (lib/contract/source.ts).
+ */
+export const TOTESYS_COLUMNS: Readonly<Record<TotesysTable, readonly string[]>> = Object.fromEntries(
+  TOTESYS_TABLES.map((t) => [t, sourceColumnNames(t)]),
+) as unknown as Record<TotesysTable, readonly string[]>;
 
 /** Text of a whole number of pence/cents as a 2-decimal amount: `12345` → `"123.45"`. */
 export function centsText(cents: number): string {

@@ -12,19 +12,12 @@
  * @module
  */
 import type { Sql } from "../../lib/io/pg.ts";
-import { DAY_MS, formatDate, formatTimestamp, parseDate, parseTimestamp } from "./civil_time.ts";
+import { formatTimestamp, parseTimestamp } from "./civil_time.ts";
 import { quoteIdent } from "../../lib/io/copy.ts";
 import { deriveSeed, Rng } from "./prng.ts";
-import {
-  addressRow,
-  centsText,
-  counterpartyRowAt,
-  designRow,
-  personName,
-  randomItemCode,
-  TOTESYS_COLUMNS,
-  type TotesysTable,
-} from "./seed_rows.ts";
+import { TOTESYS_COLUMNS, type TotesysTable } from "./seed_rows.ts";
+import { type Bounds, type Kind, Run } from "./simulate_run.ts";
+import { change } from "./simulate_changes.ts";
 
 /** Options of {@link simulateActivity}. */
 export interface SimulateOptions {
@@ -54,16 +47,6 @@ export interface SimulateSummary {
   until: string;
 }
 
-type Kind =
-  | "sale"
-  | "purchase"
-  | "pay"
-  | "edit_sale"
-  | "edit_address"
-  | "edit_department"
-  | "new_design"
-  | "new_counterparty";
-
 /** Relative frequency and rows written of each kind of change. */
 const KINDS: readonly (readonly [kind: Kind, weight: number, rows: number])[] = [
   ["sale", 40, 3],
@@ -75,227 +58,6 @@ const KINDS: readonly (readonly [kind: Kind, weight: number, rows: number])[] = 
   ["new_design", 3, 1],
   ["new_counterparty", 2, 2],
 ];
-
-/** The id range of each table before the run: picks for edits stay inside it, so new rows are never edited. */
-type Bounds = Record<TotesysTable, { lo: number; hi: number }>;
-
-class Run {
-  readonly tables = Object.fromEntries(
-    Object.keys(TOTESYS_COLUMNS).map((t) => [t, { inserted: 0, updated: 0 }]),
-  ) as Record<TotesysTable, TableActivity>;
-  readonly edited = new Map<TotesysTable, Set<number>>();
-  /** payment_type_id by name (the lowest id of each name). */
-  readonly paymentTypes = new Map<string, number>();
-  ms: number;
-
-  constructor(readonly db: Sql, readonly rng: Rng, readonly bounds: Bounds, since: number) {
-    this.ms = since;
-  }
-
-  /** Advances the simulated clock by 1 ms – 30 s and returns the new instant's text. */
-  tick(): string {
-    this.ms += this.rng.int(1, 30_000);
-    return formatTimestamp(this.ms);
-  }
-
-  /**
-   * A random pre-existing id of `table` (optionally matching `where`) not edited yet in this run, or null.
-   * Deterministic: the first matching id at or after a random point, wrapping around.
-   */
-  async pick(table: TotesysTable, where = "TRUE", forEdit = false): Promise<number | null> {
-    const { lo, hi } = this.bounds[table];
-    if (hi < lo) return null;
-    const pk = quoteIdent(`${table}_id`);
-    const done = this.edited.get(table) ?? new Set<number>();
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const from = this.rng.int(lo, hi);
-      const rows = await this.db.unsafe(
-        `(SELECT ${pk} AS id FROM ${quoteIdent(table)} WHERE ${pk} BETWEEN $1 AND $2 AND (${where})
-           ORDER BY ${pk} LIMIT 1)
-         UNION ALL
-         (SELECT ${pk} FROM ${
-          quoteIdent(table)
-        } WHERE ${pk} BETWEEN $3 AND $1 AND (${where}) ORDER BY ${pk} LIMIT 1)
-         LIMIT 1`,
-        [from, hi, lo],
-      );
-      const id = rows[0]?.id as number | undefined;
-      if (id === undefined) return null;
-      if (!forEdit) return id;
-      if (!done.has(id)) {
-        done.add(id);
-        this.edited.set(table, done);
-        return id;
-      }
-    }
-    return null;
-  }
-
-  /** Inserts one row (all columns but the id, in DDL order) and returns its new id. */
-  async insert(table: TotesysTable, values: (string | number | boolean | null)[]): Promise<number> {
-    const cols = TOTESYS_COLUMNS[table].slice(1);
-    const params = cols.map((_, i) => `$${i + 1}`).join(", ");
-    const [row] = await this.db.unsafe(
-      `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(", ")}) VALUES (${params})
-       RETURNING ${quoteIdent(`${table}_id`)} AS id`,
-      values,
-    );
-    this.tables[table].inserted++;
-    return row!.id as number;
-  }
-
-  /** Sets `assignments` (column → value) and last_updated on row `id` of `table`. */
-  async update(
-    table: TotesysTable,
-    id: number,
-    assignments: Record<string, string | number | boolean | null>,
-  ) {
-    const cols = Object.keys(assignments);
-    const sets = cols.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(", ");
-    const n = cols.length;
-    await this.db.unsafe(
-      `UPDATE ${quoteIdent(table)} SET ${sets}, last_updated = $${n + 1} WHERE ${
-        quoteIdent(`${table}_id`)
-      } = $${n + 2}`,
-      [...Object.values(assignments), this.tick(), id],
-    );
-    this.tables[table].updated++;
-  }
-}
-
-async function order(run: Run, sale: boolean): Promise<boolean> {
-  const { rng } = run;
-  const staff = await run.pick("staff");
-  const counterparty = await run.pick("counterparty");
-  const currency = await run.pick("currency");
-  const location = await run.pick("address");
-  const design = sale ? await run.pick("design") : 0;
-  if (staff === null || counterparty === null || currency === null || location === null || design === null) {
-    return false;
-  }
-  const at = run.tick();
-  const day = Math.floor(run.ms / DAY_MS);
-  const quantity = sale ? rng.int(1000, 100_000) : rng.int(1, 1000);
-  const cents = sale ? rng.int(200, 400) : rng.int(300, 100_000);
-  const delivery = formatDate(day + rng.int(0, 7));
-  const payment = formatDate(day + rng.int(0, 6));
-  const id = sale
-    ? await run.insert("sales_order", [
-      at,
-      at,
-      design,
-      staff,
-      counterparty,
-      quantity,
-      centsText(cents),
-      currency,
-      delivery,
-      payment,
-      location,
-    ])
-    : await run.insert("purchase_order", [
-      at,
-      at,
-      staff,
-      counterparty,
-      randomItemCode(rng),
-      quantity,
-      centsText(cents),
-      currency,
-      delivery,
-      payment,
-      location,
-    ]);
-  const tx = await run.insert("transaction", [
-    sale ? "SALE" : "PURCHASE",
-    sale ? id : null,
-    sale ? null : id,
-    at,
-    at,
-  ]);
-  await run.insert("payment", [
-    at,
-    at,
-    tx,
-    counterparty,
-    centsText(quantity * cents),
-    currency,
-    run.paymentTypes.get(sale ? "SALES_RECEIPT" : "PURCHASE_PAYMENT") ?? (sale ? 1 : 3),
-    false,
-    payment,
-    rng.int(10_000_000, 99_999_999),
-    rng.int(10_000_000, 99_999_999),
-  ]);
-  return true;
-}
-
-async function change(run: Run, kind: Kind): Promise<boolean> {
-  const { rng } = run;
-  switch (kind) {
-    case "sale":
-    case "purchase":
-      return await order(run, kind === "sale");
-    case "pay": {
-      const id = await run.pick("payment", "NOT paid", true);
-      if (id === null) return false;
-      await run.update("payment", id, { paid: true });
-      return true;
-    }
-    case "edit_sale": {
-      const id = await run.pick("sales_order", "TRUE", true);
-      if (id === null) return false;
-      const [row] = await run.db`
-        SELECT units_sold, agreed_delivery_date, agreed_delivery_location_id FROM sales_order
-         WHERE sales_order_id = ${id}`;
-      const which = rng.int(0, 2);
-      if (which === 0) {
-        let units = rng.int(1000, 100_000);
-        if (units === row!.units_sold) units = units === 100_000 ? 1000 : units + 1;
-        await run.update("sales_order", id, { units_sold: units });
-      } else if (which === 1) {
-        const text = String(row!.agreed_delivery_date);
-        const day = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseDate(text) : Math.floor(run.ms / DAY_MS);
-        const later = formatDate(day + rng.int(1, 14));
-        await run.update("sales_order", id, { agreed_delivery_date: later });
-      } else {
-        const location = await run.pick(
-          "address",
-          `address_id <> ${Number(row!.agreed_delivery_location_id)}`,
-        );
-        if (location === null) return false;
-        await run.update("sales_order", id, { agreed_delivery_location_id: location });
-      }
-      return true;
-    }
-    case "edit_address": {
-      const id = await run.pick("address", "TRUE", true);
-      if (id === null) return false;
-      const phone = `${rng.int(0, 9999).toString().padStart(4, "0")} ${
-        rng.int(0, 999_999).toString().padStart(6, "0")
-      }`;
-      await run.update("address", id, { phone });
-      return true;
-    }
-    case "edit_department": {
-      const id = await run.pick("department", "TRUE", true);
-      if (id === null) return false;
-      await run.update("department", id, { manager: personName(rng) });
-      return true;
-    }
-    case "new_design": {
-      const at = run.tick();
-      const row = designRow(rng, 0, at, Math.floor(run.ms / DAY_MS));
-      await run.insert("design", row.slice(1));
-      return true;
-    }
-    case "new_counterparty": {
-      const at = run.tick();
-      const address = await run.insert("address", addressRow(rng, 0, at).slice(1));
-      await run.insert("counterparty", counterpartyRowAt(rng, 0, address, at).slice(1));
-      return true;
-    }
-  }
-}
 
 async function readState(db: Sql): Promise<{ since: string; bounds: Bounds }> {
   const tables = Object.keys(TOTESYS_COLUMNS) as TotesysTable[];

@@ -46,59 +46,19 @@ export class StatementSplitter {
     let i = 0;
     const n = line.length;
     while (i < n) {
-      const c = line[i]!;
-      if (this.#comment > 0) {
-        if (c === "*" && line[i + 1] === "/") {
-          this.#comment--;
-          i += 2;
-        } else if (c === "/" && line[i + 1] === "*") {
-          this.#comment++;
-          i += 2;
-        } else i++;
+      const inside = this.#inside(line, i);
+      if (inside !== null) {
+        i = inside;
         continue;
       }
-      if (this.#dollar !== null) {
-        if (c === "$" && line.startsWith(this.#dollar, i)) {
-          i += this.#dollar.length;
-          this.#dollar = null;
-        } else i++;
-        continue;
-      }
-      if (this.#quote !== null) {
-        if (this.#quote === "E'" && c === "\\") i += 2;
-        else if (c === this.#quote.slice(-1)) {
-          if (line[i + 1] === c) i += 2; // doubled quote inside the string
-          else {
-            this.#quote = null;
-            i++;
-          }
-        } else i++;
-        continue;
-      }
-      if (c === "-" && line[i + 1] === "-") {
+      if (line[i] === "-" && line[i + 1] === "-") {
         this.#buf += line.slice(start, i);
         start = n;
         break;
       }
-      if (c === "/" && line[i + 1] === "*") {
-        this.#comment = 1;
-        i += 2;
-      } else if (c === "'") {
-        const prev = line[i - 1];
-        const before = line[i - 2];
-        const escaped = (prev === "E" || prev === "e") && (before === undefined || !IDENT.test(before));
-        this.#quote = escaped ? "E'" : "'";
-        i++;
-      } else if (c === '"') {
-        this.#quote = '"';
-        i++;
-      } else if (c === "$" && (i === 0 || !IDENT.test(line[i - 1]!))) {
-        const m = DOLLAR_TAG.exec(line.slice(i, i + 64));
-        if (m) {
-          this.#dollar = m[0];
-          i += m[0].length;
-        } else i++;
-      } else if (c === ";") {
+      const opened = this.#open(line, i);
+      if (opened !== null) i = opened;
+      else if (line[i] === ";") {
         const text = (this.#buf + line.slice(start, i)).trim();
         this.#buf = "";
         if (text !== "") out.push({ kind: "statement", text });
@@ -110,6 +70,64 @@ export class StatementSplitter {
     this.#buf += "\n";
     if (!this.pending) this.#buf = "";
     return out;
+  }
+
+  /** Inside a comment, dollar quote or quote: where the scan goes on from `i`; null when outside all. */
+  #inside(line: string, i: number): number | null {
+    const c = line[i]!;
+    if (this.#comment > 0) {
+      if (c === "*" && line[i + 1] === "/") {
+        this.#comment--;
+        return i + 2;
+      } else if (c === "/" && line[i + 1] === "*") {
+        this.#comment++;
+        return i + 2;
+      }
+      return i + 1;
+    }
+    if (this.#dollar !== null) {
+      if (c === "$" && line.startsWith(this.#dollar, i)) {
+        const next = i + this.#dollar.length;
+        this.#dollar = null;
+        return next;
+      }
+      return i + 1;
+    }
+    if (this.#quote !== null) {
+      if (this.#quote === "E'" && c === "\\") return i + 2;
+      if (c === this.#quote.slice(-1)) {
+        if (line[i + 1] === c) return i + 2; // doubled quote inside the string
+        this.#quote = null;
+      }
+      return i + 1;
+    }
+    return null;
+  }
+
+  /** Outside all quotes: opens a comment, quote or dollar quote at `i` and returns where to go on; else null. */
+  #open(line: string, i: number): number | null {
+    const c = line[i]!;
+    if (c === "/" && line[i + 1] === "*") {
+      this.#comment = 1;
+      return i + 2;
+    } else if (c === "'") {
+      const prev = line[i - 1];
+      const before = line[i - 2];
+      const escaped = (prev === "E" || prev === "e") && (before === undefined || !IDENT.test(before));
+      this.#quote = escaped ? "E'" : "'";
+      return i + 1;
+    } else if (c === '"') {
+      this.#quote = '"';
+      return i + 1;
+    } else if (c === "$" && (i === 0 || !IDENT.test(line[i - 1]!))) {
+      const m = DOLLAR_TAG.exec(line.slice(i, i + 64));
+      if (m) {
+        this.#dollar = m[0];
+        return i + m[0].length;
+      }
+      return i + 1;
+    }
+    return null;
   }
 
   /** Ends the script: returns the unterminated last statement, if there is one. */

@@ -1,0 +1,58 @@
+// Reconcile's pairs come from the contract (lib/contract/): spelled out for a joined dimension and a fact, so a
+// contract change that alters what reconcile compares shows here.
+import assert from "node:assert/strict";
+import { PAIRS } from "../../lib/reconcile/pairs.ts";
+import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
+
+Deno.test("one pair per warehouse table built from ToteSys, facts through their _current views", () => {
+  assert.deepEqual(
+    PAIRS.map((p) => p.name),
+    WAREHOUSE_TABLE_NAMES.filter((t) => t !== "dim_date").map((t) =>
+      t.startsWith("fact_") ? `${t}_current` : t
+    ),
+  );
+});
+
+Deno.test("dim_staff compares the department's columns through the staff row's department_id", () => {
+  const staff = PAIRS.find((p) => p.name === "dim_staff")!;
+  assert.equal(staff.sourceTable, "staff");
+  assert.equal(
+    staff.source.from,
+    "public.staff s LEFT JOIN public.department j_department_id ON j_department_id.department_id = s.department_id",
+  );
+  assert.deepEqual(staff.source.columns, [
+    "s.first_name",
+    "s.last_name",
+    "j_department_id.department_name",
+    "j_department_id.location",
+    "s.email_address",
+  ]);
+  assert.deepEqual(staff.warehouse.columns, [
+    "first_name",
+    "last_name",
+    "department_name",
+    "location",
+    "email_address",
+  ]);
+  assert.equal(staff.warehouse.from, "(SELECT * FROM dim_staff WHERE deleted_at IS NULL) w");
+});
+
+Deno.test("fact_payment_current compares split timestamps, money by value, and not the account numbers", () => {
+  const pay = PAIRS.find((p) => p.name === "fact_payment_current")!;
+  assert.equal(pay.source.key, "s.payment_id");
+  assert.deepEqual(pay.source.columns, [
+    "s.created_at::date",
+    "s.created_at::time",
+    "s.last_updated::date",
+    "s.last_updated::time",
+    "s.transaction_id",
+    "s.counterparty_id",
+    "trim_scale(s.payment_amount)",
+    "s.currency_id",
+    "s.payment_type_id",
+    "s.paid",
+    "s.payment_date",
+  ]);
+  assert.equal(pay.warehouse.from, "fact_payment_current");
+  assert.equal(pay.warehouse.columns[6], "trim_scale(payment_amount)");
+});
