@@ -9,7 +9,7 @@
  * @module
  */
 import type { WarehouseRow } from "../contract/mod.ts";
-import { civilFromDays, daysFromCivil, formatDate } from "../time.ts";
+import { addDays, civilFromDays, formatDate, isoWeekday, parseDate } from "../values/mod.ts";
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const MONTH_NAMES = [
@@ -42,16 +42,14 @@ export function unionRange(
   return [a[0] < b[0] ? a[0] : b[0], a[1] > b[1] ? a[1] : b[1]];
 }
 
-const dayNumber = (date: string) => daysFromCivil(+date.slice(0, 4), +date.slice(5, 7), +date.slice(8, 10));
-
 /** The day before `date` (YYYY-MM-DD). */
 export function dayBefore(date: string): string {
-  return formatDate(dayNumber(date) - 1);
+  return addDays(date, -1);
 }
 
 /** The day after `date` (YYYY-MM-DD). */
 export function dayAfter(date: string): string {
-  return formatDate(dayNumber(date) + 1);
+  return addDays(date, 1);
 }
 
 /**
@@ -59,11 +57,11 @@ export function dayAfter(date: string): string {
  * wide range (dates such as 9999-12-31 occur as "open-ended" markers) never sits in memory at once.
  */
 export function* dimDateRows(first: string, last: string): Generator<WarehouseRow> {
-  const from = dayNumber(first);
-  const to = dayNumber(last);
+  const from = parseDate(first);
+  const to = parseDate(last);
   for (let d = from; d <= to; d++) {
     const [year, month, day] = civilFromDays(d);
-    const isoDow = ((((d + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
+    const isoDow = isoWeekday(d);
     yield {
       date_id: formatDate(d),
       year,

@@ -8,8 +8,7 @@
  * @module
  */
 import type { WarehouseRow, WarehouseTableName } from "../contract/mod.ts";
-import { formatDate } from "../time.ts";
-import { bool, dateDays, int, money, type SourceRow, splitTimestamp, text } from "./values.ts";
+import { bool, date, int, money, type SourceRow, splitTimestamp, text } from "./values.ts";
 
 function stamps(table: string, row: SourceRow, key: number): WarehouseRow {
   const [createdDate, createdTime] = splitTimestamp(table, row, key, "created_at");
@@ -21,9 +20,6 @@ function stamps(table: string, row: SourceRow, key: number): WarehouseRow {
     last_updated_time: updatedTime,
   };
 }
-
-const date = (table: string, row: SourceRow, key: number, col: string) =>
-  formatDate(dateDays(table, row, key, col));
 
 /** fact_sales_order from a ToteSys sales_order version (staff_id becomes sales_staff_id, per the ERD). */
 export function factSalesOrder(row: SourceRow): WarehouseRow {
