@@ -27,21 +27,24 @@ import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
 import { encodeParquet } from "../parquet/mod.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
-import { dateRangeCovering, dayAfter, dayBefore, dimDateRows, unionRange } from "./dim_date.ts";
 import {
   applyReferenceChanges,
-  dimCounterparty,
-  dimCurrency,
-  dimDesign,
   dimensionInputs,
-  dimLocation,
-  dimPaymentType,
-  dimStaff,
-  dimTransaction,
   EMPTY_REFERENCE_STATE,
   type SmallChanges,
-} from "./dimensions.ts";
-import { FACT_DATE_COLUMNS, FACT_RULES } from "./facts.ts";
+} from "./reference.ts";
+import {
+  dateColumns,
+  dateRangeCovering,
+  DELETION_TARGETS,
+  newDateRows,
+  RULES,
+  SMALL_DIMENSIONS,
+  type SourceRow,
+  STREAMED_TABLES,
+  type TrackedDimension,
+  unionRange,
+} from "./rules/mod.ts";
 import { IdSet } from "./id_set.ts";
 import { hasId, type IdRanges, idsOf } from "../id_ranges.ts";
 import {
@@ -54,7 +57,6 @@ import {
   transformStateKey,
   type WaitingRow,
 } from "./manifest.ts";
-import type { SourceRow } from "./values.ts";
 
 /** Inputs of {@link runTransform}. */
 export interface TransformOptions {
@@ -284,14 +286,7 @@ async function transformOne(
     if (ranges.length > 0) deletions[target] = ranges;
   }
   const inputs = dimensionInputs(reference, small);
-  const builders: Record<SmallDimension, [SourceTableName, (r: SourceRow) => WarehouseRow]> = {
-    dim_location: ["address", (r) => dimLocation(r, runId)],
-    dim_currency: ["currency", (r) => dimCurrency(r, runId)],
-    dim_design: ["design", (r) => dimDesign(r, runId)],
-    dim_payment_type: ["payment_type", (r) => dimPaymentType(r, runId)],
-    dim_staff: ["staff", (r) => dimStaff(r, reference, runId)],
-    dim_counterparty: ["counterparty", (r) => dimCounterparty(r, reference, runId)],
-  };
+  const context = { runId, reference };
   const files: Partial<Record<WarehouseTableName, ManifestFile>> = {};
   const counts: Partial<Record<WarehouseTableName, number>> = {};
 
@@ -322,10 +317,10 @@ async function transformOne(
   // before `emitted` existed do not know the keys: for them the check stays off.
   const emitted = prev.run_id === null || prev.emitted ? emittedSets(prev.emitted) : undefined;
   for (const table of SMALL_DIMENSIONS) {
-    const [source, build] = builders[table];
+    const { source, build } = RULES[table];
     const rows: WarehouseRow[] = [];
     for (const r of inputs[table] ?? []) {
-      const out = guard(source, r, () => build(r));
+      const out = guard(source, r, () => build(r, context));
       if (!out) continue;
       rows.push(out);
       emitted?.[table].add(out[WAREHOUSE_TABLES[table].key] as number);
@@ -341,7 +336,7 @@ async function transformOne(
   const waiting: WaitingRow[] = [];
   let released = 0;
   const checkReferences = (source: SourceTableName, r: SourceRow, row: WarehouseRow, target: string) => {
-    for (const [column, dim] of emitted ? FACT_REFERENCES[target] ?? [] : []) {
+    for (const [column, dim] of emitted ? RULES[target as keyof typeof RULES].references ?? [] : []) {
       const id = row[column] as number;
       if (!emitted![dim].has(id)) {
         throw new MissingReferenceError(source, r[SOURCE_TABLES[source].pk] as number, column, id, dim);
@@ -404,12 +399,9 @@ async function transformOne(
       }
     }
   };
-  await write(
-    "dim_transaction",
-    stream("transaction", "dim_transaction", (r) => dimTransaction(r, runId), []),
-  );
-  for (const [source, { target, rule }] of Object.entries(FACT_RULES)) {
-    await write(target, stream(source as SourceTableName, target, rule, FACT_DATE_COLUMNS[target]!));
+  for (const target of STREAMED_TABLES) {
+    const { source, build } = RULES[target];
+    await write(target, stream(source, target, (r) => build(r, context), dateColumns(target)));
   }
   for (const w of waiting) {
     if ((prev.waiting ?? []).includes(w)) continue; // still waiting: quarantined when it first arrived
@@ -509,34 +501,8 @@ async function transformOne(
   return { result: { runId, manifestKey, tables: counts, quarantined, caughtUp: [] }, state };
 }
 
-/** The warehouse table whose rows a source table's deleted keys name (department has none: it folds into staff). */
-const DELETION_TARGETS: Partial<Record<SourceTableName, WarehouseTableName>> = {
-  address: "dim_location",
-  currency: "dim_currency",
-  design: "dim_design",
-  payment_type: "dim_payment_type",
-  staff: "dim_staff",
-  counterparty: "dim_counterparty",
-  transaction: "dim_transaction",
-  sales_order: "fact_sales_order",
-  purchase_order: "fact_purchase_order",
-  payment: "fact_payment",
-};
-
-/** The dimensions built from the small source tables, whose keys the transform state remembers. */
-const SMALL_DIMENSIONS = [
-  "dim_location",
-  "dim_currency",
-  "dim_design",
-  "dim_payment_type",
-  "dim_staff",
-  "dim_counterparty",
-] as const;
-type SmallDimension = typeof SMALL_DIMENSIONS[number];
-
 /** The dimensions whose emitted keys the state remembers: the small ones and dim_transaction. */
-const TRACKED_DIMENSIONS = [...SMALL_DIMENSIONS, "dim_transaction"] as const;
-type TrackedDimension = typeof TRACKED_DIMENSIONS[number];
+const TRACKED_DIMENSIONS: readonly TrackedDimension[] = [...SMALL_DIMENSIONS, "dim_transaction"];
 
 function emittedSets(saved: TransformState["emitted"]): Record<TrackedDimension, IdSet> {
   return Object.fromEntries(TRACKED_DIMENSIONS.map((d) => [d, new IdSet(saved?.[d] ?? [])])) as Record<
@@ -556,37 +522,4 @@ class MissingReferenceError extends BadRowError {
       `references a ${dim} row the warehouse does not have (missing or quarantined)`,
     );
   }
-}
-
-/** The fact columns that reference a small dimension (warehouse DDL foreign keys). */
-const FACT_REFERENCES: Record<string, readonly (readonly [string, TrackedDimension])[]> = {
-  fact_sales_order: [
-    ["sales_staff_id", "dim_staff"],
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["design_id", "dim_design"],
-    ["agreed_delivery_location_id", "dim_location"],
-  ],
-  fact_purchase_order: [
-    ["staff_id", "dim_staff"],
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["agreed_delivery_location_id", "dim_location"],
-  ],
-  fact_payment: [
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["payment_type_id", "dim_payment_type"],
-    ["transaction_id", "dim_transaction"],
-  ],
-};
-
-/** The dim_date rows of `next` that `prev` lacks (ranges only grow): at most two stretches, in date order. */
-function* newDateRows(prev: [string, string] | null, next: [string, string]): Generator<WarehouseRow> {
-  if (!prev) {
-    yield* dimDateRows(next[0], next[1]);
-    return;
-  }
-  if (next[0] < prev[0]) yield* dimDateRows(next[0], dayBefore(prev[0]));
-  if (next[1] > prev[1]) yield* dimDateRows(dayAfter(prev[1]), next[1]);
 }

@@ -1,6 +1,7 @@
 /**
- * Checked conversions of ingested values (JSON from lib/ingest) into warehouse values. Each throws a
- * {@link BadRowError} naming table, key, column and value.
+ * Column readers of the rules: one column of an ingested row (JSON from lib/ingest) read as a warehouse value,
+ * checked. Dates, timestamps and money are checked by lib/values and stay text; each reader throws a
+ * {@link BadRowError} naming table, key, column and value, in the transform's words.
  *
  * @module
  */
@@ -11,8 +12,8 @@ import {
   splitTimestamp as valueSplitTimestamp,
   ValueError,
   type ValueProblem,
-} from "../values/mod.ts";
-import { BadRowError } from "./bad_row.ts";
+} from "../../values/mod.ts";
+import { BadRowError } from "../bad_row.ts";
 
 /** A source row as ingested: JSON values. */
 export type SourceRow = Record<string, unknown>;
@@ -138,4 +139,34 @@ export function splitTimestamp(
       calendar: "is not a timestamp (YYYY-MM-DD HH:MM:SS.ffffff)",
     });
   }
+}
+
+/** A table's primary key `<table>_id` (read before the key is known: errors name key 0). */
+export function pk(table: string, row: SourceRow): number {
+  return int(table, row, 0, `${table}_id`);
+}
+
+/** A row's `last_updated`, as text (the dimension row's version, `source_last_updated`). */
+export function lastUpdated(table: string, row: SourceRow): string {
+  return text(table, row, pk(table, row), "last_updated");
+}
+
+/** The later of two timestamps of the same text form. */
+export function later(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+/**
+ * A fact's four stamp columns: `created_at` and `last_updated` split into a date and a time of day (UTC,
+ * microseconds kept), as the Northcoders ERD has them.
+ */
+export function stamps(table: string, row: SourceRow, key: number): Record<string, string> {
+  const [createdDate, createdTime] = splitTimestamp(table, row, key, "created_at");
+  const [updatedDate, updatedTime] = splitTimestamp(table, row, key, "last_updated");
+  return {
+    created_date: createdDate,
+    created_time: createdTime,
+    last_updated_date: updatedDate,
+    last_updated_time: updatedTime,
+  };
 }
