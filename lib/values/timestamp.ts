@@ -102,3 +102,18 @@ export function normaliseTimestamp(text: string, column = "value"): string {
   const [date, time] = splitTimestamp(text, column);
   return `${date} ${time}`;
 }
+
+/**
+ * ToteSys timestamp text of an ISO 8601 UTC instant as JS writes it (`toISOString()`): the `T` becomes a space
+ * and the `Z` goes; the fractional digits stay as they are (milliseconds). Text to text, not checked.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timestampOfIso } from "./mod.ts";
+ * assert.equal(timestampOfIso("2026-11-30T10:00:01.123Z"), "2026-11-30 10:00:01.123");
+ * ```
+ */
+export function timestampOfIso(iso: string): string {
+  return iso.replace("T", " ").replace("Z", "");
+}

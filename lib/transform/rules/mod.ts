@@ -76,6 +76,9 @@ export const SMALL_DIMENSIONS = [
   "dim_counterparty",
 ] as const satisfies readonly RowTableName[];
 
+/** A dimension built from a small source table. */
+export type SmallDimension = typeof SMALL_DIMENSIONS[number];
+
 /** The tables built from the big source tables (streamed), in the order they are written. */
 export const STREAMED_TABLES = [
   "dim_transaction",
@@ -83,6 +86,9 @@ export const STREAMED_TABLES = [
   "fact_purchase_order",
   "fact_payment",
 ] as const satisfies readonly RowTableName[];
+
+/** A table built from a big source table, streamed. */
+export type StreamedTable = typeof STREAMED_TABLES[number];
 
 /** The warehouse table whose rows a source table's deleted keys name (department has none: it folds into staff). */
 export const DELETION_TARGETS: Readonly<Partial<Record<SourceTableName, RowTableName>>> = Object.fromEntries(
