@@ -11,10 +11,14 @@
  *
  * @module
  */
-import { SOURCE_TABLES, type SourceTableName, WAREHOUSE_TABLES, type WarehouseRow } from "../contract/mod.ts";
-import type { WarehouseTableName } from "../contract/mod.ts";
-import type { IdRanges } from "../id_ranges.ts";
-import { idsOf } from "../id_ranges.ts";
+import {
+  SOURCE_TABLES,
+  type SourceTableName,
+  WAREHOUSE_TABLES,
+  type WarehouseRow,
+  type WarehouseTableName,
+} from "../contract/mod.ts";
+import { type IdRanges, idsOf } from "../id_ranges.ts";
 import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
 import { timestampOfIso } from "../values/mod.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";

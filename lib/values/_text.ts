@@ -23,8 +23,11 @@ export function pad(n: number, width: number): string {
 /** `"00"` to `"99"`. */
 export const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => pad(n, 2));
 
-/** Character codes the parsers look for. */
+/** Character code of `-` (date separator). */
 export const DASH = 45;
+/** Character code of `:` (time separator). */
 export const COLON = 58;
+/** Character code of `.` (before the fraction of a second). */
 export const POINT = 46;
+/** Character code of the space between a timestamp's date and time. */
 export const SPACE = 32;

@@ -18,7 +18,7 @@ import { BadRowError } from "../bad_row.ts";
 /** A source row as ingested: JSON values. */
 export type SourceRow = Record<string, unknown>;
 
-/** Reads a NOT NULL integer column. */
+/** Reads a NOT NULL integer column. @throws BadRowError when it is NULL or not an integer. */
 export function int(table: string, row: SourceRow, key: number, col: string): number {
   const v = row[col];
   if (typeof v !== "number" || !Number.isInteger(v)) {
@@ -33,12 +33,12 @@ export function int(table: string, row: SourceRow, key: number, col: string): nu
   return v;
 }
 
-/** Reads a nullable integer column. */
+/** Reads a nullable integer column (`null` stays `null`). @throws BadRowError when it is not an integer. */
 export function intOrNull(table: string, row: SourceRow, key: number, col: string): number | null {
   return row[col] == null ? null : int(table, row, key, col);
 }
 
-/** Reads a NOT NULL text column. */
+/** Reads a NOT NULL text column. @throws BadRowError when it is NULL or not text. */
 export function text(table: string, row: SourceRow, key: number, col: string): string {
   const v = row[col];
   if (typeof v !== "string") {
@@ -53,12 +53,12 @@ export function text(table: string, row: SourceRow, key: number, col: string): s
   return v;
 }
 
-/** Reads a nullable text column. */
+/** Reads a nullable text column (`null` stays `null`). @throws BadRowError when it is not text. */
 export function textOrNull(table: string, row: SourceRow, key: number, col: string): string | null {
   return row[col] == null ? null : text(table, row, key, col);
 }
 
-/** Reads a NOT NULL boolean column. */
+/** Reads a NOT NULL boolean column. @throws BadRowError when it is not a boolean. */
 export function bool(table: string, row: SourceRow, key: number, col: string): boolean {
   const v = row[col];
   if (typeof v !== "boolean") throw new BadRowError(table, key, col, v ?? null, "is not a boolean");
