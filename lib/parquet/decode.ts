@@ -20,101 +20,96 @@ import type { WarehouseValue } from "./encode.ts";
 const TWO_32 = 0x1_0000_0000;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** One chunk of a column being read: its data, validity bits, output and the value reached (for messages). */
-interface Chunk {
-  data: arrow.Data;
-  bits: Uint8Array | undefined;
-  out: WarehouseValue[];
-  i: number;
+/** Whether value `i` of `data` is valid (non-null), from the raw validity bitmap (bit offset `data.offset`). */
+function validAt(data: arrow.Data, bits: Uint8Array | undefined, i: number): boolean {
+  if (!bits) return true;
+  const bit = data.offset + i;
+  return (bits[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
-/** Whether value `i` is valid (non-null), from the raw validity bitmap (bit offset `data.offset`). */
-function validAt(c: Chunk, i: number): boolean {
-  if (!c.bits) return true;
-  const bit = c.data.offset + i;
-  return (c.bits[bit >> 3]! & (1 << (bit & 7))) !== 0;
-}
+/** Reads the values of `data` into `out` (`null` where `bits` says so), in order. */
+type Reader = (data: arrow.Data, bits: Uint8Array | undefined, out: WarehouseValue[]) => void;
 
-function readInt32(c: Chunk): void {
-  const values = c.data.values as Int32Array;
-  for (let i = 0; i < c.out.length; i++) c.out[i] = validAt(c, i) ? values[i]! : null;
-}
+const readInt32: Reader = (data, bits, out) => {
+  const values = data.values as Int32Array;
+  for (let i = 0; i < out.length; i++) out[i] = validAt(data, bits, i) ? values[i]! : null;
+};
 
-function readUtf8(c: Chunk): void {
-  const offsets = c.data.valueOffsets as Int32Array;
-  const bytes = c.data.values as Uint8Array;
-  for (let i = 0; i < c.out.length; i++) {
-    c.i = i;
-    c.out[i] = validAt(c, i) ? decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)) : null;
+const readUtf8: Reader = (data, bits, out) => {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = validAt(data, bits, i) ? decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)) : null;
   }
-}
+};
 
-function readBool(c: Chunk): void {
-  const values = c.data.values as Uint8Array;
-  for (let i = 0; i < c.out.length; i++) {
-    const bit = c.data.offset + i;
-    c.out[i] = validAt(c, i) ? (values[bit >> 3]! & (1 << (bit & 7))) !== 0 : null;
+const readBool: Reader = (data, bits, out) => {
+  const values = data.values as Uint8Array;
+  for (let i = 0; i < out.length; i++) {
+    const bit = data.offset + i;
+    out[i] = validAt(data, bits, i) ? (values[bit >> 3]! & (1 << (bit & 7))) !== 0 : null;
   }
-}
+};
 
-function readDecimal(c: Chunk): void {
-  const values = c.data.values as Uint32Array;
+const readDecimal: Reader = (data, bits, out) => {
+  const values = data.values as Uint32Array;
   const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
-  for (let i = 0; i < c.out.length; i++) {
-    c.i = i;
-    if (!validAt(c, i)) {
-      c.out[i] = null;
+  for (let i = 0; i < out.length; i++) {
+    if (!validAt(data, bits, i)) {
+      out[i] = null;
       continue;
     }
     const low = view.getBigInt64(i * 16, true);
     const high = view.getBigInt64(i * 16 + 8, true);
     if (high !== (low < 0n ? -1n : 0n)) throw new Error("decimal beyond 64 bits");
-    c.out[i] = formatDecimal(low);
+    out[i] = formatDecimal(low);
   }
-}
+};
 
-function readDate32(c: Chunk): void {
-  const values = c.data.values as Int32Array;
+const readDate32: Reader = (data, bits, out) => {
+  const values = data.values as Int32Array;
   const texts = new Map<number, string>(); // dates repeat a lot within a batch
-  for (let i = 0; i < c.out.length; i++) {
-    c.i = i;
-    if (!validAt(c, i)) {
-      c.out[i] = null;
+  for (let i = 0; i < out.length; i++) {
+    if (!validAt(data, bits, i)) {
+      out[i] = null;
       continue;
     }
     const day = values[i]!;
     let text = texts.get(day);
     if (text === undefined) texts.set(day, text = formatDate(day));
-    c.out[i] = text;
+    out[i] = text;
   }
-}
+};
 
-function readTime64(c: Chunk): void {
-  const values = c.data.values as BigInt64Array;
+const readTime64: Reader = (data, bits, out) => {
+  const values = data.values as BigInt64Array;
   const low = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   const high = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-  for (let i = 0; i < c.out.length; i++) {
-    c.i = i;
-    if (!validAt(c, i)) {
-      c.out[i] = null;
+  for (let i = 0; i < out.length; i++) {
+    if (!validAt(data, bits, i)) {
+      out[i] = null;
       continue;
     }
     const hi = high[2 * i + 1]!;
     const micros = hi * TWO_32 + low[2 * i]!; // exact: checked below to be under 2^37
     if (hi < 0 || micros >= MICROS_PER_DAY) formatTime(values[i]!); // throws with the value
-    c.out[i] = formatTimeMicros(micros);
+    out[i] = formatTimeMicros(micros);
   }
+};
+
+const readTimestamp: Reader = (data, bits, out) => {
+  const values = data.values as BigInt64Array;
+  for (let i = 0; i < out.length; i++) out[i] = validAt(data, bits, i) ? formatTimestamp(values[i]!) : null;
+};
+
+/** The first value a reader had not filled when it threw: values are filled in order, never `undefined`. */
+function reached(out: WarehouseValue[]): number {
+  let i = 0;
+  while (i < out.length && out[i] !== undefined) i++;
+  return i;
 }
 
-function readTimestamp(c: Chunk): void {
-  const values = c.data.values as BigInt64Array;
-  for (let i = 0; i < c.out.length; i++) {
-    c.i = i;
-    c.out[i] = validAt(c, i) ? formatTimestamp(values[i]!) : null;
-  }
-}
-
-const READERS: Record<Column["type"], (c: Chunk) => void> = {
+const READERS: Record<Column["type"], Reader> = {
   int32: readInt32,
   utf8: readUtf8,
   bool: readBool,
@@ -139,14 +134,14 @@ export function readColumnData(column: Column, data: arrow.Data): WarehouseValue
   if (bits && !column.nullable) {
     throw new Error(`Cannot decode ${column.name}: nulls in a non-nullable column`);
   }
-  const chunk: Chunk = { data, bits, out: new Array<WarehouseValue>(data.length), i: 0 };
+  const out = new Array<WarehouseValue>(data.length);
   try {
-    READERS[column.type](chunk);
+    READERS[column.type](data, bits, out);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot decode ${column.name} (value ${chunk.i}): ${message}`, { cause: error });
+    throw new Error(`Cannot decode ${column.name} (value ${reached(out)}): ${message}`, { cause: error });
   }
-  return chunk.out;
+  return out;
 }
 
 /**

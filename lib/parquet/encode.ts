@@ -39,19 +39,25 @@ class Cursor {
   bits: Uint8Array | undefined;
   nulls = 0;
   readonly n: number;
-  constructor(readonly column: Column, readonly rows: readonly WarehouseRow[]) {
+  private readonly name: string;
+  private readonly nullable: boolean;
+  constructor(readonly column: Column, private readonly rows: readonly WarehouseRow[]) {
     this.n = rows.length;
+    this.name = column.name;
+    this.nullable = column.nullable;
   }
 
   /** The value of row `i`: `undefined` for a null (recorded), an Error when missing or not nullable. */
   value(i: number): string | number | boolean | undefined {
     this.i = i;
-    const v = this.rows[i]![this.column.name];
+    const v = this.rows[i]![this.name];
     if (v !== null && v !== undefined) return v;
-    if (v === undefined) throw new Error(`Cannot encode ${this.column.name}: missing value`);
-    if (!this.column.nullable) {
-      throw new Error(`Cannot encode ${this.column.name} null: column is not nullable`);
-    }
+    return this.absent(i, v);
+  }
+
+  private absent(i: number, v: null | undefined): undefined {
+    if (v === undefined) throw new Error(`Cannot encode ${this.name}: missing value`);
+    if (!this.nullable) throw new Error(`Cannot encode ${this.name} null: column is not nullable`);
     if (!this.bits) this.bits = new Uint8Array((this.n + 7) >> 3).fill(0xff);
     this.bits[i >> 3]! &= ~(1 << (i & 7));
     this.nulls++;

@@ -14,14 +14,20 @@ export const MICROS_PER_DAY = 86_400_000_000;
 
 const FRACTION_SCALE = [1, 100_000, 10_000, 1000, 100, 10, 1];
 
+/** {@link scanTime}'s result for text that is not `HH:MM:SS[.f{1,6}]`. */
+export const NOT_A_TIME = -1;
+/** {@link scanTime}'s result for the right shape but no time of day (hour 24, minute 60). */
+export const NOT_A_TIME_OF_DAY = -2;
+
 /**
- * Checks the `HH:MM:SS[.f{1,6}]` from `start` to the end of `text` without converting it: `undefined` when it
- * is a time of day, otherwise the problem (`shape` or `calendar`). Internal to the values module.
+ * Microseconds since midnight of the `HH:MM:SS[.f{1,6}]` from `start` to the end of `text`, in one pass: an
+ * integer number (< 86_400_000_000, so exact), or {@link NOT_A_TIME} / {@link NOT_A_TIME_OF_DAY}. Internal to the
+ * values module.
  */
-export function timeProblemAt(text: string, start: number): "shape" | "calendar" | undefined {
+export function scanTime(text: string, start: number): number {
   const length = text.length - start;
   const fractionDigits = length - 9;
-  if (length !== 8 && !(fractionDigits >= 1 && fractionDigits <= 6)) return "shape";
+  if (length !== 8 && !(fractionDigits >= 1 && fractionDigits <= 6)) return NOT_A_TIME;
   const hours = digitsAt(text, start, 2);
   const minutes = digitsAt(text, start + 3, 2);
   const seconds = digitsAt(text, start + 6, 2);
@@ -30,18 +36,11 @@ export function timeProblemAt(text: string, start: number): "shape" | "calendar"
     hours < 0 || minutes < 0 || seconds < 0 || fraction < 0 || text.charCodeAt(start + 2) !== COLON ||
     text.charCodeAt(start + 5) !== COLON || (length > 8 && text.charCodeAt(start + 8) !== POINT)
   ) {
-    return "shape";
+    return NOT_A_TIME;
   }
-  return hours > 23 || minutes > 59 || seconds > 59 ? "calendar" : undefined;
-}
-
-/** Microseconds since midnight of the time from `start` of `text`, which {@link timeProblemAt} accepted. */
-export function microsAt(text: string, start: number): number {
-  const fractionDigits = text.length - start - 9;
-  const hms = (digitsAt(text, start, 2) * 60 + digitsAt(text, start + 3, 2)) * 60 +
-    digitsAt(text, start + 6, 2);
-  const fraction = fractionDigits > 0 ? digitsAt(text, start + 9, fractionDigits) : 0;
-  return hms * MICROS_PER_SECOND + fraction * FRACTION_SCALE[fractionDigits > 0 ? fractionDigits : 0]!;
+  if (hours > 23 || minutes > 59 || seconds > 59) return NOT_A_TIME_OF_DAY;
+  return ((hours * 60 + minutes) * 60 + seconds) * MICROS_PER_SECOND +
+    fraction * FRACTION_SCALE[length === 8 ? 0 : fractionDigits]!;
 }
 
 /**
@@ -49,10 +48,10 @@ export function microsAt(text: string, start: number): number {
  * bigint: the Parquet writer's fast path. See {@link parseTime}.
  */
 export function parseTimeMicros(text: string, column = "value"): number {
-  const problem = timeProblemAt(text, 0);
-  if (problem === "shape") throw new ValueError(column, text, "shape", "not a time HH:MM:SS.ffffff");
-  if (problem) throw new ValueError(column, text, "calendar", "not a time of day");
-  return microsAt(text, 0);
+  const micros = scanTime(text, 0);
+  if (micros === NOT_A_TIME) throw new ValueError(column, text, "shape", "not a time HH:MM:SS.ffffff");
+  if (micros === NOT_A_TIME_OF_DAY) throw new ValueError(column, text, "calendar", "not a time of day");
+  return micros;
 }
 
 /** Formats microseconds since midnight, an integer number in [0, 86_400_000_000), unchecked: see {@link formatTime}. */

@@ -9,20 +9,24 @@ import { MAX_DAYS, MIN_DAYS } from "./civil.ts";
 import { dateProblemAt, daysAt, formatDate } from "./date.ts";
 import { ValueError } from "./error.ts";
 import { SPACE } from "./_text.ts";
-import { formatTimeMicros, microsAt, timeProblemAt } from "./time.ts";
+import { formatTimeMicros, NOT_A_TIME, NOT_A_TIME_OF_DAY, scanTime } from "./time.ts";
 
 const MICROS_PER_DAY = 86_400_000_000n;
 
-/** Checks timestamp text without converting it; throws the {@link ValueError} of its problem. */
-function checkTimestamp(text: string, column: string): void {
+/**
+ * Checks timestamp text; returns the microseconds since midnight of its time of day (its date is checked, not
+ * converted). Throws the {@link ValueError} of its problem.
+ */
+function checkTimestamp(text: string, column: string): number {
   const shaped = text.length >= 19 && text.charCodeAt(10) === SPACE;
   const date = shaped ? dateProblemAt(text, 0) : "shape";
-  const time = date === undefined ? timeProblemAt(text, 11) : undefined;
-  if (date === "shape" || time === "shape") {
+  const micros = date === undefined ? scanTime(text, 11) : 0;
+  if (date === "shape" || micros === NOT_A_TIME) {
     throw new ValueError(column, text, "shape", "not a timestamp YYYY-MM-DD HH:MM:SS.ffffff");
   }
   if (date) throw new ValueError(column, text, "calendar", "not a calendar date");
-  if (time) throw new ValueError(column, text, "calendar", "not a time of day");
+  if (micros === NOT_A_TIME_OF_DAY) throw new ValueError(column, text, "calendar", "not a time of day");
+  return micros;
 }
 
 /**
@@ -39,8 +43,8 @@ function checkTimestamp(text: string, column: string): void {
  * ```
  */
 export function parseTimestamp(text: string, column = "value"): bigint {
-  checkTimestamp(text, column);
-  return BigInt(daysAt(text, 0)) * MICROS_PER_DAY + BigInt(microsAt(text, 11));
+  const micros = checkTimestamp(text, column);
+  return BigInt(daysAt(text, 0)) * MICROS_PER_DAY + BigInt(micros);
 }
 
 /**
