@@ -39,10 +39,18 @@ import { SMALL_SOURCES, type SmallChanges } from "./reference.ts";
 import { RULES, SMALL_DIMENSIONS, type SourceRow, STREAMED_TABLES } from "./rules/mod.ts";
 import { RunCore } from "./run_core.ts";
 
+/**
+ * What the transform needs of an object store: lib/io/s3.ts's {@link Bucket} has it, and a test may pass an
+ * in-memory one. `stream` of a missing key throws an error named `NoSuchKey`.
+ */
+export type TransformStore = Pick<Bucket, "put" | "stream" | "getJson" | "list">;
+
 /** Inputs of {@link runTransform}. */
 export interface TransformOptions {
-  ingestion: Bucket;
-  processed: Bucket;
+  /** The ingestion zone (read only). */
+  ingestion: TransformStore;
+  /** The processed zone. */
+  processed: TransformStore;
   /** The ingest run to transform. */
   runId: string;
   /** What a bad row does (default `fail`). */
@@ -69,7 +77,7 @@ export interface TransformResult {
 
 /** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
 async function* readJsonl(
-  bucket: Bucket,
+  bucket: TransformStore,
   object: { key: string; sha256: string },
 ): AsyncGenerator<SourceRow> {
   const hash = createHash("sha256");
@@ -100,7 +108,7 @@ async function* readJsonl(
 
 /** A source table's rows in a run: its object's lines, or none when the run did not change it. */
 async function* sourceRows(
-  bucket: Bucket,
+  bucket: TransformStore,
   m: IngestManifest,
   table: SourceTableName,
 ): AsyncGenerator<SourceRow> {
@@ -108,7 +116,7 @@ async function* sourceRows(
   if (object) yield* readJsonl(bucket, object);
 }
 
-async function readSmall(bucket: Bucket, m: IngestManifest): Promise<SmallChanges> {
+async function readSmall(bucket: TransformStore, m: IngestManifest): Promise<SmallChanges> {
   const small = {} as SmallChanges;
   for (const table of SMALL_SOURCES) small[table] = await Array.fromAsync(sourceRows(bucket, m, table));
   return small;
@@ -120,8 +128,8 @@ function sha256(bytes: Uint8Array): string {
 
 /** The ingest runs to transform, oldest first, ending with `runId`, and the state the first of them starts from. */
 async function pendingRuns(
-  ingestion: Bucket,
-  processed: Bucket,
+  ingestion: TransformStore,
+  processed: TransformStore,
   runId: string,
 ): Promise<{ chain: IngestManifest[]; start: TransformState }> {
   const chain: IngestManifest[] = [];
@@ -198,7 +206,11 @@ class RunWriter {
 }
 
 /** Feeds the later committed ingest runs to `superseding` (only when a row failed). */
-async function readLaterRuns(ingestion: Bucket, runId: string, superseding: SupersedingRuns): Promise<void> {
+async function readLaterRuns(
+  ingestion: TransformStore,
+  runId: string,
+  superseding: SupersedingRuns,
+): Promise<void> {
   if (superseding.wanted.size === 0) return;
   for (const key of await ingestion.list(INGEST_MANIFEST_PREFIX, ingestManifestKey(runId))) {
     const later = await ingestion.getJson<IngestManifest>(key);
