@@ -18,9 +18,8 @@ import {
   type WarehouseRow,
   type WarehouseTableName,
 } from "../contract/mod.ts";
-import { type IdRanges, idsOf } from "../id_ranges.ts";
-import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
-import { timestampOfIso } from "../values/mod.ts";
+import { idsOf } from "../id_ranges.ts";
+import type { IngestManifest } from "../ingest/manifest.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
 import { type Failure, settleFailures, SupersedingRuns } from "./failures.ts";
 import type { ManifestFile, TransformManifest, TransformState, WaitingRow } from "./manifest.ts";
@@ -28,7 +27,6 @@ import { applyReferenceChanges, dimensionInputs, type SmallChanges } from "./ref
 import {
   dateColumns,
   dateRangeCovering,
-  DELETION_TARGETS,
   newDateRows,
   type RuleContext,
   RULES,
@@ -37,12 +35,29 @@ import {
   type StreamedTable,
   unionRange,
 } from "./rules/mod.ts";
+import { runManifest } from "./run_manifest.ts";
 import { EmittedKeys, MissingReferenceError, releasable } from "./waiting.ts";
 
 /** The run's dates seen so far, as the `[min, max]` of YYYY-MM-DD text. */
 type DateSpan = { min: string; max: string } | null;
 
-/** The transform of one ingest run, over plain data. */
+/**
+ * The transform of one ingest run, over plain data.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RunCore } from "./run_core.ts";
+ * import { INITIAL_STATE } from "./chain.ts";
+ * import type { IngestManifest } from "../ingest/manifest.ts";
+ * const manifest = { run_id: "r1", previous_run_id: null, tables: {} } as unknown as IngestManifest;
+ * const small = { address: [], department: [], staff: [], counterparty: [], design: [], payment_type: [],
+ *   currency: [{ currency_id: 1, currency_code: "GBP", last_updated: "2022-11-03 14:20:49.962000" }] };
+ * const core = new RunCore(manifest, INITIAL_STATE, "fail", small);
+ * assert.equal(core.dimensionRows("dim_currency")[0]?.currency_name, "British Pound");
+ * assert.deepEqual(core.state().emitted?.dim_currency, [[1, 1]]);
+ * ```
+ */
 export class RunCore {
   readonly runId: string;
   readonly context: RuleContext;
@@ -244,40 +259,11 @@ export class RunCore {
     };
   }
 
-  /** The natural keys deleted in this run, per warehouse table (tables with none left out). */
-  deletions(): Partial<Record<WarehouseTableName, IdRanges>> {
-    const deletions: Partial<Record<WarehouseTableName, IdRanges>> = {};
-    for (const [source, target] of Object.entries(DELETION_TARGETS)) {
-      const ranges = this.manifest.tables[source as SourceTableName]?.deleted ?? [];
-      if (ranges.length > 0) deletions[target] = ranges;
-    }
-    return deletions;
-  }
-
   /** The transform manifest of this run, listing `files` (in load order) and the quarantine objects. */
   transformManifest(
     files: Partial<Record<WarehouseTableName, ManifestFile>>,
     quarantine: Record<string, ManifestFile>,
   ): TransformManifest {
-    const m = this.manifest;
-    const tables: Partial<Record<WarehouseTableName, ManifestFile>> = {};
-    for (const name of Object.keys(WAREHOUSE_TABLES) as WarehouseTableName[]) {
-      if (files[name]) tables[name] = files[name];
-    }
-    const deletions = this.deletions();
-    return {
-      kind: "transform",
-      version: 1,
-      run_id: this.runId,
-      previous_run_id: m.previous_run_id,
-      ingest_manifest: ingestManifestKey(this.runId),
-      tables,
-      quarantine,
-      date_range: this.dateRange(),
-      ...(Object.keys(deletions).length > 0
-        ? { deletions, detected_at: m.snapshot_at ?? timestampOfIso(m.finished_at) }
-        : {}),
-      ...(m.purpose === "repair" ? { purpose: "repair" as const } : {}),
-    };
+    return runManifest(this.manifest, files, quarantine, this.dateRange());
   }
 }
