@@ -20,6 +20,7 @@ export async function transform(runId: string, onProgress?: ProgressCallback): P
       processed,
       runId,
       badRows: badRowPolicy(),
+      clock: () => performance.now(),
       ...(onProgress ? { onProgress } : {}),
     });
   } finally {

@@ -6,10 +6,9 @@
 import * as arrow from "apache-arrow";
 import type { Column, ColumnType } from "../contract/warehouse.ts";
 
-/** Precision of the Parquet/Arrow decimal used for money: decimal128(12, 2). */
-export const DECIMAL_PRECISION = 12;
-/** Scale of the Parquet/Arrow decimal used for money: 2 digits after the point. */
-export const DECIMAL_SCALE = 2;
+import { DECIMAL_PRECISION, DECIMAL_SCALE } from "../values/mod.ts";
+
+export { DECIMAL_PRECISION, DECIMAL_SCALE };
 
 /**
  * The Arrow data type of a warehouse column type.

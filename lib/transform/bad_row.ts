@@ -12,8 +12,18 @@
 /** What to do with a row that cannot become a warehouse row. */
 export type BadRowPolicy = "fail" | "quarantine";
 
-/** A source row that cannot be transformed. */
+/**
+ * A source row that cannot be transformed. The message names table, key, column and value:
+ * `Cannot transform sales_order 5031: agreed_payment_date "2024-02-30" is not a calendar date`.
+ */
 export class BadRowError extends Error {
+  /**
+   * @param table the source table whose row is bad (or the joined table whose row makes it bad)
+   * @param key that row's primary key
+   * @param column the column at fault
+   * @param value its value as ingested
+   * @param reason what is wrong, starting with a verb ("is not a calendar date")
+   */
   constructor(
     readonly table: string,
     readonly key: string | number,

@@ -12,7 +12,7 @@
  */
 import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import { runIdPartition } from "../ingest/run_id.ts";
-import type { ReferenceState } from "./dimensions.ts";
+import type { ReferenceState } from "./reference.ts";
 import type { IdRanges } from "../id_ranges.ts";
 
 /** Prefix of transform manifests. */

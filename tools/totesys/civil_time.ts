@@ -8,7 +8,7 @@
  * @module
  */
 
-import { civilFromDays, daysFromCivil } from "../../lib/time.ts";
+import { civilFromDays, daysFromCivil } from "../../lib/values/mod.ts";
 
 export { civilFromDays, daysFromCivil };
 

@@ -1,0 +1,121 @@
+/**
+ * The Parquet reader: a file's schema checked against a table's columns, then its rows, row group by row group,
+ * so memory stays bounded by a row group plus the file's bytes.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Column, WarehouseRow } from "../contract/warehouse.ts";
+import { parquetWasm } from "./_wasm.ts";
+import { recordBatchToRows } from "./decode.ts";
+import { arrowType, isArrowTypeOf } from "./schema.ts";
+
+/** The Arrow schema stored in a Parquet file. */
+function fileSchema(file: { schema(): { intoIPCStream(): Uint8Array } }): arrow.Schema {
+  return arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+}
+
+/**
+ * Checks that an Arrow schema read from a file has exactly the given columns: each with its exact type and
+ * nullability, and no other column. Order is not checked.
+ *
+ * Takes the schema and the expected columns; returns nothing. Throws an Error naming the first column that is
+ * missing, extra, of another type or of other nullability.
+ */
+export function checkSchema(schema: arrow.Schema, columns: readonly Column[]): void {
+  const fields = new Map(schema.fields.map((field) => [field.name, field]));
+  for (const column of columns) {
+    const field = fields.get(column.name);
+    if (!field) throw new Error(`Parquet schema mismatch: column ${column.name} is missing`);
+    if (!isArrowTypeOf(column.type, field.type)) {
+      throw new Error(
+        `Parquet schema mismatch: column ${column.name} is ${field.type}, expected ${arrowType(column.type)}`,
+      );
+    }
+    if (field.nullable !== column.nullable) {
+      throw new Error(
+        `Parquet schema mismatch: column ${column.name} is ${
+          field.nullable ? "" : "not "
+        }nullable, expected ${column.nullable ? "" : "not "}nullable`,
+      );
+    }
+    fields.delete(column.name);
+  }
+  const extra = fields.keys().next();
+  if (!extra.done) throw new Error(`Parquet schema mismatch: unexpected column ${extra.value}`);
+}
+
+/** Options of {@link decodeParquet}. */
+export interface DecodeParquetOptions {
+  /**
+   * Most rows per yielded array (default: a whole row group). Smaller arrays keep fewer row objects alive at once;
+   * a row group is still read whole, in Arrow form (a few bytes per value).
+   */
+  batchSize?: number;
+}
+
+/**
+ * Decodes a Parquet file into warehouse rows, one row group at a time.
+ *
+ * Takes the file's bytes, the columns expected (the table contract's) and options; returns an async iterable that
+ * yields arrays of rows in file order: one per row group, or several of at most `batchSize` rows. Each row is a
+ * plain object with the columns in the given order and values in the in-memory forms of `ColumnType` (canonical
+ * text: 2 decimals, 6 fractional digits on times and timestamps). Only one row group is read at a time, and rows
+ * are made only for the array being yielded.
+ *
+ * Throws (when iterated) an Error naming the column when the file's schema does not have exactly the expected
+ * columns, types and nullability (see {@link checkSchema}), or when a value cannot be read; parquet-wasm's error
+ * when the bytes are not a Parquet file; an Error when `batchSize` is not a positive integer.
+ */
+export async function* decodeParquet(
+  bytes: Uint8Array,
+  columns: readonly Column[],
+  options: DecodeParquetOptions = {},
+): AsyncGenerator<WarehouseRow[], void, undefined> {
+  const { batchSize } = options;
+  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize > 0)) {
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  }
+  const pq = parquetWasm();
+  const file = await pq.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  try {
+    checkSchema(fileSchema(file), columns);
+    const metadata = file.metadata();
+    const groups = metadata.rowGroups().map((group) => {
+      const rows = group.numRows();
+      group.free();
+      return rows;
+    });
+    metadata.free();
+    for (let g = 0; g < groups.length; g++) {
+      const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, groups[g]!) });
+      const arrowTable = arrow.tableFromIPC(table.intoIPCStream());
+      for (const batch of arrowTable.batches) {
+        if (batch.numRows > 0) yield recordBatchToRows(columns, batch);
+      }
+    }
+  } finally {
+    file.free();
+  }
+}
+
+/**
+ * Reads the number of rows of a Parquet file from its footer, without decoding any data.
+ *
+ * Takes the file's bytes; returns the row count. Throws parquet-wasm's error when the bytes are not a Parquet
+ * file.
+ */
+export async function readParquetRowCount(bytes: Uint8Array): Promise<number> {
+  const pq = parquetWasm();
+  const file = await pq.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  try {
+    const metadata = file.metadata();
+    const fileMetadata = metadata.fileMetadata();
+    const rows = fileMetadata.numRows();
+    fileMetadata.free();
+    metadata.free();
+    return rows;
+  } finally {
+    file.free();
+  }
+}

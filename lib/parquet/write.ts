@@ -1,0 +1,167 @@
+/**
+ * The Parquet writer: warehouse rows streamed as record batches into parquet-wasm's writer, so only about one
+ * row group is held in Arrow form; the same rows and options give byte-identical files (docs/design.md
+ * section 4: re-runs write the same objects).
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import type { Column, WarehouseRow } from "../contract/warehouse.ts";
+import { parquetWasm } from "./_wasm.ts";
+import { buildRecordBatch } from "./encode.ts";
+import { arrowSchema } from "./schema.ts";
+
+/** Default number of rows per Parquet row group. */
+export const DEFAULT_ROW_GROUP_SIZE = 100_000;
+/** Most rows converted to Arrow at once while writing (row groups are still `rowGroupSize` rows). */
+const WRITE_BATCH_ROWS = 50_000;
+
+/** Options of {@link encodeParquet}. */
+export interface EncodeParquetOptions {
+  /** Rows per row group (default {@link DEFAULT_ROW_GROUP_SIZE}); every row group but the last is this full. */
+  rowGroupSize?: number;
+  /** Compression codec of every column (default `"zstd"`). */
+  compression?: "zstd" | "snappy";
+}
+
+type AnyIterator<T> = Iterator<T> | AsyncIterator<T>;
+type Wasm = ReturnType<typeof parquetWasm>;
+type WasmBatch = ReturnType<ReturnType<Wasm["Table"]["fromIPCStream"]>["recordBatch"]>;
+
+async function closeQuietly<T>(iterator: AnyIterator<T>): Promise<void> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // the encoding error is the one to report
+  }
+}
+
+function iteratorOf<T>(rows: Iterable<T> | AsyncIterable<T>): AnyIterator<T> {
+  return Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+}
+
+/**
+ * The rows as a stream of parquet-wasm record batches of at most `batchRows` rows. parquet-wasm ends the file
+ * quietly when its input stream errors: `failure` keeps our error so that it can be rethrown, and `finished`
+ * tells whether every row was sent.
+ */
+class BatchSource {
+  written = 0;
+  finished = false;
+  failure: { error: unknown } | undefined;
+  readonly stream: ReadableStream<NonNullable<WasmBatch>>;
+
+  constructor(
+    private readonly pq: Wasm,
+    private readonly columns: readonly Column[],
+    private readonly iterator: AnyIterator<WarehouseRow>,
+    private readonly batchRows: number,
+  ) {
+    this.stream = new ReadableStream({
+      pull: (controller) => this.pull(controller),
+      cancel: async () => {
+        await iterator.return?.();
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  private async pull(controller: ReadableStreamDefaultController<NonNullable<WasmBatch>>): Promise<void> {
+    try {
+      const batch: WarehouseRow[] = [];
+      while (batch.length < this.batchRows) {
+        let next: IteratorResult<WarehouseRow>;
+        try {
+          next = await this.iterator.next();
+        } catch (error) {
+          this.failure = { error };
+          controller.error(error);
+          return;
+        }
+        if (next.done) {
+          this.finished = true;
+          break;
+        }
+        batch.push(next.value);
+      }
+      // The writer takes the schema from its first batch: an empty input still sends one (empty) batch.
+      if (batch.length > 0 || this.written === 0) controller.enqueue(this.toWasm(batch));
+      if (this.finished) controller.close();
+    } catch (error) {
+      this.failure = { error };
+      controller.error(error);
+      await closeQuietly(this.iterator); // a row was bad: release the source (a cursor, a stream)
+    }
+  }
+
+  private toWasm(batch: WarehouseRow[]): NonNullable<WasmBatch> {
+    const record = buildRecordBatch(this.columns, batch, this.written);
+    const ipc = arrow.tableToIPC(new arrow.Table(record), "stream");
+    this.written += batch.length;
+    const table = this.pq.Table.fromIPCStream(ipc);
+    try {
+      const wasmBatch = table.recordBatch(0);
+      if (!wasmBatch) throw new Error("parquet-wasm returned no record batch");
+      return wasmBatch;
+    } finally {
+      table.free();
+    }
+  }
+}
+
+/** The bytes of a stream of chunks, in one array. */
+async function concatenate(output: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of output) {
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Encodes warehouse rows as a Parquet file.
+ *
+ * Takes the table's columns (file order), the rows (an iterable or async iterable, consumed once, in order) and
+ * options; returns the file's bytes. The Arrow schema is {@link arrowSchema}'s; row groups hold `rowGroupSize`
+ * rows; compression is zstd (or snappy). The output is deterministic: no timestamps or random ids are written, so
+ * the same rows and options give byte-identical files. Zero rows give a valid file with the schema and no row
+ * group.
+ *
+ * @throws Error naming the column and row and quoting the value when a row does not fit the columns (see
+ *   `buildColumnData`), when `rowGroupSize` is not a positive integer, or when the rows' iterator throws (its
+ *   error is rethrown as is).
+ */
+export async function encodeParquet(
+  columns: readonly Column[],
+  rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>,
+  options: EncodeParquetOptions = {},
+): Promise<Uint8Array> {
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) {
+    throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
+  }
+  arrowSchema(columns); // validates the columns before any work
+  const pq = parquetWasm();
+  const source = new BatchSource(pq, columns, iteratorOf(rows), Math.min(rowGroupSize, WRITE_BATCH_ROWS));
+  const properties = new pq.WriterPropertiesBuilder()
+    .setCompression(options.compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.ZSTD)
+    .setMaxRowGroupSize(rowGroupSize)
+    .build();
+  let bytes: Uint8Array;
+  try {
+    const output = await pq.transformParquetStream(source.stream, properties);
+    bytes = await concatenate(output as ReadableStream<Uint8Array>);
+  } catch (error) {
+    throw source.failure ? source.failure.error : error;
+  }
+  if (source.failure) throw source.failure.error;
+  if (!source.finished) throw new Error("Parquet writer stopped before the end of the rows");
+  return bytes;
+}
