@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DECIMAL_PRECISION, DECIMAL_SCALE } from "../values/decimal.ts";
 import type { WarehouseTableName } from "./warehouse.ts";
 
 /**
@@ -30,7 +31,10 @@ export type ColumnType = "int32" | "utf8" | "decimal" | "date32" | "time64us" | 
  * assert(PARQUET_DECIMAL.precision === 12 && PARQUET_DECIMAL.scale === 2);
  * ```
  */
-export const PARQUET_DECIMAL: Readonly<{ precision: number; scale: number }> = { precision: 12, scale: 2 };
+export const PARQUET_DECIMAL: Readonly<{ precision: number; scale: number }> = {
+  precision: DECIMAL_PRECISION,
+  scale: DECIMAL_SCALE,
+};
 
 /** A column of a warehouse table. */
 export interface Column {

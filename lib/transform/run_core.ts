@@ -28,6 +28,7 @@ import {
   dateColumns,
   dateRangeCovering,
   newDateRows,
+  REFERENCES,
   type RuleContext,
   RULES,
   type SmallDimension,
@@ -132,7 +133,8 @@ export class RunCore {
 
   /** Builds a streamed table's row and checks its references: throws MissingReferenceError when one is missing. */
   private buildChecked(target: StreamedTable, r: SourceRow): WarehouseRow {
-    const { source, build, references } = RULES[target];
+    const { source, build } = RULES[target];
+    const references = REFERENCES[target];
     const row = build(r, this.context);
     if (this.emitted && references) {
       this.emitted.check(source, r[SOURCE_TABLES[source].pk] as number, row, references);

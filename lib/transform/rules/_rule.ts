@@ -41,9 +41,4 @@ export interface TableRule {
    * @throws BadRowError naming table, key, column and value when the row cannot become a warehouse row.
    */
   build(row: SourceRow, context: RuleContext): WarehouseRow;
-  /**
-   * Facts: the columns that reference tracked dimensions (the warehouse DDL's foreign keys,
-   * lib/load/migrations/0001_star_schema.sql; the contract does not describe references yet).
-   */
-  references?: readonly Reference[];
 }

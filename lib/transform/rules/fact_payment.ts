@@ -47,10 +47,4 @@ export const FACT_PAYMENT: TableRule = {
   target: "fact_payment",
   source: "payment",
   build: factPayment,
-  references: [
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["payment_type_id", "dim_payment_type"],
-    ["transaction_id", "dim_transaction"],
-  ],
 };

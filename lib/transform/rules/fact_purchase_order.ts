@@ -48,10 +48,4 @@ export const FACT_PURCHASE_ORDER: TableRule = {
   target: "fact_purchase_order",
   source: "purchase_order",
   build: factPurchaseOrder,
-  references: [
-    ["staff_id", "dim_staff"],
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["agreed_delivery_location_id", "dim_location"],
-  ],
 };

@@ -7,13 +7,13 @@
  */
 import type { WarehouseRow } from "../../contract/mod.ts";
 import { date, int, money, type SourceRow, stamps } from "./_columns.ts";
+import { integerDigits, WAREHOUSE_TABLES } from "../../contract/mod.ts";
 import type { TableRule } from "./_rule.ts";
 
-/**
- * Digits before the point of `unit_price`: the warehouse column is numeric(10,2)
- * (lib/load/migrations/0001_star_schema.sql; the contract has no per-column precision yet).
- */
-const UNIT_PRICE_INTEGER_DIGITS = 10 - 2;
+/** Digits before the point of `unit_price`, from its declared numeric(10,2) in the contract: 8. */
+const UNIT_PRICE_INTEGER_DIGITS = integerDigits(
+  WAREHOUSE_TABLES.fact_sales_order.columns.find((c) => c.name === "unit_price")!,
+);
 
 /**
  * The fact_sales_order row of a sales_order version: stamps split to the microsecond, money exact to the cent,
@@ -56,11 +56,4 @@ export const FACT_SALES_ORDER: TableRule = {
   target: "fact_sales_order",
   source: "sales_order",
   build: factSalesOrder,
-  references: [
-    ["sales_staff_id", "dim_staff"],
-    ["counterparty_id", "dim_counterparty"],
-    ["currency_id", "dim_currency"],
-    ["design_id", "dim_design"],
-    ["agreed_delivery_location_id", "dim_location"],
-  ],
 };

@@ -19,7 +19,12 @@
  *
  * @module
  */
-import { type SourceTableName, WAREHOUSE_TABLES, type WarehouseTableName } from "../../contract/mod.ts";
+import {
+  foreignKeys,
+  type SourceTableName,
+  WAREHOUSE_TABLES,
+  type WarehouseTableName,
+} from "../../contract/mod.ts";
 import { DIM_COUNTERPARTY } from "./dim_counterparty.ts";
 import { DIM_CURRENCY } from "./dim_currency.ts";
 import { DIM_DESIGN } from "./dim_design.ts";
@@ -30,7 +35,7 @@ import { DIM_TRANSACTION } from "./dim_transaction.ts";
 import { FACT_PAYMENT } from "./fact_payment.ts";
 import { FACT_PURCHASE_ORDER } from "./fact_purchase_order.ts";
 import { FACT_SALES_ORDER } from "./fact_sales_order.ts";
-import type { TableRule } from "./_rule.ts";
+import type { Reference, TableRule, TrackedDimension } from "./_rule.ts";
 
 export type { SourceRow } from "./_columns.ts";
 export type { Reference, RuleContext, TableRule, TrackedDimension } from "./_rule.ts";
@@ -62,6 +67,29 @@ export const RULES: Readonly<Record<RowTableName, TableRule>> = {
   fact_purchase_order: FACT_PURCHASE_ORDER,
   fact_payment: FACT_PAYMENT,
 };
+
+/**
+ * The columns of `target` that reference a tracked dimension's key, from the contract's foreign keys (dim_date is
+ * not tracked: the transform writes the dates the facts need). Empty for a dimension.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referencesOf } from "./mod.ts";
+ * assert.deepEqual(referencesOf("fact_payment").find(([c]) => c === "currency_id"), ["currency_id", "dim_currency"]);
+ * assert.deepEqual(referencesOf("dim_staff"), []);
+ * ```
+ */
+export function referencesOf(target: WarehouseTableName): readonly Reference[] {
+  return foreignKeys()
+    .filter((k) => k.table === target && k.references.table !== "dim_date")
+    .map((k) => [k.column, k.references.table as TrackedDimension] as const);
+}
+
+/** {@link referencesOf} of every table built row by row, computed once. */
+export const REFERENCES: Readonly<Record<RowTableName, readonly Reference[]>> = Object.fromEntries(
+  Object.keys(RULES).map((t) => [t, referencesOf(t as RowTableName)]),
+) as Record<RowTableName, readonly Reference[]>;
 
 /**
  * The dimensions built from the small source tables (read whole each run), in the order they are written; their

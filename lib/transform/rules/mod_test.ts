@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES } from "../../contract/mod.ts";
 import { EMPTY_REFERENCE_STATE } from "../reference.ts";
-import { dateColumns, DELETION_TARGETS, RULES, SMALL_DIMENSIONS, STREAMED_TABLES } from "./mod.ts";
+import {
+  dateColumns,
+  DELETION_TARGETS,
+  referencesOf,
+  RULES,
+  SMALL_DIMENSIONS,
+  STREAMED_TABLES,
+} from "./mod.ts";
 import { factPayment } from "./fact_payment.ts";
 
 Deno.test("every warehouse table but dim_date has a rule, written once per run", () => {
@@ -53,9 +60,19 @@ Deno.test("deletion targets and date columns come from the rules and the contrac
   assert.deepEqual(dateColumns("dim_transaction"), []);
 });
 
+Deno.test("the facts' references come from the contract's foreign keys", () => {
+  assert.deepEqual(referencesOf("fact_sales_order"), [
+    ["sales_staff_id", "dim_staff"],
+    ["counterparty_id", "dim_counterparty"],
+    ["currency_id", "dim_currency"],
+    ["design_id", "dim_design"],
+    ["agreed_delivery_location_id", "dim_location"],
+  ]);
+});
+
 Deno.test("every reference names a column of its fact and a tracked dimension's key column", () => {
   for (const rule of Object.values(RULES)) {
-    for (const [column, dim] of rule.references ?? []) {
+    for (const [column, dim] of referencesOf(rule.target)) {
       const names = WAREHOUSE_TABLES[rule.target].columns.map((c) => c.name);
       assert.ok(names.includes(column), `${rule.target}.${column}`);
       assert.ok(RULES[dim], dim);
