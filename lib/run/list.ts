@@ -35,7 +35,7 @@ import { type ManifestKind, manifestPrefix, manifestRunId } from "./layout.ts";
  * ```
  */
 export async function committedRunIds(
-  store: ObjectStore,
+  store: Pick<ObjectStore, "list">,
   kind: ManifestKind,
   after?: string,
 ): Promise<string[]> {

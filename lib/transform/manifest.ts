@@ -1,5 +1,6 @@
 /**
- * The processed zone's layout, transform manifest and state (docs/design.md section 4).
+ * The processed zone's layout, transform manifest and state (docs/design.md section 4). The keys and the
+ * manifest are lib/run's (re-exported here); the state is the transform's own.
  *
  * - data: `<warehouse_table>/<yyyy>/<mm>/<dd>/<run_id>.parquet` (same run id as the ingest run)
  * - quarantine: `_quarantine/<source_table>/<yyyy>/<mm>/<dd>/<run_id>.jsonl`
@@ -11,64 +12,17 @@
  * @module
  */
 import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
-import { runIdPartition } from "../ingest/run_id.ts";
 import type { ReferenceState } from "./reference.ts";
 import type { IdRanges } from "../id_ranges.ts";
 
-/** Prefix of transform manifests. */
-export const TRANSFORM_MANIFEST_PREFIX = "_manifests/transform/";
-
-/** Key of a warehouse table's Parquet file for a run. */
-export function parquetKey(table: WarehouseTableName, runId: string): string {
-  return `${table}/${runIdPartition(runId)}/${runId}.parquet`;
-}
-
-/** Key of a source table's quarantine object for a run. */
-export function quarantineKey(sourceTable: string, runId: string): string {
-  return `_quarantine/${sourceTable}/${runIdPartition(runId)}/${runId}.jsonl`;
-}
-
-/** Key of a run's transform manifest. */
-export function transformManifestKey(runId: string): string {
-  return `${TRANSFORM_MANIFEST_PREFIX}${runId}.json`;
-}
-
-/** Key of the state written by a transform run. */
-export function transformStateKey(runId: string): string {
-  return `_state/transform/runs/${runId}.json`;
-}
-
-/** A file listed in a transform manifest. */
-export interface ManifestFile {
-  key: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-}
-
-/** The transform manifest. */
-export interface TransformManifest {
-  kind: "transform";
-  version: 1;
-  run_id: string;
-  previous_run_id: string | null;
-  ingest_manifest: string;
-  /** Parquet files of the tables this run touches, in load order. */
-  tables: Partial<Record<WarehouseTableName, ManifestFile>>;
-  /** Quarantined rows per source table (empty unless the policy is `quarantine`). */
-  quarantine: Record<string, ManifestFile>;
-  /** The dim_date range covered after this run, or null when no fact has been seen yet. */
-  date_range: [string, string] | null;
-  /**
-   * Natural keys deleted in ToteSys in this run, per warehouse table (facts and dimensions), as ranges: the load
-   * records fact deletions and marks dimension rows deleted. Absent when none.
-   */
-  deletions?: Partial<Record<WarehouseTableName, IdRanges>>;
-  /** When the deletions were detected: the ingest snapshot's ToteSys clock (UTC, microseconds). */
-  detected_at?: string;
-  /** `repair` when the ingest run was a reconcile repair. */
-  purpose?: "capture" | "repair";
-}
+export {
+  parquetKey,
+  quarantineKey,
+  TRANSFORM_MANIFEST_PREFIX,
+  transformManifestKey,
+  transformStateKey,
+} from "../run/layout.ts";
+export type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 
 /** Transform state after a run. */
 export interface TransformState {

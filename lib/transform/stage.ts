@@ -18,7 +18,7 @@ import {
   type WarehouseRow,
   type WarehouseTableName,
 } from "../contract/mod.ts";
-import { INGEST_MANIFEST_PREFIX, type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
+import { committedRunIds, earlierPending, type IngestManifest, ingestManifestKey } from "../run/mod.ts";
 import { textLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
@@ -132,18 +132,27 @@ async function pendingRuns(
   processed: TransformStore,
   runId: string,
 ): Promise<{ chain: IngestManifest[]; start: TransformState }> {
-  const chain: IngestManifest[] = [];
-  for (let id = runId;;) {
+  const manifest = async (id: string) => {
     const m = await ingestion.getJson<IngestManifest>(ingestManifestKey(id));
     if (!m) throw new Error(`No ingest manifest for run "${id}" (${ingestManifestKey(id)})`);
-    chain.push(m);
-    const saved = m.previous_run_id === null
-      ? undefined
-      : await processed.getJson<TransformState>(transformStateKey(m.previous_run_id));
-    const start = chainStart(m, saved);
-    if (start) return { chain: chain.reverse(), start };
-    id = m.previous_run_id!;
+    return m;
+  };
+  const run = await manifest(runId);
+  const states = new Map<string, TransformState>();
+  const isDone = async (id: string) => {
+    const saved = await processed.getJson<TransformState>(transformStateKey(id));
+    if (saved) states.set(id, saved);
+    return saved !== undefined;
+  };
+  const chain = [...await earlierPending(run, { isDone, manifest }), run];
+  const first = chain[0]!;
+  const start = chainStart(first, states.get(first.previous_run_id ?? ""));
+  if (!start) {
+    throw new Error(
+      `No transform state for run "${first.previous_run_id}", which run "${first.run_id}" follows`,
+    );
   }
+  return { chain, start };
 }
 
 /**
@@ -212,8 +221,8 @@ async function readLaterRuns(
   superseding: SupersedingRuns,
 ): Promise<void> {
   if (superseding.wanted.size === 0) return;
-  for (const key of await ingestion.list(INGEST_MANIFEST_PREFIX, ingestManifestKey(runId))) {
-    const later = await ingestion.getJson<IngestManifest>(key);
+  for (const id of await committedRunIds(ingestion, "ingest", runId)) {
+    const later = await ingestion.getJson<IngestManifest>(ingestManifestKey(id));
     if (!later) continue;
     superseding.noteDeletions(later);
     for (const table of superseding.wanted.keys()) {
