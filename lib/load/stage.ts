@@ -131,6 +131,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return { ...result, caughtUp: earlier.map((m) => m.run_id) };
 }
 
+/**
+ * The runs the warehouse has loaded (`etl_load_log` rows with outcome `loaded`), for lib/run's `pendingRunIds`.
+ *
+ * @throws postgres.js errors when the warehouse cannot be read (run the migrations first).
+ */
+export async function loadedRunIds(sql: Sql): Promise<Set<string>> {
+  const rows = await sql<{ run_id: string }[]>`SELECT run_id FROM etl_load_log WHERE outcome = 'loaded'`;
+  return new Set(rows.map((r) => r.run_id));
+}
+
 async function isLoaded(sql: Sql, runId: string): Promise<boolean> {
   const rows = await sql`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
   return rows.length > 0;

@@ -11,11 +11,10 @@
  */
 import type { Sql } from "../io/pg.ts";
 import type { Bucket } from "../io/s3.ts";
-import { INGEST_MANIFEST_PREFIX, runIdOfManifestKey } from "../ingest/manifest.ts";
-import { TRANSFORM_MANIFEST_PREFIX } from "../transform/manifest.ts";
+import { committedRunIds } from "../run/mod.ts";
 import { runTransform } from "../transform/stage.ts";
 import type { BadRowPolicy } from "../transform/bad_row.ts";
-import { runLoad } from "../load/stage.ts";
+import { loadedRunIds, runLoad } from "../load/stage.ts";
 import { migrate } from "../load/migrations.ts";
 
 /** Inputs of {@link runRebuild}. */
@@ -57,9 +56,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
   const clock = options.clock ?? (() => 0);
   const t0 = clock();
   const { ingestion, processed, warehouse } = options;
-  const runs = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((
-    x,
-  ): x is string => x !== undefined);
+  const runs = await committedRunIds(ingestion, "ingest");
   const { loaded, transformed } = await claimWarehouse(warehouse, processed, runs);
   const result: RebuildResult = { runs: runs.length, transformed: 0, loaded: 0, ms: 0 };
   for (const [i, runId] of runs.entries()) {
@@ -115,14 +112,8 @@ async function claimWarehouse(
     );
   }
   if (mine!.n === 0) await warehouse`INSERT INTO etl_rebuild (processed_location) VALUES (${location})`;
-  const loaded = new Set(
-    (await warehouse<{ run_id: string }[]>`SELECT run_id FROM etl_load_log WHERE outcome = 'loaded'`).map((
-      r,
-    ) => r.run_id),
-  );
-  const transformed = new Set(
-    (await processed.list(TRANSFORM_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((x) => x !== undefined),
-  );
+  const loaded = await loadedRunIds(warehouse);
+  const transformed = new Set(await committedRunIds(processed, "transform"));
   const lake = new Set(runs);
   const foreign = [...loaded].find((id) => !lake.has(id) || !transformed.has(id));
   if (foreign !== undefined) {

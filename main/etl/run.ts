@@ -6,19 +6,16 @@
  */
 import { ingest } from "../ingest.ts";
 import {
-  INGEST_MANIFEST_PREFIX,
+  committedRunIds,
   type IngestManifest,
   ingestManifestKey,
-  runIdOfManifestKey,
-} from "../../lib/ingest/manifest.ts";
-import {
-  TRANSFORM_MANIFEST_PREFIX,
+  pendingRunIds,
   type TransformManifest,
   transformManifestKey,
-} from "../../lib/transform/manifest.ts";
+} from "../../lib/run/mod.ts";
 import { runTransform } from "../../lib/transform/stage.ts";
 import type { BadRowPolicy } from "../../lib/transform/bad_row.ts";
-import { runLoad } from "../../lib/load/stage.ts";
+import { loadedRunIds, runLoad } from "../../lib/load/stage.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import type { Sql } from "../../lib/io/pg.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
@@ -87,15 +84,10 @@ export async function runCommand(progress: ProgressReporter): Promise<void> {
 async function pendingRuns(
   { warehouse, ingestion, processed }: Stages,
 ): Promise<{ pending: string[]; transformed: Set<string | undefined> }> {
-  const ingested = (await ingestion.list(INGEST_MANIFEST_PREFIX)).map(runIdOfManifestKey).filter((x) => !!x);
-  const transformed = new Set((await processed.list(TRANSFORM_MANIFEST_PREFIX)).map(runIdOfManifestKey));
+  const ingested = await committedRunIds(ingestion, "ingest");
+  const transformed = new Set<string | undefined>(await committedRunIds(processed, "transform"));
   await migrate(warehouse);
-  const loaded = new Set(
-    (await warehouse<{ run_id: string }[]>`SELECT run_id FROM etl_load_log WHERE outcome = 'loaded'`).map((
-      r,
-    ) => r.run_id),
-  );
-  return { pending: ingested.filter((id) => !loaded.has(id!)) as string[], transformed };
+  return { pending: pendingRunIds(ingested, await loadedRunIds(warehouse)), transformed };
 }
 
 function emptyTotals(): RunTotals {
