@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { IngestManifest } from "../ingest/manifest.ts";
+import type { IngestManifest } from "../run/mod.ts";
 import type { TransformState } from "./manifest.ts";
 import { EMPTY_REFERENCE_STATE } from "./reference.ts";
 

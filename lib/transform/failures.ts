@@ -8,7 +8,7 @@
  */
 import { SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import { hasId } from "../id_ranges.ts";
-import type { IngestManifest } from "../ingest/manifest.ts";
+import type { IngestManifest } from "../run/mod.ts";
 import { type BadRowError, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
 import type { SourceRow } from "./rules/mod.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BadRowError } from "./bad_row.ts";
 import { failureKeys, settleFailures, SupersedingRuns } from "./failures.ts";
-import type { IngestManifest } from "../ingest/manifest.ts";
+import type { IngestManifest } from "../run/mod.ts";
 
 const staffFailure = {
   source: "staff" as const,

@@ -19,7 +19,7 @@ import {
   type WarehouseTableName,
 } from "../contract/mod.ts";
 import { idsOf } from "../id_ranges.ts";
-import type { IngestManifest } from "../ingest/manifest.ts";
+import type { IngestManifest } from "../run/mod.ts";
 import { BadRowError, type BadRowPolicy, type QuarantineRecord, quarantineRecord } from "./bad_row.ts";
 import { type Failure, settleFailures, SupersedingRuns } from "./failures.ts";
 import type { ManifestFile, TransformManifest, TransformState, WaitingRow } from "./manifest.ts";
@@ -50,7 +50,7 @@ type DateSpan = { min: string; max: string } | null;
  * import assert from "node:assert/strict";
  * import { RunCore } from "./run_core.ts";
  * import { INITIAL_STATE } from "./chain.ts";
- * import type { IngestManifest } from "../ingest/manifest.ts";
+ * import type { IngestManifest } from "../run/mod.ts";
  * const manifest = { run_id: "r1", previous_run_id: null, tables: {} } as unknown as IngestManifest;
  * const small = { address: [], department: [], staff: [], counterparty: [], design: [], payment_type: [],
  *   currency: [{ currency_id: 1, currency_code: "GBP", last_updated: "2022-11-03 14:20:49.962000" }] };

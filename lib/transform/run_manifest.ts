@@ -8,7 +8,7 @@
 import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import { WAREHOUSE_TABLES } from "../contract/mod.ts";
 import type { IdRanges } from "../id_ranges.ts";
-import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
+import { type IngestManifest, ingestManifestKey } from "../run/mod.ts";
 import { timestampOfIso } from "../values/mod.ts";
 import type { ManifestFile, TransformManifest } from "./manifest.ts";
 import { DELETION_TARGETS } from "./rules/mod.ts";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { cycle, etl, ingest, insertSalesOrder, load, transform, withPipeline } from "./_helpers.ts";
-import type { IngestManifest } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest } from "../../lib/run/mod.ts";
 import type { Bucket } from "../../lib/io/s3.ts";
 
 async function rowsOf(

@@ -11,7 +11,7 @@ import {
   type IngestManifest,
   ingestManifestKey,
   ingestStateKey,
-} from "../../lib/ingest/manifest.ts";
+} from "../../lib/run/mod.ts";
 import { readIngestState } from "../../lib/ingest/stage.ts";
 import { type TransformManifest, transformManifestKey } from "../../lib/transform/manifest.ts";
 

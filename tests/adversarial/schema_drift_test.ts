@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { cycle, ingest, load, transform, withPipeline } from "./_helpers.ts";
-import type { IngestManifest } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest } from "../../lib/run/mod.ts";
 
 Deno.test('an added Prisma-style camelCase column ("isDeleted") is captured and recorded', () =>
   withPipeline("sd1", async (p) => {

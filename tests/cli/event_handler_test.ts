@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { etlEnv, ingest, withPipeline } from "../adversarial/_helpers.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { handler } from "../../main/transform.ts";
-import { ingestManifestKey } from "../../lib/ingest/manifest.ts";
+import { ingestManifestKey } from "../../lib/run/mod.ts";
 import { transformManifestKey } from "../../lib/transform/manifest.ts";
 
 Deno.test("C1: the transform handler skips a malformed key with a log line quoting it and transforms the valid one", () =>

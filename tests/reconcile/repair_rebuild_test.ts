@@ -10,7 +10,7 @@ import { reconcile } from "../../lib/reconcile/mod.ts";
 import { repairKeys } from "../../lib/reconcile/repair.ts";
 import { runRepair } from "../../lib/ingest/repair.ts";
 import { runRebuild } from "../../lib/rebuild/mod.ts";
-import type { IngestManifest } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest } from "../../lib/run/mod.ts";
 import type { Sql } from "../../lib/io/pg.ts";
 import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 

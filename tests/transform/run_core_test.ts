@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { SOURCE_TABLE_NAMES, type SourceTableName, type WarehouseRow } from "../../lib/contract/mod.ts";
 import type { IdRanges } from "../../lib/id_ranges.ts";
-import type { IngestManifest, ManifestTable } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest, ManifestTable } from "../../lib/run/mod.ts";
 import { BadRowError } from "../../lib/transform/bad_row.ts";
 import { chainStart, INITIAL_STATE } from "../../lib/transform/chain.ts";
 import type { TransformState } from "../../lib/transform/manifest.ts";

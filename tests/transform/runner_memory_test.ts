@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { SOURCE_TABLE_NAMES, type SourceTableName, WAREHOUSE_TABLES } from "../../lib/contract/mod.ts";
-import type { IngestManifest, ManifestTable } from "../../lib/ingest/manifest.ts";
+import type { IngestManifest, ManifestTable } from "../../lib/run/mod.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { decodeParquet } from "../../lib/parquet/mod.ts";
 import type { TransformManifest } from "../../lib/transform/manifest.ts";
