@@ -106,10 +106,11 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   const label = options.label ?? "database";
   // require/verify-*: our socket is already TLS when postgres.js gets it, so postgres.js must not negotiate again.
   const ssl = mode === "prefer" ? (hasSslMode ? {} : { ssl: "prefer" as const }) : { ssl: false as const };
+  const pool: PoolState = { lost: false, heldCloses: [] };
   const socket = mode === "require" || mode === "verify-ca" || mode === "verify-full"
-    ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label)
-    : (o: SocketOptions) => noDelaySocket(o, label);
-  return postgres(url, {
+    ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label, pool)
+    : (o: SocketOptions) => noDelaySocket(o, label, pool);
+  const sql = postgres(url, {
     // not in postgres.js's type declarations, but a documented option ("socket: custom socket")
     ...({ socket } as Record<string, unknown>),
     max: options.max ?? 4,
@@ -119,6 +120,49 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     ...ssl,
     idle_timeout: 20,
   });
+  return withLostConnectionHandling(sql, label, pool);
+}
+
+/** What the sockets of one pool tell the pool: whether the server dropped one of them. */
+interface PoolState {
+  lost: boolean;
+  /** `close` events held back from postgres.js (see guardLostConnection), delivered when the pool ends. */
+  heldCloses: (() => void)[];
+}
+
+/** postgres.js's codes for a connection that closed under a statement or transaction. */
+const CLOSED_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED"]);
+
+/**
+ * Names the database in postgres.js's own "connection closed" errors (`write CONNECTION_CLOSED host:port`), which
+ * a transaction rejects with when its connection goes away (C2, C3).
+ */
+function relabel(err: unknown, label: string): unknown {
+  const e = err as { code?: unknown; message?: string; address?: string; port?: number };
+  if (err instanceof Error && typeof e.code === "string" && CLOSED_CODES.has(e.code)) {
+    err.message = `The ${label} PostgreSQL at ${e.address ?? "?"}:${e.port ?? "?"} closed the connection ` +
+      `(${e.code})`;
+  }
+  return err;
+}
+
+/**
+ * Wraps `sql.begin` so a transaction whose connection went away rejects naming the database, and `sql.end` so it
+ * never waits for ever: after a server dropped one of the pool's connections, postgres.js can keep that
+ * connection's statement pending, and `end()` would wait for it; it then closes the connections at once (an
+ * explicit `timeout` is kept).
+ */
+function withLostConnectionHandling(sql: Sql, label: string, pool: PoolState): Sql {
+  const begin = sql.begin.bind(sql) as (...a: unknown[]) => Promise<unknown>;
+  const end = sql.end.bind(sql);
+  Object.assign(sql, {
+    begin: (...a: unknown[]) => begin(...a).catch((err) => Promise.reject(relabel(err, label))),
+    end: (options: { timeout?: number } = {}) =>
+      end(options.timeout !== undefined ? options : pool.lost ? { timeout: 0 } : {}).finally(() => {
+        for (const deliver of pool.heldCloses.splice(0)) deliver();
+      }),
+  });
+  return sql;
 }
 
 /**
@@ -126,7 +170,12 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
  * `noDelay`, and a COPY (CopyData then CopyDone, two small writes) then waits for the server's delayed ACK: about
  * 40 ms per COPY and per statement after it. postgres.js adds TLS on top of this socket when the server offers it.
  */
-async function noDelaySocket(options: SocketOptions, label: string): Promise<net.Socket> {
+async function noDelaySocket(
+  options: SocketOptions,
+  label: string,
+  pool: PoolState,
+  guard = true,
+): Promise<net.Socket> {
   const host = options.host?.[0] ?? "localhost";
   const port = options.port?.[0] ?? 5432;
   const socket = net.connect({ host, port });
@@ -145,27 +194,89 @@ async function noDelaySocket(options: SocketOptions, label: string): Promise<net
   } finally {
     clearTimeout(timer);
   }
-  // A close this process did not ask for: the server (or the network) dropped the connection.
+  return guard ? guardLostConnection(socket, label, host, port, pool) : socket;
+}
+
+/** How long a lost connection's `close` event is held back from postgres.js (see guardLostConnection). */
+const CLOSE_HOLD_MS = 500;
+
+/**
+ * Watches `socket` (the one postgres.js speaks on) for a close this process did not ask for: the server stopped or
+ * restarted, or the network cut the connection (C2, C3). postgres.js 3.4.9 handles that badly: on a plain close it
+ * fails a COPY by way of its stream's cleanup, which writes to the socket it has just dropped (`Cannot read
+ * properties of null (reading 'write')`), leaves the statement pending for ever, reconnects for ever while
+ * connecting, and any later statement on a reserved connection throws from a timer. So once the connection is
+ * lost:
+ * - the socket is destroyed with an error naming the database, which postgres.js passes to what is in flight;
+ * - every later write fails the same way (so a `ROLLBACK` or an unlock on that connection rejects at once);
+ * - the `close` event reaches postgres.js only {@link CLOSE_HOLD_MS} later (or when the pool ends), so the
+ *   statements that follow a failure at once (a rollback, an unlock, on a reserved connection) still find the
+ *   socket and fail with that error; then postgres.js drops the connection, which also fails a transaction whose
+ *   `ROLLBACK` it queued behind the failed statement.
+ *
+ * The process-wide {@link setConnectionLostHandler} handler is called once per lost connection.
+ */
+function guardLostConnection<S extends net.Socket>(
+  socket: S,
+  label: string,
+  host: string,
+  port: number,
+  pool: PoolState,
+): S {
   let local = false;
-  let lastError: Error | undefined;
+  let lostError: Error | undefined;
   const end = socket.end.bind(socket);
   const destroy = socket.destroy.bind(socket);
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
   socket.end = ((...a: Parameters<typeof socket.end>) => {
     local = true;
     return end(...a);
   }) as typeof socket.end;
   socket.destroy = ((e?: Error) => {
-    local = true;
+    if (!e) local = true; // with an error: the stream's own reaction to a reset, not this process's choice
     return destroy(e);
   }) as typeof socket.destroy;
-  socket.on("error", (e) => lastError = e);
-  socket.on("end", () => {
-    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
-  });
-  socket.on("close", () => {
-    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
-    local = true;
-  });
+  const lose = (cause?: Error) => {
+    if (local || lostError) return;
+    lostError = new Error(
+      `The ${label} PostgreSQL at ${host}:${port} closed the connection${cause ? ` (${cause.message})` : ""}`,
+      { cause },
+    );
+    pool.lost = true;
+    connectionLost?.({ label, host, port, ...(cause ? { error: cause } : {}) });
+    socket.write = ((_chunk: unknown, a?: unknown, b?: unknown) => {
+      const callback = typeof a === "function" ? a : typeof b === "function" ? b : undefined;
+      setTimeout(() => {
+        emit("error", lostError);
+        (callback as ((e: Error) => void) | undefined)?.(lostError!);
+      }, 0);
+      return true;
+    }) as typeof socket.write;
+    // a socket already destroyed (a reset) emits nothing more: pass the named error on by hand
+    if (socket.destroyed) setTimeout(() => emit("error", lostError), 0);
+    else destroy(lostError);
+  };
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === "close" && !local) lose();
+    if (event === "close" && lostError) {
+      let delivered = false;
+      const deliver = () => {
+        if (delivered) return;
+        delivered = true;
+        clearTimeout(timer);
+        emit("close", ...args);
+      };
+      const timer = setTimeout(deliver, CLOSE_HOLD_MS);
+      pool.heldCloses.push(deliver);
+      return true;
+    }
+    if (event === "error" && !lostError && !local) {
+      lose(args[0] as Error); // a reset: the named error goes on instead
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+  socket.on("end", () => lose());
   return socket;
 }
 
@@ -191,11 +302,12 @@ async function tlsSocket(
   options: SocketOptions,
   settings: TlsSettings & { mode: "require" | "verify-ca" | "verify-full" },
   label: string,
+  pool: PoolState,
 ): Promise<tls.TLSSocket> {
   const host = options.host?.[0] ?? "localhost";
   const port = options.port?.[0] ?? 5432;
   const where = `PostgreSQL at ${host}:${port} (database "${options.database ?? "?"}")`;
-  const socket = await noDelaySocket(options, label);
+  const socket = await noDelaySocket(options, label, pool, false);
   const signal = AbortSignal.timeout(30_000);
   let answer: string;
   try {
@@ -236,5 +348,5 @@ async function tlsSocket(
       { cause: err },
     );
   }
-  return secure;
+  return guardLostConnection(secure, label, host, port, pool);
 }
