@@ -25,6 +25,9 @@ import postgres from "postgres";
 import net from "node:net";
 import tls from "node:tls";
 import { once } from "node:events";
+import { guardLostConnection, newPoolState, type PoolState, withLostConnectionHandling } from "./pg_lost.ts";
+
+export { type ConnectionLostHandler, setConnectionLostHandler } from "./pg_lost.ts";
 
 /** A postgres.js client. */
 export type Sql = postgres.Sql;
@@ -60,22 +63,8 @@ export interface ConnectOptions {
   label?: string;
   /** TLS settings; absent: `prefer` unless the URL has `sslmode=` (see the module doc). */
   tls?: TlsSettings | undefined;
-}
-
-/** Called when a server closes a connection this process did not close (the database went away: C2, C3). */
-export type ConnectionLostHandler = (
-  lost: { label: string; host: string; port: number; error?: Error },
-) => void;
-
-let connectionLost: ConnectionLostHandler | undefined;
-
-/**
- * Sets what happens when a server drops a connection (default: nothing, postgres.js reports it on the next query).
- * postgres.js 3.4.9 can leave a query pending for ever when its socket closes mid-COPY or mid-statement, so the
- * command line sets a handler that ends the process at once with the error (exit 1) instead of hanging.
- */
-export function setConnectionLostHandler(handler: ConnectionLostHandler | undefined): void {
-  connectionLost = handler;
+  /** Where the URL came from (`TOTESYS_DATABASE_URL`, a secret's ARN), quoted in errors by {@link connectChecked}. */
+  source?: string;
 }
 
 /**
@@ -106,7 +95,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   const label = options.label ?? "database";
   // require/verify-*: our socket is already TLS when postgres.js gets it, so postgres.js must not negotiate again.
   const ssl = mode === "prefer" ? (hasSslMode ? {} : { ssl: "prefer" as const }) : { ssl: false as const };
-  const pool: PoolState = { lost: false, heldCloses: [] };
+  const pool = newPoolState();
   const socket = mode === "require" || mode === "verify-ca" || mode === "verify-full"
     ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label, pool)
     : (o: SocketOptions) => noDelaySocket(o, label, pool);
@@ -123,46 +112,34 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   return withLostConnectionHandling(sql, label, pool);
 }
 
-/** What the sockets of one pool tell the pool: whether the server dropped one of them. */
-interface PoolState {
-  lost: boolean;
-  /** `close` events held back from postgres.js (see guardLostConnection), delivered when the pool ends. */
-  heldCloses: (() => void)[];
-}
-
-/** postgres.js's codes for a connection that closed under a statement or transaction. */
-const CLOSED_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED"]);
-
 /**
- * Names the database in postgres.js's own "connection closed" errors (`write CONNECTION_CLOSED host:port`), which
- * a transaction rejects with when its connection goes away (C2, C3).
+ * Like {@link connect}, then logs in with one `SELECT 1`, so a wrong password, user or database name fails here
+ * saying which database (C7).
+ *
+ * @throws Error naming the database (`label`), server, database name, user and `source`, with the server's
+ *   reason, when the server refuses the login; connection errors as {@link connect}'s sockets report them.
+ * @example
+ * ```ts ignore
+ * const sql = await connectChecked(url, { label: "warehouse", source: "WAREHOUSE_DATABASE_URL" });
+ * ```
  */
-function relabel(err: unknown, label: string): unknown {
-  const e = err as { code?: unknown; message?: string; address?: string; port?: number };
-  if (err instanceof Error && typeof e.code === "string" && CLOSED_CODES.has(e.code)) {
-    err.message = `The ${label} PostgreSQL at ${e.address ?? "?"}:${e.port ?? "?"} closed the connection ` +
-      `(${e.code})`;
+export async function connectChecked(url: string, options: ConnectOptions = {}): Promise<Sql> {
+  const sql = connect(url, options);
+  try {
+    await sql`SELECT 1`;
+    return sql;
+  } catch (err) {
+    await sql.end({ timeout: 0 });
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) throw err; // not the server's answer
+    const u = new URL(url);
+    throw new Error(
+      `The ${options.label ?? "database"} PostgreSQL at ${u.hostname}:${u.port || 5432} refused database ` +
+        `"${decodeURIComponent(u.pathname.slice(1))}" for user "${decodeURIComponent(u.username)}": ` +
+        `${(err as Error).message}${options.source ? ` (check ${options.source})` : ""}`,
+      { cause: err },
+    );
   }
-  return err;
-}
-
-/**
- * Wraps `sql.begin` so a transaction whose connection went away rejects naming the database, and `sql.end` so it
- * never waits for ever: after a server dropped one of the pool's connections, postgres.js can keep that
- * connection's statement pending, and `end()` would wait for it; it then closes the connections at once (an
- * explicit `timeout` is kept).
- */
-function withLostConnectionHandling(sql: Sql, label: string, pool: PoolState): Sql {
-  const begin = sql.begin.bind(sql) as (...a: unknown[]) => Promise<unknown>;
-  const end = sql.end.bind(sql);
-  Object.assign(sql, {
-    begin: (...a: unknown[]) => begin(...a).catch((err) => Promise.reject(relabel(err, label))),
-    end: (options: { timeout?: number } = {}) =>
-      end(options.timeout !== undefined ? options : pool.lost ? { timeout: 0 } : {}).finally(() => {
-        for (const deliver of pool.heldCloses.splice(0)) deliver();
-      }),
-  });
-  return sql;
 }
 
 /**
@@ -195,89 +172,6 @@ async function noDelaySocket(
     clearTimeout(timer);
   }
   return guard ? guardLostConnection(socket, label, host, port, pool) : socket;
-}
-
-/** How long a lost connection's `close` event is held back from postgres.js (see guardLostConnection). */
-const CLOSE_HOLD_MS = 500;
-
-/**
- * Watches `socket` (the one postgres.js speaks on) for a close this process did not ask for: the server stopped or
- * restarted, or the network cut the connection (C2, C3). postgres.js 3.4.9 handles that badly: on a plain close it
- * fails a COPY by way of its stream's cleanup, which writes to the socket it has just dropped (`Cannot read
- * properties of null (reading 'write')`), leaves the statement pending for ever, reconnects for ever while
- * connecting, and any later statement on a reserved connection throws from a timer. So once the connection is
- * lost:
- * - the socket is destroyed with an error naming the database, which postgres.js passes to what is in flight;
- * - every later write fails the same way (so a `ROLLBACK` or an unlock on that connection rejects at once);
- * - the `close` event reaches postgres.js only {@link CLOSE_HOLD_MS} later (or when the pool ends), so the
- *   statements that follow a failure at once (a rollback, an unlock, on a reserved connection) still find the
- *   socket and fail with that error; then postgres.js drops the connection, which also fails a transaction whose
- *   `ROLLBACK` it queued behind the failed statement.
- *
- * The process-wide {@link setConnectionLostHandler} handler is called once per lost connection.
- */
-function guardLostConnection<S extends net.Socket>(
-  socket: S,
-  label: string,
-  host: string,
-  port: number,
-  pool: PoolState,
-): S {
-  let local = false;
-  let lostError: Error | undefined;
-  const end = socket.end.bind(socket);
-  const destroy = socket.destroy.bind(socket);
-  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-  socket.end = ((...a: Parameters<typeof socket.end>) => {
-    local = true;
-    return end(...a);
-  }) as typeof socket.end;
-  socket.destroy = ((e?: Error) => {
-    if (!e) local = true; // with an error: the stream's own reaction to a reset, not this process's choice
-    return destroy(e);
-  }) as typeof socket.destroy;
-  const lose = (cause?: Error) => {
-    if (local || lostError) return;
-    lostError = new Error(
-      `The ${label} PostgreSQL at ${host}:${port} closed the connection${cause ? ` (${cause.message})` : ""}`,
-      { cause },
-    );
-    pool.lost = true;
-    connectionLost?.({ label, host, port, ...(cause ? { error: cause } : {}) });
-    socket.write = ((_chunk: unknown, a?: unknown, b?: unknown) => {
-      const callback = typeof a === "function" ? a : typeof b === "function" ? b : undefined;
-      setTimeout(() => {
-        emit("error", lostError);
-        (callback as ((e: Error) => void) | undefined)?.(lostError!);
-      }, 0);
-      return true;
-    }) as typeof socket.write;
-    // a socket already destroyed (a reset) emits nothing more: pass the named error on by hand
-    if (socket.destroyed) setTimeout(() => emit("error", lostError), 0);
-    else destroy(lostError);
-  };
-  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === "close" && !local) lose();
-    if (event === "close" && lostError) {
-      let delivered = false;
-      const deliver = () => {
-        if (delivered) return;
-        delivered = true;
-        clearTimeout(timer);
-        emit("close", ...args);
-      };
-      const timer = setTimeout(deliver, CLOSE_HOLD_MS);
-      pool.heldCloses.push(deliver);
-      return true;
-    }
-    if (event === "error" && !lostError && !local) {
-      lose(args[0] as Error); // a reset: the named error goes on instead
-      return true;
-    }
-    return emit(event, ...args);
-  }) as typeof socket.emit;
-  socket.on("end", () => lose());
-  return socket;
 }
 
 /** The part of postgres.js's parsed options that a socket function receives and uses. */
