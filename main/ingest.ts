@@ -7,7 +7,7 @@
  * @module
  */
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
-import { connect } from "../lib/io/pg.ts";
+import { connect, connectChecked } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
@@ -30,8 +30,15 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls: databaseTls(), label: "ToteSys" });
-  const bucket = bucketFromEnv("INGESTION_BUCKET");
+  const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
+  const sql = await connectChecked(url, {
+    max: 2,
+    applicationName: "totes-ingest",
+    tls: databaseTls(),
+    label: "ToteSys",
+    source,
+  });
+  const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
   try {
     return await runIngest({
       sql,

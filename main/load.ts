@@ -13,7 +13,7 @@ import { bucketFromEnv, openDatabase } from "./config.ts";
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
   const sql = await openDatabase("WAREHOUSE", "totes-load", 2);
-  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET", "load");
   try {
     return await runLoad({ sql, processed, runId, ...(onProgress ? { onProgress } : {}) });
   } finally {

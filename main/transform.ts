@@ -12,8 +12,8 @@ import { badRowPolicy, bucketFromEnv } from "./config.ts";
 
 /** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
 export async function transform(runId: string, onProgress?: ProgressCallback): Promise<TransformResult> {
-  const ingestion = bucketFromEnv("INGESTION_BUCKET");
-  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  const ingestion = bucketFromEnv("INGESTION_BUCKET", "transform");
+  const processed = bucketFromEnv("PROCESSED_BUCKET", "transform");
   try {
     return await runTransform({
       ingestion,

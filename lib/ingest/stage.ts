@@ -406,7 +406,7 @@ async function readTable(
       for await (const line of textLines(readable)) {
         const { pk, xid, json } = parseCopyLine(line);
         const at = json.indexOf(luPrefix);
-        if (at >= 0) {
+        if (at >= 0 && json.charCodeAt(at + luPrefix.length) <= 57) { // a digit: not 'infinity' (C6)
           const lu = json.slice(at + luPrefix.length, at + luPrefix.length + 26);
           if (maxLastUpdated === null || lu > maxLastUpdated) maxLastUpdated = lu;
         }

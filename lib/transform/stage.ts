@@ -21,7 +21,7 @@ import {
   type WarehouseTableName,
 } from "../contract/mod.ts";
 import { INGEST_MANIFEST_PREFIX, type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
-import { textLines } from "../io/lines.ts";
+import { jsonLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
@@ -108,7 +108,7 @@ async function* readJsonl(
       throw err;
     }
   })();
-  for await (const line of textLines(hashed)) if (line !== "") yield JSON.parse(line) as SourceRow;
+  yield* jsonLines<SourceRow>(hashed, `Ingestion object ${object.key}`);
   const digest = hash.digest("hex");
   if (digest !== object.sha256) {
     throw new Error(
