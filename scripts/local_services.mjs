@@ -24,13 +24,16 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { userInfo } from "node:os";
+import { portChangeProblem, rememberPorts, resolvePorts, runningPort } from "./local_ports.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const local = path.join(root, ".local");
 const pgHomeFile = path.join(local, "pg-home");
 const relocationBase = "/var/tmp/terrific-totes-etl-pg";
 const s3Dir = path.join(local, "s3");
-const s3Port = Number(process.env.LOCAL_S3_PORT ?? 45679);
+// The ports: the variables, else those remembered by the first start (.local/ports.json), else the defaults.
+const { ports } = resolvePorts(local);
+const s3Port = ports.LOCAL_S3_PORT;
 const buckets = ["totes-ingestion", "totes-processed"];
 
 /**
@@ -43,7 +46,7 @@ const servers = {
     label: "PostgreSQL",
     dir: path.join(local, "pg"),
     logFile: path.join(local, "pg.log"),
-    port: Number(process.env.LOCAL_PG_PORT ?? 54329),
+    port: ports.LOCAL_PG_PORT,
     portVar: "LOCAL_PG_PORT",
     binPackage: "linux-x64",
     relocatedAs: "", // the top of the relocated folder (as the single-server version kept it)
@@ -54,7 +57,7 @@ const servers = {
     label: "PostgreSQL 13",
     dir: path.join(local, "pg13"),
     logFile: path.join(local, "pg13.log"),
-    port: Number(process.env.LOCAL_PG13_PORT ?? 54313),
+    port: ports.LOCAL_PG13_PORT,
     portVar: "LOCAL_PG13_PORT",
     binPackage: "linux-x64-13",
     relocatedAs: "pg13",
@@ -302,6 +305,13 @@ function initialiseWithInitdb(server, password) {
 
 async function startPostgres(server) {
   const { label, port: pgPort } = server;
+  const moved = portChangeProblem(
+    label,
+    server.portVar,
+    pgPort,
+    runningPort(path.join(pgPaths(server).data, "postmaster.pid"), 3),
+  );
+  if (moved) throw new Error(moved);
   if (await portOpen(pgPort)) {
     if (!ownsPort(path.join(pgPaths(server).data, "postmaster.pid"), pgPort, 3)) {
       throw new Error(
@@ -385,6 +395,13 @@ async function ensureDatabases(server) {
 }
 
 async function startS3() {
+  const moved = portChangeProblem(
+    "The S3 emulator",
+    "LOCAL_S3_PORT",
+    s3Port,
+    runningPort(path.join(local, "s3rver.pid"), 1),
+  );
+  if (moved) throw new Error(moved);
   if (await portOpen(s3Port)) {
     if (!ownsPort(path.join(local, "s3rver.pid"), s3Port, 1)) {
       throw new Error(
@@ -456,6 +473,7 @@ async function up() {
     await ensureDatabases(server);
   }
   await startS3();
+  rememberPorts(local, ports);
   writeEnv();
 }
 
@@ -495,6 +513,8 @@ function clean() {
 }
 
 async function status() {
+  const where = fs.existsSync(path.join(local, "ports.json")) ? " (remembered in .local/ports.json)" : "";
+  console.log(`ports in use${where}: ${Object.entries(ports).map(([k, v]) => `${k}=${v}`).join(" ")}`);
   console.log(
     `postgres   127.0.0.1:${servers.main.port} ${(await portOpen(servers.main.port)) ? "up" : "down"}`,
   );
