@@ -56,9 +56,10 @@ export function parseCommandLine(
       const flag = ambiguous[2] ?? ambiguous[1]!;
       const at = args.findIndex((a) => a === ambiguous[1] || a === ambiguous[2]);
       const value = args[at + 1] ?? "";
+      const quoted = JSON.stringify(value);
       throw new UsageError(
-        `${flag} needs a value, and ${JSON.stringify(value)} looks like an option: write ${flag}=${value} if it ` +
-          `is the value (deno task ${command} --help shows the options)`,
+        `${flag} needs a value, and ${quoted} looks like an option: write ${flag}=${value} if it is the value ` +
+          `(deno task ${command} --help shows the options)`,
       );
     }
     const first = message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
