@@ -4,6 +4,7 @@
 // runs on the remembered one is refused in one line saying what to do, instead of pg_ctl's "another server might
 // be running".
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 
 /** The variables and their defaults. */
@@ -73,4 +74,46 @@ export function portChangeProblem(label, variable, port, running) {
   return `${label} of this checkout is running on 127.0.0.1:${running}, but ${variable}=${port}: ` +
     `run "make local-down" first to move it to ${port}, or unset ${variable} to keep ${running} ` +
     "(the ports in use are remembered in .local/ports.json)";
+}
+
+/** One line on stderr, prefixed like every line of the local services. */
+export function log(msg) {
+  process.stderr.write(`[local] ${msg}\n`);
+}
+
+export function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export async function waitFor(check, what, ms = 30000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+}
+
+/**
+ * Whether the port belongs to this checkout's service: the process in `pidFile` (PostgreSQL's postmaster.pid, whose
+ * line 4 is the port, or s3rver.pid: pid then port) is alive and listens on `port`.
+ */
+export function ownsPort(pidFile, port, portLine) {
+  if (!fs.existsSync(pidFile)) return false;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  if (Number(lines[portLine]) !== port) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
 }
