@@ -822,12 +822,12 @@ run "freshness_and_quarantine_alarms" {
   }
 }
 
-run "freshness_alarm_defaults_to_sales_order" {
+run "freshness_alarms_only_for_the_tables_named" {
   command = plan
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.freshness) == ["sales_order"] && aws_cloudwatch_metric_alarm.freshness["sales_order"].threshold == 93600
-    error_message = "By default only sales_order is watched, at 26 hours."
+    condition     = length(aws_cloudwatch_metric_alarm.freshness) == 0 && var.freshness_alarm_seconds == 93600
+    error_message = "Without freshness_alarm_tables there is no freshness alarm; the threshold defaults to 26 hours."
   }
 }
 
