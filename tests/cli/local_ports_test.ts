@@ -73,12 +73,18 @@ Deno.test({
     const out = await new Deno.Command("node", {
       args: ["scripts/local_services.mjs", "up"],
       cwd: ROOT,
-      env: { LOCAL_PG_PORT: String(pgPort + 1) },
+      // nothing but the port: a configured endpoint in this process's environment would make `up` start nothing
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: Deno.env.get("HOME") ?? "/tmp",
+        LOCAL_PG_PORT: String(pgPort + 1),
+      },
+      clearEnv: true,
       stdout: "piped",
       stderr: "piped",
     }).output();
     const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 1, stderr);
+    assert.equal(out.code, 1, `${stderr}\n${new TextDecoder().decode(out.stdout)}`);
     assert.equal(
       stderr,
       `[local] PostgreSQL of this checkout is running on 127.0.0.1:${pgPort}, but LOCAL_PG_PORT=${
@@ -91,7 +97,8 @@ Deno.test({
     const status = await new Deno.Command("node", {
       args: ["scripts/local_services.mjs", "status"],
       cwd: ROOT,
-      env: {},
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+      clearEnv: true,
       stdout: "piped",
     }).output();
     assert.match(new TextDecoder().decode(status.stdout), new RegExp(`LOCAL_PG_PORT=${pgPort} `));
