@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bucket, createS3Client } from "../lib/io/s3.ts";
-import { connect, type Sql, SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
+import { connectChecked, type Sql, SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
 import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
@@ -65,12 +65,10 @@ export async function databaseUrl(prefix: "TOTESYS" | "WAREHOUSE"): Promise<stri
 }
 
 /** The bucket named by the environment variable `name`, on the configured endpoint. */
-export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET"): Bucket {
-  const client = createS3Client({
-    endpoint: Deno.env.get("AWS_ENDPOINT_URL"),
-    region: Deno.env.get("AWS_REGION"),
-  });
-  return new Bucket(client, required(name));
+export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET", stage?: string): Bucket {
+  const endpoint = Deno.env.get("AWS_ENDPOINT_URL") || undefined;
+  const client = createS3Client({ endpoint, region: Deno.env.get("AWS_REGION") });
+  return new Bucket(client, required(name), "", { variable: name, endpoint, stage });
 }
 
 /** Reads a non-negative integer variable, or `fallback` when unset. @throws Error quoting a bad value. */
@@ -176,10 +174,11 @@ export async function openDatabase(
   applicationName: string,
   max = 2,
 ): Promise<Sql> {
-  return connect(await databaseUrl(prefix), {
+  return await connectChecked(await databaseUrl(prefix), {
     max,
     applicationName,
     tls: databaseTls(),
     label: prefix === "TOTESYS" ? "ToteSys" : "warehouse",
+    source: Deno.env.get(`${prefix}_DATABASE_URL`) ? `${prefix}_DATABASE_URL` : `${prefix}_SECRET_ARN`,
   });
 }

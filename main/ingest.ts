@@ -6,8 +6,10 @@
  *
  * @module
  */
-import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
-import { connect } from "../lib/io/pg.ts";
+import { type IngestResult, readIngestState, runIngest } from "../lib/ingest/stage.ts";
+import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
+import { ingestMetrics } from "./metrics.ts";
+import { connect, connectChecked } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
@@ -30,8 +32,15 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls: databaseTls(), label: "ToteSys" });
-  const bucket = bucketFromEnv("INGESTION_BUCKET");
+  const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
+  const sql = await connectChecked(url, {
+    max: 2,
+    applicationName: "totes-ingest",
+    tls: databaseTls(),
+    label: "ToteSys",
+    source,
+  });
+  const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
   try {
     return await runIngest({
       sql,
@@ -49,9 +58,23 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
 }
 
-/** Lambda handler (EventBridge schedule event; its content is not used). */
+/**
+ * Lambda handler (EventBridge schedule event; its content is not used). Publishes the run's metrics (rows and
+ * deletions per table, freshness per table from the capture state, duration: main/metrics.ts) on stdout.
+ */
 export async function handler(_event: unknown): Promise<IngestResult> {
-  return await ingest();
+  const t = performance.now();
+  const result = await ingest();
+  const ms = performance.now() - t;
+  const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
+  try {
+    const state = result.status === "locked" ? null : await readIngestState(bucket);
+    const now = Date.now();
+    writeMetrics(emfLines(ingestMetrics(result, state, ms, now), now));
+  } finally {
+    bucket.client.destroy();
+  }
+  return result;
 }
 
 if (import.meta.main) {

@@ -9,11 +9,13 @@ import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
 import { bucketFromEnv, openDatabase } from "./config.ts";
+import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
+import { loadMetrics } from "./metrics.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
   const sql = await openDatabase("WAREHOUSE", "totes-load", 2);
-  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  const processed = bucketFromEnv("PROCESSED_BUCKET", "load");
   try {
     return await runLoad({
       now: () => Date.now(),
@@ -28,7 +30,10 @@ export async function load(runId: string, onProgress?: ProgressCallback): Promis
   }
 }
 
-/** Lambda handler: loads the run of every transform manifest named in the event; ignores other objects. */
+/**
+ * Lambda handler: loads the run of every transform manifest named in the event; ignores other objects. Publishes
+ * rows loaded and deletions per table and the duration (main/metrics.ts) on stdout.
+ */
 export async function handler(event: unknown): Promise<LoadResult[]> {
   const { runIds, ignored, malformed } = manifestRunIds(event, "transform");
   for (const bad of malformed) {
@@ -40,8 +45,10 @@ export async function handler(event: unknown): Promise<LoadResult[]> {
   for (const key of ignored) {
     log("info", "load", "Ignoring an object that is not a transform manifest", { key });
   }
+  const t = performance.now();
   const results: LoadResult[] = [];
   for (const id of runIds) results.push(await load(id));
+  writeMetrics(emfLines(loadMetrics(results, performance.now() - t), Date.now()));
   return results;
 }
 

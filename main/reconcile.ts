@@ -9,8 +9,9 @@
 import { reconcile, type ReconcileResult } from "../lib/reconcile/mod.ts";
 import { openDatabase } from "./config.ts";
 
-/** The CloudWatch namespace of the pipeline's metrics. */
-export const METRIC_NAMESPACE = "TerrificTotes";
+/** The CloudWatch namespace of the pipeline's metrics (lib/io/metrics.ts). */
+export { METRIC_NAMESPACE } from "../lib/io/metrics.ts";
+import { METRIC_NAMESPACE } from "../lib/io/metrics.ts";
 
 /**
  * One embedded-metric-format line per compared table, plus a total (`Table` = `all`): the differing keys.

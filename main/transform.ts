@@ -9,11 +9,13 @@ import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { runTransform, type TransformResult } from "../lib/transform/stage.ts";
 import { badRowPolicy, bucketFromEnv } from "./config.ts";
+import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
+import { transformMetrics } from "./metrics.ts";
 
 /** Transforms one ingest run from the configured buckets. @throws on any failure (nothing committed). */
 export async function transform(runId: string, onProgress?: ProgressCallback): Promise<TransformResult> {
-  const ingestion = bucketFromEnv("INGESTION_BUCKET");
-  const processed = bucketFromEnv("PROCESSED_BUCKET");
+  const ingestion = bucketFromEnv("INGESTION_BUCKET", "transform");
+  const processed = bucketFromEnv("PROCESSED_BUCKET", "transform");
   try {
     return await runTransform({
       ingestion,
@@ -29,7 +31,10 @@ export async function transform(runId: string, onProgress?: ProgressCallback): P
   }
 }
 
-/** Lambda handler: transforms the run of every ingest manifest named in the event; ignores other objects. */
+/**
+ * Lambda handler: transforms the run of every ingest manifest named in the event; ignores other objects. Publishes
+ * rows per table, quarantined rows and the duration (main/metrics.ts) on stdout.
+ */
 export async function handler(event: unknown): Promise<TransformResult[]> {
   const { runIds, ignored, malformed } = manifestRunIds(event, "ingest");
   for (const bad of malformed) {
@@ -46,8 +51,10 @@ export async function handler(event: unknown): Promise<TransformResult[]> {
   for (const key of ignored) {
     log("info", "transform", "Ignoring an object that is not an ingest manifest", { key });
   }
+  const t = performance.now();
   const results: TransformResult[] = [];
   for (const id of runIds) results.push(await transform(id));
+  writeMetrics(emfLines(transformMetrics(results, performance.now() - t), Date.now()));
   return results;
 }
 

@@ -7,22 +7,25 @@
  *
  * --changes       rows to insert or update, all tables together (default 100)
  * --seed          PRNG seed (default 1); the run is reproducible given the seed and the database state
- * --database-url  target database (default $TOTESYS_DATABASE_URL; `. .local/env` sets it locally)
+ * --database-url  target database (default $TOTESYS_DATABASE_URL, else `.local/env`); `deno task` echoes its
+ *                 arguments with the password: prefer the variable
  *
  * Prints a per-table summary (inserted, updated) to stdout, and the same as JSON with --json.
  *
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
+import { totesysUrl } from "./totesys_url.ts";
 import { simulateActivity } from "../tools/totesys/mod.ts";
-import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import { parseCommandLine, runCli, wholeNumber } from "../lib/io/cli.ts";
 
 const USAGE = `Usage: deno task simulate [--changes N] [--seed S] [--database-url URL] [--json]
   Make ToteSys-like activity: new orders with their transaction and payment, payments set paid, edited sales
   orders, addresses and departments, new designs and counterparties. Then run "deno task etl run".
   --changes N         rows to insert or update, all tables together (default 100)
   --seed S            PRNG seed (default 1); reproducible given the seed and the database state
-  --database-url URL  target database (default $TOTESYS_DATABASE_URL; locally: . .local/env)
+  --database-url URL  target database (default $TOTESYS_DATABASE_URL, else .local/env); deno task echoes its
+                      arguments, password included: prefer TOTESYS_DATABASE_URL=URL in the environment
   --json              print the per-table summary as JSON instead of a table
   --help, -h          print this and do nothing`;
 
@@ -36,12 +39,7 @@ await runCli("simulate", async () => {
   if (help) return console.log(USAGE);
   const changes = wholeNumber("changes", values.changes, 100);
   const seed = wholeNumber("seed", values.seed, 1);
-  const url = (values["database-url"] as string | undefined) ?? Deno.env.get("TOTESYS_DATABASE_URL");
-  if (!url) {
-    throw new UsageError(
-      "no database: pass --database-url or set TOTESYS_DATABASE_URL (locally: . .local/env)",
-    );
-  }
+  const url = totesysUrl("simulate", values["database-url"] as string | undefined);
   const sql = connect(url, { max: 1, applicationName: "totesys-simulate" });
   try {
     const started = performance.now();

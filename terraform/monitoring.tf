@@ -159,3 +159,44 @@ resource "aws_cloudwatch_metric_alarm" "reconcile_differences" {
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 }
+
+# Freshness (embedded metric format, main/metrics.ts): every ingest invocation, changes or not, publishes per
+# source table FreshnessSeconds = now minus the newest last_updated that ToteSys holds (dbt's "source freshness").
+# Unlike "no successful load", which fires whenever ToteSys is quiet for no_load_alarm_minutes (no changes, no
+# manifest, no load), this one measures the data: it fires when a table watched in freshness_alarm_tables has not
+# changed for freshness_alarm_seconds, or when the ingest stopped publishing (missing data is breaching).
+resource "aws_cloudwatch_metric_alarm" "freshness" {
+  for_each = toset(var.freshness_alarm_tables)
+
+  alarm_name          = "${var.name_prefix}-freshness-${each.key}"
+  alarm_description   = "The newest ${each.key} change the ingest saw in ToteSys is older than ${var.freshness_alarm_seconds} s, or the ingest stopped reporting: check the ingest function's errors and ToteSys itself (deno task etl status shows freshness per table)"
+  namespace           = "TerrificTotes"
+  metric_name         = "FreshnessSeconds"
+  dimensions          = { Stage = "ingest", Table = each.key }
+  statistic           = "Minimum"
+  period              = 900
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.freshness_alarm_seconds
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+# Quarantined rows (TRANSFORM_BAD_ROWS=quarantine): rows set aside under _quarantine/ instead of stopping the run.
+# Any at all means ToteSys holds a row the warehouse cannot take: someone must look at it.
+resource "aws_cloudwatch_metric_alarm" "quarantined_rows" {
+  alarm_name          = "${var.name_prefix}-quarantined-rows"
+  alarm_description   = "The transform set rows aside under _quarantine/ in the processed bucket: deno task etl status lists them; fix them in ToteSys and they flow on the next run"
+  namespace           = "TerrificTotes"
+  metric_name         = "QuarantinedRows"
+  dimensions          = { Stage = "transform" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}

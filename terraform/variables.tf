@@ -387,3 +387,25 @@ variable "no_load_alarm_minutes" {
     error_message = "no_load_alarm_minutes must be a whole number from 10 to 1440 (one day, CloudWatch's longest alarm period)."
   }
 }
+
+variable "freshness_alarm_tables" {
+  description = "Source tables whose freshness (now minus their newest change in ToteSys, published by every ingest) has an alarm: choose tables that change every business day (example.tfvars watches sales_order). Empty: no freshness alarm."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.freshness_alarm_tables : contains(local.source_tables, t)])
+    error_message = "freshness_alarm_tables must name ToteSys tables (local.source_tables, terraform/contract.tf.json)."
+  }
+}
+
+variable "freshness_alarm_seconds" {
+  description = "The freshness alarm fires when a watched table's newest change in ToteSys is older than this many seconds (default 26 h: a day with no orders at all is abnormal; lower it for an alarm within the day)."
+  type        = number
+  default     = 93600
+
+  validation {
+    condition     = var.freshness_alarm_seconds >= 600 && floor(var.freshness_alarm_seconds) == var.freshness_alarm_seconds
+    error_message = "freshness_alarm_seconds must be a whole number of at least 600 (two ingest periods)."
+  }
+}

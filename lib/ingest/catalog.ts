@@ -97,10 +97,11 @@ function expression(table: string, col: CatalogColumn): string {
     // transform then rejects it as a bad row instead of moving it two thousand years.
     case "timestamp": {
       const v = col.type === "timestamp with time zone" ? `(${id} AT TIME ZONE 'UTC')` : id;
-      return `to_char(${v}, CASE WHEN ${v} < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END)`;
+      // coalesce: to_char gives NULL for 'infinity', which must reach the transform as itself (C6)
+      return `coalesce(to_char(${v}, CASE WHEN ${v} < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END), ${v}::text)`;
     }
     case "date":
-      return `to_char(${id}, CASE WHEN ${id} < '0001-01-01' THEN 'YYYY-MM-DD BC' ELSE 'YYYY-MM-DD' END)`;
+      return `coalesce(to_char(${id}, CASE WHEN ${id} < '0001-01-01' THEN 'YYYY-MM-DD BC' ELSE 'YYYY-MM-DD' END), ${id}::text)`;
     default:
       return `${id}::text`;
   }

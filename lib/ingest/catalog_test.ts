@@ -10,7 +10,7 @@ const currency = [
 
 Deno.test("changesCopySql() reads all rows on the first run and the candidates after", () => {
   const ts = (c: string) =>
-    `to_char("${c}", CASE WHEN "${c}" < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END)`;
+    `coalesce(to_char("${c}", CASE WHEN "${c}" < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END), "${c}"::text)`;
   assert.equal(
     changesCopySql("currency", currency, "XID", null),
     `COPY (SELECT s."currency_id", s."__xid", row_to_json(s)::text FROM (SELECT XID AS "__xid", ` +

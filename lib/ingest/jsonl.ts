@@ -74,7 +74,7 @@ export async function* jsonlChunks(
   for await (const line of lines) {
     const { pk, xid, json } = parseCopyLine(line);
     const at = json.indexOf(LAST_UPDATED);
-    if (at >= 0) {
+    if (at >= 0 && json.charCodeAt(at + LAST_UPDATED.length) <= 57) { // a digit: not 'infinity' (C6)
       const lu = json.slice(at + LAST_UPDATED.length, at + LAST_UPDATED.length + 26);
       if (stats.maxLastUpdated === null || lu > stats.maxLastUpdated) stats.maxLastUpdated = lu;
     }

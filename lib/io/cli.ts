@@ -49,7 +49,20 @@ export function parseCommandLine(
       allowPositionals: true,
     });
   } catch (err) {
-    const first = (err as Error).message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
+    const message = (err as Error).message;
+    const ambiguous = /^Option '(-[\w-]+)(?:, (--[\w-]+))?' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      // `--runs -1`: parseArgs takes the value for an option and says "ambiguous"; say what to do instead
+      const flag = ambiguous[2] ?? ambiguous[1]!;
+      const at = args.findIndex((a) => a === ambiguous[1] || a === ambiguous[2]);
+      const value = args[at + 1] ?? "";
+      const quoted = JSON.stringify(value);
+      throw new UsageError(
+        `${flag} needs a value, and ${quoted} looks like an option: write ${flag}=${value} if it is the value ` +
+          `(deno task ${command} --help shows the options)`,
+      );
+    }
+    const first = message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
     throw new UsageError(`${first} (deno task ${command} --help shows the options)`);
   }
   const help = parsed.values.help === true;

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { log } from "./log.ts";
+import { log, setLogContext } from "./log.ts";
 
 /** What the Runtime API tells about one invocation (from its `Lambda-Runtime-*` headers). */
 export interface LambdaContext {
@@ -157,6 +157,7 @@ export async function runLambda(handler: LambdaHandler, options: RuntimeOptions 
     if (context.traceId) Deno.env.set("_X_AMZN_TRACE_ID", context.traceId);
     else Deno.env.delete("_X_AMZN_TRACE_ID");
     let body: string;
+    setLogContext({ requestId: context.awsRequestId });
     try {
       const event: unknown = raw === "" ? null : JSON.parse(raw);
       const result = await handler(event, context);
@@ -170,6 +171,7 @@ export async function runLambda(handler: LambdaHandler, options: RuntimeOptions 
         stack: err instanceof Error ? err.stack : undefined,
       });
       await postError(doFetch, `${base}/invocation/${id}/error`, err);
+      setLogContext({});
       continue;
     }
     const res = await post(doFetch, `${base}/invocation/${id}/response`, body);
@@ -180,6 +182,7 @@ export async function runLambda(handler: LambdaHandler, options: RuntimeOptions 
       log("error", "lambda", err.message, { requestId: context.awsRequestId });
       await postError(doFetch, `${base}/invocation/${id}/error`, err);
     }
+    setLogContext({});
   }
 }
 

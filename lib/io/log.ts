@@ -27,12 +27,27 @@ export function setLogSink(next: LogSink): LogSink {
   return prev;
 }
 
-/** Writes one log line `{"level", "stage", "msg", ...fields}` with an ISO-8601 UTC `time`. */
+let context: LogFields = {};
+
+/**
+ * Sets fields added to every log line until changed (the Lambda runtime sets `requestId` for each invocation, so
+ * every line of an invocation can be found with it in CloudWatch Logs Insights). Returns the previous fields.
+ */
+export function setLogContext(fields: LogFields): LogFields {
+  const prev = context;
+  context = fields;
+  return prev;
+}
+
+/**
+ * Writes one log line `{"time", "level", "stage", "msg", ...context, ...fields}`: `time` in ISO-8601 UTC, `level`
+ * one of info, warn, error; the context's fields (e.g. `requestId`) before the call's own.
+ */
 export function log(
   level: "info" | "warn" | "error",
   stage: string,
   msg: string,
   fields: LogFields = {},
 ): void {
-  sink(JSON.stringify({ time: new Date().toISOString(), level, stage, msg, ...fields }));
+  sink(JSON.stringify({ time: new Date().toISOString(), level, stage, msg, ...context, ...fields }));
 }

@@ -25,6 +25,9 @@ import postgres from "postgres";
 import net from "node:net";
 import tls from "node:tls";
 import { once } from "node:events";
+import { guardLostConnection, newPoolState, type PoolState, withLostConnectionHandling } from "./pg_lost.ts";
+
+export { type ConnectionLostHandler, setConnectionLostHandler } from "./pg_lost.ts";
 
 /** A postgres.js client. */
 export type Sql = postgres.Sql;
@@ -60,22 +63,8 @@ export interface ConnectOptions {
   label?: string;
   /** TLS settings; absent: `prefer` unless the URL has `sslmode=` (see the module doc). */
   tls?: TlsSettings | undefined;
-}
-
-/** Called when a server closes a connection this process did not close (the database went away: C2, C3). */
-export type ConnectionLostHandler = (
-  lost: { label: string; host: string; port: number; error?: Error },
-) => void;
-
-let connectionLost: ConnectionLostHandler | undefined;
-
-/**
- * Sets what happens when a server drops a connection (default: nothing, postgres.js reports it on the next query).
- * postgres.js 3.4.9 can leave a query pending for ever when its socket closes mid-COPY or mid-statement, so the
- * command line sets a handler that ends the process at once with the error (exit 1) instead of hanging.
- */
-export function setConnectionLostHandler(handler: ConnectionLostHandler | undefined): void {
-  connectionLost = handler;
+  /** Where the URL came from (`TOTESYS_DATABASE_URL`, a secret's ARN), quoted in errors by {@link connectChecked}. */
+  source?: string;
 }
 
 /**
@@ -106,10 +95,11 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   const label = options.label ?? "database";
   // require/verify-*: our socket is already TLS when postgres.js gets it, so postgres.js must not negotiate again.
   const ssl = mode === "prefer" ? (hasSslMode ? {} : { ssl: "prefer" as const }) : { ssl: false as const };
+  const pool = newPoolState();
   const socket = mode === "require" || mode === "verify-ca" || mode === "verify-full"
-    ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label)
-    : (o: SocketOptions) => noDelaySocket(o, label);
-  return postgres(url, {
+    ? (o: SocketOptions) => tlsSocket(o, { ...tlsSettings!, mode }, label, pool)
+    : (o: SocketOptions) => noDelaySocket(o, label, pool);
+  const sql = postgres(url, {
     // not in postgres.js's type declarations, but a documented option ("socket: custom socket")
     ...({ socket } as Record<string, unknown>),
     max: options.max ?? 4,
@@ -119,6 +109,37 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     ...ssl,
     idle_timeout: 20,
   });
+  return withLostConnectionHandling(sql, label, pool);
+}
+
+/**
+ * Like {@link connect}, then logs in with one `SELECT 1`, so a wrong password, user or database name fails here
+ * saying which database (C7).
+ *
+ * @throws Error naming the database (`label`), server, database name, user and `source`, with the server's
+ *   reason, when the server refuses the login; connection errors as {@link connect}'s sockets report them.
+ * @example
+ * ```ts ignore
+ * const sql = await connectChecked(url, { label: "warehouse", source: "WAREHOUSE_DATABASE_URL" });
+ * ```
+ */
+export async function connectChecked(url: string, options: ConnectOptions = {}): Promise<Sql> {
+  const sql = connect(url, options);
+  try {
+    await sql`SELECT 1`;
+    return sql;
+  } catch (err) {
+    await sql.end({ timeout: 0 });
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) throw err; // not the server's answer
+    const u = new URL(url);
+    throw new Error(
+      `The ${options.label ?? "database"} PostgreSQL at ${u.hostname}:${u.port || 5432} refused database ` +
+        `"${decodeURIComponent(u.pathname.slice(1))}" for user "${decodeURIComponent(u.username)}": ` +
+        `${(err as Error).message}${options.source ? ` (check ${options.source})` : ""}`,
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -126,7 +147,12 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
  * `noDelay`, and a COPY (CopyData then CopyDone, two small writes) then waits for the server's delayed ACK: about
  * 40 ms per COPY and per statement after it. postgres.js adds TLS on top of this socket when the server offers it.
  */
-async function noDelaySocket(options: SocketOptions, label: string): Promise<net.Socket> {
+async function noDelaySocket(
+  options: SocketOptions,
+  label: string,
+  pool: PoolState,
+  guard = true,
+): Promise<net.Socket> {
   const host = options.host?.[0] ?? "localhost";
   const port = options.port?.[0] ?? 5432;
   const socket = net.connect({ host, port });
@@ -145,28 +171,7 @@ async function noDelaySocket(options: SocketOptions, label: string): Promise<net
   } finally {
     clearTimeout(timer);
   }
-  // A close this process did not ask for: the server (or the network) dropped the connection.
-  let local = false;
-  let lastError: Error | undefined;
-  const end = socket.end.bind(socket);
-  const destroy = socket.destroy.bind(socket);
-  socket.end = ((...a: Parameters<typeof socket.end>) => {
-    local = true;
-    return end(...a);
-  }) as typeof socket.end;
-  socket.destroy = ((e?: Error) => {
-    local = true;
-    return destroy(e);
-  }) as typeof socket.destroy;
-  socket.on("error", (e) => lastError = e);
-  socket.on("end", () => {
-    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
-  });
-  socket.on("close", () => {
-    if (!local) connectionLost?.({ label, host, port, ...(lastError ? { error: lastError } : {}) });
-    local = true;
-  });
-  return socket;
+  return guard ? guardLostConnection(socket, label, host, port, pool) : socket;
 }
 
 /** The part of postgres.js's parsed options that a socket function receives and uses. */
@@ -191,11 +196,12 @@ async function tlsSocket(
   options: SocketOptions,
   settings: TlsSettings & { mode: "require" | "verify-ca" | "verify-full" },
   label: string,
+  pool: PoolState,
 ): Promise<tls.TLSSocket> {
   const host = options.host?.[0] ?? "localhost";
   const port = options.port?.[0] ?? 5432;
   const where = `PostgreSQL at ${host}:${port} (database "${options.database ?? "?"}")`;
-  const socket = await noDelaySocket(options, label);
+  const socket = await noDelaySocket(options, label, pool, false);
   const signal = AbortSignal.timeout(30_000);
   let answer: string;
   try {
@@ -236,5 +242,5 @@ async function tlsSocket(
       { cause: err },
     );
   }
-  return secure;
+  return guardLostConnection(secure, label, host, port, pool);
 }

@@ -20,6 +20,9 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
 import type { ObjectStore } from "./object_store.ts";
+import { type BucketContext, s3Error } from "./s3_errors.ts";
+
+export type { BucketContext };
 
 /** Settings of {@link createS3Client}. */
 export interface S3Settings {
@@ -49,22 +52,45 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
  * One bucket, with the few operations the pipeline needs. With a `root` (a key prefix ending in `/`), every key is
  * read and written under it and listed relative to it, so a stage can write a separate location (a rebuild's
  * processed zone) without knowing.
+ *
+ * Every failure other than a missing object is rethrown naming what to fix (see s3_errors.ts): the bucket and
+ * the variable in `context`, the endpoint, the stage, the operation and the object.
  */
 export class Bucket implements ObjectStore {
-  constructor(readonly client: S3Client, readonly name: string, readonly root = "") {
+  constructor(
+    readonly client: S3Client,
+    readonly name: string,
+    readonly root = "",
+    readonly context: BucketContext = {},
+  ) {
     if (root !== "" && !root.endsWith("/")) throw new Error(`Bucket root "${root}" must end with "/"`);
   }
 
   /** The same bucket under `root` (appended to this one's). */
   under(root: string): Bucket {
-    return new Bucket(this.client, this.name, this.root + root);
+    return new Bucket(this.client, this.name, this.root + root, this.context);
+  }
+
+  /** Runs one S3 call, rethrowing its failure as {@link s3Error} describes. */
+  private async call<T>(operation: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw s3Error(err, operation, this.name, key === undefined ? undefined : this.root + key, this.context);
+    }
   }
 
   /** Writes `body` at `key` in one request (small objects: manifests, state). */
   async put(key: string, body: Uint8Array | string, contentType = "application/json"): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.name, Key: this.root + key, Body: body, ContentType: contentType }),
-    );
+    await this.call("PutObject", key, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.name,
+          Key: this.root + key,
+          Body: body,
+          ContentType: contentType,
+        }),
+      ));
   }
 
   /**
@@ -89,14 +115,16 @@ export class Bucket implements ObjectStore {
       queueSize: 2,
       leavePartsOnError: false,
     });
-    await upload.done();
+    await this.call("Upload", key, () => upload.done());
   }
 
   /** Reads the whole object at `key`, or `undefined` when there is none. */
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key }));
-      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      return await this.call("GetObject", key, async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key }));
+        return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      });
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey") return undefined;
       throw err;
@@ -108,21 +136,47 @@ export class Bucket implements ObjectStore {
    * @throws the SDK's NoSuchKey error when there is no object.
    */
   async *stream(key: string): AsyncGenerator<Uint8Array> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key }));
+    const out = await this.call(
+      "GetObject",
+      key,
+      () => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key })),
+    );
     if (!out.Body) return;
-    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) yield chunk;
+    const chunks = (out.Body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    while (true) {
+      const next = await this.call("GetObject (reading)", key, () => chunks.next());
+      if (next.done) return;
+      yield next.value;
+    }
   }
 
-  /** Reads and parses the JSON object at `key`, or `undefined` when there is none. */
+  /**
+   * Reads and parses the JSON object at `key`, or `undefined` when there is none.
+   * @throws Error naming the object and the line when it is not valid JSON (truncated, altered: C5).
+   */
   async getJson<T>(key: string): Promise<T | undefined> {
     const bytes = await this.get(key);
-    return bytes === undefined ? undefined : JSON.parse(new TextDecoder().decode(bytes)) as T;
+    if (bytes === undefined) return undefined;
+    const text = new TextDecoder().decode(bytes);
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new Error(
+        `Object s3://${this.name}/${this.root}${key} is not valid JSON (${bytes.length} bytes; truncated or ` +
+          `altered?): ${jsonErrorWhere(err as Error, text)}`,
+        { cause: err },
+      );
+    }
   }
 
   /** Whether an object exists at `key`. */
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: this.root + key }));
+      await this.call(
+        "HeadObject",
+        key,
+        () => this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: this.root + key })),
+      );
       return true;
     } catch (err) {
       if (err instanceof NotFound || (err as { name?: string }).name === "NotFound") return false;
@@ -138,20 +192,35 @@ export class Bucket implements ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.name,
-          Prefix: this.root + prefix,
-          ...(token
-            ? { ContinuationToken: token }
-            : startAfter
-            ? { StartAfter: this.root + startAfter }
-            : {}),
-        }),
-      );
+      const out = await this.call("ListObjectsV2", prefix, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.name,
+            Prefix: this.root + prefix,
+            ...(token
+              ? { ContinuationToken: token }
+              : startAfter
+              ? { StartAfter: this.root + startAfter }
+              : {}),
+          }),
+        ));
       for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.root.length));
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
     return keys;
   }
+}
+
+/**
+ * A JSON.parse error's message with the line (1-based) and column where it failed, computed from `text` when the
+ * runtime's message gives only a position.
+ */
+export function jsonErrorWhere(err: Error, text: string): string {
+  const m = /at position (\d+)/.exec(err.message);
+  if (!m) return `${err.message} (at the end: line ${text.split("\n").length})`;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  return `${err.message.replace(/ \(line \d+ column \d+\)/, "")} (line ${line} column ${column})`;
 }

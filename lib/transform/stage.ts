@@ -19,7 +19,7 @@ import {
   type WarehouseTableName,
 } from "../contract/mod.ts";
 import { committedRunIds, earlierPending, type IngestManifest, ingestManifestKey } from "../run/mod.ts";
-import { textLines } from "../io/lines.ts";
+import { jsonLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
@@ -97,7 +97,7 @@ async function* readJsonl(
       throw err;
     }
   })();
-  for await (const line of textLines(hashed)) if (line !== "") yield JSON.parse(line) as SourceRow;
+  yield* jsonLines<SourceRow>(hashed, `Ingestion object ${object.key}`);
   const digest = hash.digest("hex");
   if (digest !== object.sha256) {
     throw new Error(

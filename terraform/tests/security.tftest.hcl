@@ -794,3 +794,49 @@ run "rejects_a_bad_lake_partition_start" {
   }
   expect_failures = [var.lake_partition_start]
 }
+
+run "freshness_and_quarantine_alarms" {
+  command = apply
+
+  variables {
+    freshness_alarm_tables  = ["sales_order", "payment"]
+    freshness_alarm_seconds = 7200
+  }
+
+  assert {
+    condition = length(aws_cloudwatch_metric_alarm.freshness) == 2 && alltrue([
+      for t, a in aws_cloudwatch_metric_alarm.freshness :
+      a.namespace == "TerrificTotes" && a.metric_name == "FreshnessSeconds" && a.dimensions.Stage == "ingest" && a.dimensions.Table == t && a.threshold == 7200 && a.comparison_operator == "GreaterThanThreshold" && a.treat_missing_data == "breaching" && a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.ok_actions == toset([aws_sns_topic.alarms.arn])
+    ])
+    error_message = "Each watched table must have a freshness alarm on the ingest's FreshnessSeconds, breaching when the ingest stops reporting."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.freshness["sales_order"].alarm_name == "terrific-totes-freshness-sales_order"
+    error_message = "Freshness alarms are named after their table."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.quarantined_rows.namespace == "TerrificTotes" && aws_cloudwatch_metric_alarm.quarantined_rows.metric_name == "QuarantinedRows" && aws_cloudwatch_metric_alarm.quarantined_rows.dimensions.Stage == "transform" && aws_cloudwatch_metric_alarm.quarantined_rows.statistic == "Sum" && aws_cloudwatch_metric_alarm.quarantined_rows.threshold == 1 && aws_cloudwatch_metric_alarm.quarantined_rows.comparison_operator == "GreaterThanOrEqualToThreshold" && aws_cloudwatch_metric_alarm.quarantined_rows.alarm_actions == toset([aws_sns_topic.alarms.arn])
+    error_message = "There must be an alarm on any quarantined row, on the transform's QuarantinedRows."
+  }
+}
+
+run "freshness_alarms_only_for_the_tables_named" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.freshness) == 0 && var.freshness_alarm_seconds == 93600
+    error_message = "Without freshness_alarm_tables there is no freshness alarm; the threshold defaults to 26 hours."
+  }
+}
+
+run "freshness_alarm_refuses_unknown_tables" {
+  command = plan
+
+  variables {
+    freshness_alarm_tables = ["sales_orders"]
+  }
+
+  expect_failures = [var.freshness_alarm_tables]
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import net from "node:net";
+import { Buffer } from "node:buffer";
 
 /** A running proxy: its port, and `cut()` that destroys every connection and refuses new ones. */
 export interface CuttableProxy {
@@ -25,6 +26,13 @@ export interface CuttableProxy {
 export interface CutAfter {
   direction: "up" | "down";
   bytes: number;
+  /**
+   * Count bytes only once this text has passed in that direction (e.g. `INSERT INTO fact_sales_order`: a cut
+   * while the server runs that statement, with `bytes: 0` and `delayMs`).
+   */
+  after?: string;
+  /** Cut this many milliseconds after the threshold is reached (default: at once). */
+  delayMs?: number;
 }
 
 /** Starts a proxy on 127.0.0.1 (a free port) forwarding to `host:port`. */
@@ -34,6 +42,9 @@ export async function startProxy(host: string, port: number, cutAfter?: CutAfter
   let cut = false;
   let cutTime: number | null = null;
   let passed = 0;
+  let armed = cutAfter?.after === undefined;
+  let tail = "";
+  let scheduled = false;
   const doCut = () => {
     if (cut) return;
     cut = true;
@@ -50,8 +61,18 @@ export async function startProxy(host: string, port: number, cutAfter?: CutAfter
     upstream.pipe(client);
     if (cutAfter) {
       (cutAfter.direction === "up" ? client : upstream).on("data", (chunk: Uint8Array) => {
+        if (!armed) {
+          // latin1 keeps one character per byte; a marker split across two chunks is caught with the tail kept
+          tail = (tail + Buffer.from(chunk).toString("latin1")).slice(-(cutAfter.after!.length + 65536));
+          if (!tail.includes(cutAfter.after!)) return;
+          armed = true;
+        }
         passed += chunk.length;
-        if (passed >= cutAfter.bytes) doCut();
+        if (passed >= cutAfter.bytes && !scheduled) {
+          scheduled = true;
+          if (cutAfter.delayMs) setTimeout(doCut, cutAfter.delayMs);
+          else doCut();
+        }
       });
     }
     const end = () => {

@@ -139,6 +139,25 @@ Deno.test("an unknown flag exits 2 with one line naming it; a bad --flag=value i
     [2, `sql: --limit must be a whole number, got "ten"`],
     [2, `Error: --runs must be a whole number, got "none"`],
   ]);
+  // a value that starts with "-": never "ambiguous", but what to write instead; and with "=" the value's error
+  const dash = await Promise.all([
+    child("main/etl.ts", ["status", "--runs", "-1"], env),
+    child("main/etl.ts", ["status", "--runs=-1"], env),
+    child("scripts/seed.ts", ["--orders", "-5"], env),
+  ]);
+  assert.deepEqual(dash.map((r) => [r.code, r.stderr.trim()]), [
+    [
+      2,
+      `Error: --runs needs a value, and "-1" looks like an option: write --runs=-1 if it is the value ` +
+      "(deno task etl status --help shows the options)",
+    ],
+    [2, `Error: --runs must be a whole number, got "-1"`],
+    [
+      2,
+      `seed: --orders needs a value, and "-5" looks like an option: write --orders=-5 if it is the value ` +
+      "(deno task seed --help shows the options)",
+    ],
+  ]);
   const extra = await child("scripts/migrate.ts", ["now"], env);
   assert.equal(extra.code, 2);
   assert.equal(
