@@ -15,7 +15,7 @@
  */
 import type { MetricPoint } from "../lib/io/metrics.ts";
 import type { IngestResult } from "../lib/ingest/stage.ts";
-import type { IngestState } from "../lib/ingest/manifest.ts";
+import type { IngestState } from "../lib/run/mod.ts";
 import type { TransformResult } from "../lib/transform/stage.ts";
 import type { LoadResult } from "../lib/load/stage.ts";
 

@@ -13,7 +13,7 @@
 import type { Bucket } from "../io/s3.ts";
 import type { Sql } from "../io/pg.ts";
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../contract/mod.ts";
-import { type IngestManifest, ingestManifestKey } from "../ingest/manifest.ts";
+import { type IngestManifest, ingestManifestKey } from "../run/mod.ts";
 import type { TableStatus } from "./types.ts";
 
 /** The warehouse table that shows how fresh each source table is, and the expression of its newest change. */

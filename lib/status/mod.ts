@@ -17,18 +17,15 @@
 import type { Bucket } from "../io/s3.ts";
 import type { Sql } from "../io/pg.ts";
 import {
-  INGEST_MANIFEST_PREFIX,
+  committedRunIds,
   type IngestManifest,
   ingestManifestKey,
-  runIdOfManifestKey,
-} from "../ingest/manifest.ts";
-import {
-  TRANSFORM_MANIFEST_PREFIX,
+  pendingRunIds,
   type TransformManifest,
   transformManifestKey,
-  type TransformState,
   transformStateKey,
-} from "../transform/manifest.ts";
+} from "../run/mod.ts";
+import type { TransformState } from "../transform/manifest.ts";
 import { tableStatuses } from "./freshness.ts";
 import type { PipelineStatus, ReconcileStatus, RunStage, RunStatus, StatusOptions } from "./types.ts";
 
@@ -46,11 +43,6 @@ type LogRow = {
   row_counts: Record<string, { merged?: number }>;
   error: string | null;
 };
-
-/** The sorted run ids of the manifests under `prefix`. */
-async function runIds(bucket: Bucket, prefix: string): Promise<string[]> {
-  return (await bucket.list(prefix)).map(runIdOfManifestKey).filter((x): x is string => !!x).sort();
-}
 
 /** Which warehouse tables exist, and the latest load attempt per run. */
 async function readLoadLog(
@@ -169,12 +161,12 @@ async function lastReconcile(warehouse: Sql): Promise<ReconcileStatus | null> {
  */
 export async function collectStatus(options: StatusOptions): Promise<PipelineStatus> {
   const { ingestion, processed, warehouse } = options;
-  const ingested = await runIds(ingestion, INGEST_MANIFEST_PREFIX);
-  const transformed = await runIds(processed, TRANSFORM_MANIFEST_PREFIX);
+  const ingested = await committedRunIds(ingestion, "ingest");
+  const transformed = await committedRunIds(processed, "transform");
   const transformedSet = new Set(transformed);
   const { migrated, reconcileTable, byRun } = await readLoadLog(warehouse);
-  const isLoaded = (id: string) => byRun.get(id)?.outcome === "loaded";
-  const notLoaded = ingested.filter((id) => !isLoaded(id));
+  const loaded = new Set([...byRun.values()].filter((r) => r.outcome === "loaded").map((r) => r.run_id));
+  const notLoaded = pendingRunIds(ingested, loaded);
   const quarantineObjects = await processed.list("_quarantine/");
   const quarantined = await quarantineCounts(processed, quarantineObjects);
 
@@ -210,7 +202,7 @@ export async function collectStatus(options: StatusOptions): Promise<PipelineSta
       ingestion,
       warehouse,
       ingested,
-      isLoaded,
+      isLoaded: (id: string) => loaded.has(id),
       migrated,
       quarantined: quarantined.byTable,
       waitingBy,
