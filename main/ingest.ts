@@ -10,6 +10,7 @@ import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { connect } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
+import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 
 /** Six hex digits of entropy for a run id. */
@@ -49,8 +50,14 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   }
 }
 
-/** Lambda handler (EventBridge schedule event; its content is not used). */
-export async function handler(_event: unknown): Promise<IngestResult> {
+/**
+ * Lambda handler: the EventBridge schedule's event (its content is not used) runs an ingest; Step Functions' events
+ * run a chunked first run's steps (main/chunks.ts).
+ */
+export async function handler(
+  event: unknown,
+): Promise<IngestResult | Awaited<ReturnType<typeof chunkedHandler>>> {
+  if (isChunkedEvent(event)) return await chunkedHandler(event);
   return await ingest();
 }
 
