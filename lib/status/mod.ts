@@ -23,6 +23,7 @@ import {
   ingestManifestKey,
   runIdOfManifestKey,
 } from "../ingest/manifest.ts";
+import { tableObjects } from "../run/manifest.ts";
 import {
   TRANSFORM_MANIFEST_PREFIX,
   type TransformManifest,
@@ -206,7 +207,7 @@ export async function collectStatus(options: StatusOptions): Promise<PipelineSta
     if (!m) continue;
     let ingestedRows = 0, deletedRows = 0;
     for (const entry of Object.values(m.tables)) {
-      ingestedRows += entry.object?.rows ?? 0;
+      ingestedRows += tableObjects(entry).reduce((a, o) => a + o.rows, 0);
       for (const [a, b] of entry.deleted ?? []) deletedRows += b - a + 1;
     }
     let transformedRows: number | null = null;
