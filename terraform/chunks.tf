@@ -49,6 +49,10 @@ locals {
   chunked_execution_arn     = "arn:${local.partition}:states:${var.aws_region}:${local.account_id}:execution:${local.chunked_name}/*"
   ingest_function_arn       = "arn:${local.partition}:lambda:${var.aws_region}:${local.account_id}:function:${var.name_prefix}-ingest"
 
+  # Never more chunks at once than the ingest function may run (a throttled chunk is retried, but would fail after
+  # its retries if the map always asked for more than the reservation).
+  chunked_concurrency = var.ingest_reserved_concurrency == null ? var.chunked_ingest_max_concurrency : min(var.chunked_ingest_max_concurrency, var.ingest_reserved_concurrency)
+
   # Transient Lambda and throttling errors, and the ingest lock held by a scheduled run, are retried.
   chunked_retry = [{
     ErrorEquals     = ["States.TaskFailed", "Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"]
@@ -73,7 +77,7 @@ locals {
         Type           = "Map"
         ItemsPath      = "$.chunks"
         ItemSelector   = { "chunk.$" = "$$.Map.Item.Value" }
-        MaxConcurrency = var.chunked_ingest_max_concurrency
+        MaxConcurrency = local.chunked_concurrency
         ItemProcessor = {
           ProcessorConfig = { Mode = "DISTRIBUTED", ExecutionType = "STANDARD" }
           StartAt         = "Chunk"

@@ -130,6 +130,19 @@ run "chunked_ingest_plans_maps_chunks_and_commits_through_the_ingest_function" {
   }
 }
 
+run "chunked_ingest_never_asks_for_more_than_the_ingest_reservation" {
+  command = plan
+
+  variables {
+    ingest_reserved_concurrency = 2
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States.Chunks.MaxConcurrency == 2
+    error_message = "The map's concurrency must not exceed ingest_reserved_concurrency."
+  }
+}
+
 run "chunked_ingest_can_be_left_out" {
   command = plan
 
