@@ -12,6 +12,7 @@ import { ingestMetrics } from "./metrics.ts";
 import { connect, connectChecked } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
+import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 
 /** Six hex digits of entropy for a run id. */
@@ -59,10 +60,14 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
 }
 
 /**
- * Lambda handler (EventBridge schedule event; its content is not used). Publishes the run's metrics (rows and
+ * Lambda handler: the EventBridge schedule's event (its content is not used) runs an ingest; Step Functions' events
+ * run a chunked first run's steps (main/chunks.ts). An ingest publishes the run's metrics (rows and
  * deletions per table, freshness per table from the capture state, duration: main/metrics.ts) on stdout.
  */
-export async function handler(_event: unknown): Promise<IngestResult> {
+export async function handler(
+  event: unknown,
+): Promise<IngestResult | Awaited<ReturnType<typeof chunkedHandler>>> {
+  if (isChunkedEvent(event)) return await chunkedHandler(event);
   const t = performance.now();
   const result = await ingest();
   const ms = performance.now() - t;

@@ -16,7 +16,13 @@ import { type CatalogColumn, changesCopySql } from "./catalog.ts";
 import type { TableRead } from "./capture.ts";
 import { DELETE_BUCKET_BITS, mismatchedBuckets } from "./deletions.ts";
 import { jsonlChunks, JsonlStats } from "./jsonl.ts";
-import { candidateByAgeSql, type CapturePosition, referenceXid, xidFromAgeSql } from "./xid.ts";
+import {
+  candidateByAgeSql,
+  type CapturePosition,
+  parseSnapshot,
+  referenceXid,
+  xidFromAgeSql,
+} from "./xid.ts";
 
 /** Where one table's read takes its rows from and puts them. */
 export interface TableSource {
@@ -26,8 +32,8 @@ export interface TableSource {
   bucket: ObjectStore;
   /** The run's id: the object's name. */
   runId: string;
-  /** The run's exported snapshot id (`pg_export_snapshot()`). */
-  exported: string;
+  /** The run's exported snapshot id (`pg_export_snapshot()`); null: the read's own snapshot (a chunk's). */
+  exported: string | null;
   /** The source table read. */
   table: SourceTableName;
   /** Its columns now, in column order (the object's JSON keys). */
@@ -40,6 +46,10 @@ export interface TableSource {
   onXid: (xid: number) => void;
   /** Progress: as the table starts and every 8,192 rows. */
   onProgress?: ProgressCallback | undefined;
+  /** A further SQL condition on the rows (a chunk's key range, lib/ingest/chunk_plan.ts), built from checked numbers. */
+  range?: string | null;
+  /** The object's key (default: the table's object of the run, `ingestObjectKey`). */
+  key?: string;
 }
 
 /** Rows of a table at the snapshot, on the snapshot's connection (runs beside the table's COPY). */
@@ -73,19 +83,34 @@ export async function readTable(src: TableSource): Promise<TableRead> {
   const { copy, table, runId } = src;
   src.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId });
   try {
-    await copy.unsafe(
-      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${src.exported}'`,
-    );
+    const xmax = await beginRead(copy, src);
     // Ages are taken against this transaction's fixed reference xid (see xid.ts referenceXid).
     const [ref] = await copy.unsafe(`SELECT age('3'::xid)::int8 AS a`);
-    const reference = referenceXid(Number(ref!.a), src.xmax);
-    const where = src.prev ? candidateByAgeSql(src.prev, reference) : null;
+    const reference = referenceXid(Number(ref!.a), xmax);
+    const conditions = [src.prev ? candidateByAgeSql(src.prev, reference) : null, src.range ?? null];
+    const where = conditions.filter((c) => c !== null).join(" AND ") || null;
     const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
       .readable();
     return await writeObject(src, textLines(readable));
   } finally {
     await copy.end({ timeout: 0 });
   }
+}
+
+/**
+ * Opens the read's transaction: on the run's exported snapshot, or (a chunk) on its own snapshot.
+ * @returns the snapshot's xmax.
+ */
+async function beginRead(copy: Sql, src: TableSource): Promise<number> {
+  if (src.exported !== null) {
+    await copy.unsafe(
+      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${src.exported}'`,
+    );
+    return src.xmax;
+  }
+  await copy.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const [s] = await copy.unsafe(`SELECT pg_current_snapshot()::text AS s`);
+  return parseSnapshot(String(s!.s)).xmax;
 }
 
 /** Writes the table's object from its COPY lines; no object when there are no rows. */
@@ -100,7 +125,7 @@ async function writeObject(src: TableSource, lines: AsyncIterable<string>): Prom
   });
   const first = await it.next();
   if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null };
-  const key = ingestObjectKey(table, runId);
+  const key = src.key ?? ingestObjectKey(table, runId);
   await src.bucket.upload(
     key,
     (async function* () {

@@ -179,7 +179,7 @@ async function openSnapshot(conn: Sql): Promise<RunSnapshot> {
 }
 
 /** The source tables' columns now (name and type; an enum's type is its name), in column order. */
-async function readCatalog(conn: Sql): Promise<Map<string, CatalogColumn[]>> {
+export async function readCatalog(conn: Sql): Promise<Map<string, CatalogColumn[]>> {
   const rows = await conn<{ table_name: string; column_name: string; data_type: string; udt_name: string }[]>`
       SELECT table_name, column_name, data_type, udt_name
       FROM information_schema.columns

@@ -19,14 +19,50 @@ export interface CatalogColumn {
   type: string;
 }
 
+/** One data object of the ingestion zone listed in a manifest (JSON Lines). */
+export interface ManifestObject {
+  /** The object's key. */
+  key: string;
+  /** Rows it holds. */
+  rows: number;
+  /** Its size in bytes. */
+  bytes: number;
+  /** SHA-256 of its bytes, lower-case hex. */
+  sha256: string;
+}
+
+/**
+ * Every data object of a table's manifest entry, in order: its `parts` (a chunked run), else its `object`.
+ *
+ * @example
+ * ```ts
+ * import { tableObjects } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const o = { key: "k", rows: 1, bytes: 2, sha256: "" };
+ * assert.deepEqual(tableObjects({ object: o }), [o]);
+ * assert.deepEqual(tableObjects({ object: null, parts: [o, o] }), [o, o]);
+ * assert.deepEqual(tableObjects(undefined), []);
+ * ```
+ */
+export function tableObjects(entry: Pick<ManifestTable, "object" | "parts"> | undefined): ManifestObject[] {
+  if (!entry) return [];
+  return entry.parts ?? (entry.object ? [entry.object] : []);
+}
+
 /** One table's entry in the ingest manifest. */
 export interface ManifestTable {
   /** The capture position this run started from (the previous run's snapshot text), or null on a first read. */
   previous_watermark: string | null;
   /** The capture position after this run: the run's snapshot (`xmin:xmax:xip,...`). */
   watermark: string | null;
-  /** The data object (rows inserted or changed since the previous run), or null when there are none. */
-  object: { key: string; rows: number; bytes: number; sha256: string } | null;
+  /** The data object (rows inserted or changed since the previous run), or null when there are none (or parts). */
+  object: ManifestObject | null;
+  /**
+   * A chunked run's objects, one per key-range chunk that read rows, in key order (lib/ingest/chunks.ts): present
+   * only when the table's rows span more than one object; `object` is then null. Read with {@link tableObjects}.
+   */
+  parts?: ManifestObject[];
   /** Keys deleted in ToteSys since the previous run, as ranges (absent or empty when none). */
   deleted?: IdRanges;
   /** Rows the table holds at this run's snapshot. */

@@ -21,6 +21,7 @@ import {
   type IngestManifest,
   ingestManifestKey,
   pendingRunIds,
+  tableObjects,
   type TransformManifest,
   transformManifestKey,
   transformStateKey,
@@ -96,7 +97,7 @@ async function runStatus(
 ): Promise<RunStatus> {
   let ingestedRows = 0, deletedRows = 0;
   for (const entry of Object.values(m.tables)) {
-    ingestedRows += entry.object?.rows ?? 0;
+    ingestedRows += tableObjects(entry).reduce((a, o) => a + o.rows, 0);
     for (const [a, b] of entry.deleted ?? []) deletedRows += b - a + 1;
   }
   let transformedRows: number | null = null;

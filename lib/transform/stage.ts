@@ -18,7 +18,13 @@ import {
   type WarehouseRow,
   type WarehouseTableName,
 } from "../contract/mod.ts";
-import { committedRunIds, earlierPending, type IngestManifest, ingestManifestKey } from "../run/mod.ts";
+import {
+  committedRunIds,
+  earlierPending,
+  type IngestManifest,
+  ingestManifestKey,
+  tableObjects,
+} from "../run/mod.ts";
 import { jsonLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
@@ -106,14 +112,13 @@ async function* readJsonl(
   }
 }
 
-/** A source table's rows in a run: its object's lines, or none when the run did not change it. */
+/** A source table's rows in a run: its objects' lines (a chunked run's parts in key order), or none. */
 async function* sourceRows(
   bucket: TransformStore,
   m: IngestManifest,
   table: SourceTableName,
 ): AsyncGenerator<SourceRow> {
-  const object = m.tables[table]?.object;
-  if (object) yield* readJsonl(bucket, object);
+  for (const object of tableObjects(m.tables[table])) yield* readJsonl(bucket, object);
 }
 
 async function readSmall(bucket: TransformStore, m: IngestManifest): Promise<SmallChanges> {

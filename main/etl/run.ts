@@ -10,6 +10,7 @@ import {
   type IngestManifest,
   ingestManifestKey,
   pendingRunIds,
+  tableObjects,
   type TransformManifest,
   transformManifestKey,
 } from "../../lib/run/mod.ts";
@@ -117,7 +118,7 @@ async function transformPending(
   for (const id of pending) {
     const m = (await ingestion.getJson<IngestManifest>(ingestManifestKey(id)))!;
     for (const [table, entry] of Object.entries(m.tables)) {
-      add(totals.sourceRows, table, entry.object?.rows ?? 0);
+      add(totals.sourceRows, table, tableObjects(entry).reduce((a, o) => a + o.rows, 0));
       for (const [a, b] of entry.deleted ?? []) add(totals.deletedRows, table, b - a + 1);
       const changed = [
         ...entry.added_columns.map((c) => `+${c}`),

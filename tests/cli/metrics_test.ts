@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import type { IngestResult } from "../../lib/ingest/stage.ts";
 import { withPipeline } from "../adversarial/_helpers.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { runLambda } from "../../lib/io/lambda_runtime.ts";
@@ -62,7 +63,7 @@ Deno.test("each stage's handler publishes its metrics in EMF, with the values th
         detail: { bucket: { name: bucket }, object: { key } },
       });
       const t0 = Date.now();
-      const ing = await capture(() => ingestHandler({}));
+      const ing = await capture(async () => (await ingestHandler({})) as IngestResult);
       const t1 = Date.now();
       const runId = ing.result.runId!;
       assert.equal(ing.result.status, "committed");

@@ -1,0 +1,133 @@
+/**
+ * The chunked first run's steps as calls on the configured ToteSys and ingestion bucket (issue 15;
+ * lib/ingest/chunk_plan.ts): used by `deno task chunks` (main/chunks_cli.ts) and by the ingest Lambda, which
+ * Step Functions invokes with `{ "plan": {...} }`, `{ "chunk": {...} }` or `{ "commit": {...} }`
+ * (terraform/chunks.tf); the schedule's events carry none of these keys and run the ordinary ingest.
+ *
+ * @module
+ */
+import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
+import {
+  type ChunkedResult,
+  commitChunkedRun,
+  planChunkedRun,
+  readPlan,
+  runChunk,
+} from "../lib/ingest/chunks.ts";
+import { connect, type Sql } from "../lib/io/pg.ts";
+import type { ProgressCallback } from "../lib/io/progress.ts";
+import type { Bucket } from "../lib/io/s3.ts";
+import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
+import { entropy } from "./ingest.ts";
+
+/** One chunk as the plan lists it for the Distributed Map: small, so 10M orders' chunks fit a state's input. */
+export interface ChunkItem {
+  run_id: string;
+  table: SourceTableName;
+  index: number;
+}
+
+/** The plan step's answer: the run and its chunks. */
+export interface PlanAnswer {
+  run_id: string;
+  chunk_keys: number;
+  chunks: ChunkItem[];
+}
+
+/** A chunk's answer: counts only (the keys stay in its marker). */
+export interface ChunkAnswer extends ChunkItem {
+  rows: number;
+  bytes: number;
+  skipped: boolean;
+}
+
+/** The events Step Functions sends the ingest Lambda. */
+export type ChunkedEvent =
+  | { plan: { chunk_keys?: number } }
+  | { chunk: ChunkItem }
+  | { commit: { run_id: string } };
+
+/** Whether an event is one of the chunked run's (else the schedule's: an ordinary ingest). */
+export function isChunkedEvent(event: unknown): event is ChunkedEvent {
+  if (typeof event !== "object" || event === null) return false;
+  return "plan" in event || "chunk" in event || "commit" in event;
+}
+
+/** Runs one chunked step on the configured resources. @throws on failure (Step Functions retries it). */
+export async function chunkedHandler(event: ChunkedEvent): Promise<PlanAnswer | ChunkAnswer | ChunkedResult> {
+  if ("plan" in event) return await plan(event.plan.chunk_keys);
+  if ("chunk" in event) return await chunk(event.chunk);
+  return await commit(event.commit.run_id);
+}
+
+async function withResources<T>(fn: (sql: Sql, bucket: Bucket, url: string) => Promise<T>): Promise<T> {
+  const url = await databaseUrl("TOTESYS");
+  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls: databaseTls(), label: "ToteSys" });
+  const bucket = bucketFromEnv("INGESTION_BUCKET");
+  try {
+    return await fn(sql, bucket, url);
+  } finally {
+    await sql.end();
+    bucket.client.destroy();
+  }
+}
+
+/** Plans a chunked first run. @throws when another ingest holds the lock, or the capture has a position. */
+export async function plan(chunkKeys?: number): Promise<PlanAnswer> {
+  return await withResources(async (sql, bucket) => {
+    const p = await planChunkedRun({
+      sql,
+      bucket,
+      now: () => Date.now(),
+      entropy,
+      ...(chunkKeys ? { chunkKeys } : {}),
+    });
+    if (!p) throw new Error("Another ingest run holds the lock; plan the chunked run again later");
+    const chunks = p.chunks.map((c) => ({ run_id: p.run_id, table: c.table, index: c.index }));
+    return { run_id: p.run_id, chunk_keys: p.chunk_keys, chunks };
+  });
+}
+
+/** The chunks of an existing plan (to resume it). */
+export async function planItems(runId: string): Promise<ChunkItem[]> {
+  const bucket = bucketFromEnv("INGESTION_BUCKET");
+  try {
+    const p = await readPlan(bucket, runId);
+    return p.chunks.map((c) => ({ run_id: p.run_id, table: c.table, index: c.index }));
+  } finally {
+    bucket.client.destroy();
+  }
+}
+
+/**
+ * Runs one chunk (skipped when already done). `killAfterObject` is a test hook: the process kills itself
+ * (SIGKILL) between the chunk's object and its marker, the worst moment for a worker to die.
+ */
+export async function chunk(
+  item: ChunkItem,
+  options: { onProgress?: ProgressCallback; killAfterObject?: boolean } = {},
+): Promise<ChunkAnswer> {
+  if (!SOURCE_TABLE_NAMES.includes(item.table)) throw new Error(`Unknown table "${item.table}"`);
+  return await withResources(async (_sql, bucket, url) => {
+    const done = await runChunk({
+      bucket,
+      runId: item.run_id,
+      table: item.table,
+      index: item.index,
+      copyConnection: () =>
+        connect(url, { max: 1, applicationName: "totes-ingest-chunk", tls: databaseTls(), label: "ToteSys" }),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.killAfterObject ? { afterObject: () => Deno.kill(Deno.pid, "SIGKILL") } : {}),
+    });
+    return { ...item, rows: done.rows, bytes: done.bytes, skipped: done.skipped };
+  });
+}
+
+/** Commits a chunked run. @throws when a chunk is not done, the lock is held, or another run committed. */
+export async function commit(runId: string): Promise<ChunkedResult> {
+  return await withResources(async (sql, bucket) => {
+    const r = await commitChunkedRun({ sql, bucket, runId, now: () => Date.now() });
+    if (r.status === "locked") throw new Error("Another ingest run holds the lock; commit again later");
+    return r;
+  });
+}

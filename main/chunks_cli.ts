@@ -1,0 +1,149 @@
+/**
+ * `deno task chunks`: a chunked first run on this machine (issue 15; protocol in lib/ingest/chunk_plan.ts).
+ *
+ * - `run [--workers N] [--chunk-keys K] [--resume RUN_ID] [--retries R]`: plan (or resume a plan), then every
+ *   chunk in its own child process (`chunk`), N at a time, each retried up to R times, then the commit. Prints a
+ *   line per chunk (rows, seconds, peak RSS) and the run's result as JSON.
+ * - `plan`, `chunk --run ID --table T --index I`, `commit --run ID`: one step each (what the Lambda does).
+ *
+ * A chunk runs as a process of its own, as in Lambda: its memory is measured alone, and a worker killed half-way
+ * (kill -9) loses only its chunk, which the retry (or `run --resume`) reads again.
+ *
+ * @module
+ */
+import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
+import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import { setLogSink } from "../lib/io/log.ts";
+import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
+import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
+
+const USAGE = `Usage: deno task chunks <command> [options]
+  A first ingest run split into key-range chunks, run by parallel workers, then committed as one run.
+  run [--workers N] [--chunk-keys K] [--resume RUN_ID] [--retries R] [--verbose]
+                      plan, run every chunk (N child processes at a time, default 2; each retried up to R
+                      times, default 1), then commit; --resume finishes an earlier plan (done chunks are skipped)
+  plan [--chunk-keys K]                        plan only; prints the run id and its chunks as JSON
+  chunk --run ID --table T --index I           run one chunk; prints its rows, seconds and peak RSS as JSON
+  commit --run ID                              commit once every chunk is done
+  --chunk-keys K   keys per chunk (default 250000)
+  --help, -h       print this and do nothing`;
+
+const OPTIONS = {
+  workers: { type: "string" },
+  "chunk-keys": { type: "string" },
+  resume: { type: "string" },
+  retries: { type: "string" },
+  run: { type: "string" },
+  table: { type: "string" },
+  index: { type: "string" },
+  verbose: { type: "boolean" },
+  "kill-after-object": { type: "boolean" },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { help, values, positionals } = parseCommandLine("chunks", argv, OPTIONS, 1);
+  const command = positionals[0];
+  if (help || command === undefined) {
+    console.log(USAGE);
+    return help ? 0 : 2;
+  }
+  if (!["run", "plan", "chunk", "commit"].includes(command)) {
+    throw new UsageError(`Unknown command "${command}" (deno task chunks --help shows the commands)`);
+  }
+  const keys = wholeNumber("chunk-keys", values["chunk-keys"], 0) || undefined;
+  loadLocalEnvIfUnconfigured();
+  if (!values.verbose) setLogSink(() => {});
+  switch (command) {
+    case "plan":
+      console.log(JSON.stringify(await plan(keys)));
+      return 0;
+    case "commit":
+      console.log(JSON.stringify(await commit(need(values.run, "run"))));
+      return 0;
+    case "chunk":
+      return await chunkCommand(values);
+  }
+  const workers = Math.max(1, wholeNumber("workers", values.workers, 2));
+  const retries = wholeNumber("retries", values.retries, 1);
+  const resume = values.resume as string | undefined;
+  const items = resume ? await planItems(resume) : (await plan(keys)).chunks;
+  const runId = resume ?? items[0]!.run_id;
+  console.error(`chunks: run ${runId}, ${items.length} chunks, ${workers} worker(s)`);
+  const started = performance.now();
+  await runPool(items, workers, retries);
+  const result = await commit(runId);
+  console.error(`chunks: committed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(JSON.stringify(result));
+  return 0;
+}
+
+function need(v: unknown, name: string): string {
+  if (typeof v !== "string" || v === "") {
+    throw new UsageError(`--${name} is required (deno task chunks --help)`);
+  }
+  return v;
+}
+
+/** One chunk in this process; prints its answer with its seconds and peak RSS (VmHWM, MiB). */
+async function chunkCommand(values: Record<string, unknown>): Promise<number> {
+  const table = need(values.table, "table") as SourceTableName;
+  if (!SOURCE_TABLE_NAMES.includes(table)) throw new UsageError(`Unknown table "${table}"`);
+  const item = { run_id: need(values.run, "run"), table, index: wholeNumber("index", values.index, 0) };
+  const t0 = performance.now();
+  const answer = await chunk(item, { killAfterObject: values["kill-after-object"] === true });
+  const status = await Deno.readTextFile("/proc/self/status").catch(() => "");
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  const peak = hwm ? Math.round(Number(hwm[1]) / 1024) : null;
+  console.log(
+    JSON.stringify({ ...answer, s: +((performance.now() - t0) / 1000).toFixed(2), peak_rss_mib: peak }),
+  );
+  return 0;
+}
+
+/** Runs the chunks in child processes, `workers` at a time; a failed chunk is retried up to `retries` times. */
+async function runPool(items: ChunkItem[], workers: number, retries: number): Promise<void> {
+  const queue = items.map((item) => ({ item, tries: 0 }));
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { item } = next;
+      const out = await childChunk(item);
+      if (out) {
+        console.error(
+          `chunk ${item.table} #${item.index}: ${out.rows} rows, ${out.s} s, peak RSS ${out.peak_rss_mib} MiB` +
+            (out.skipped ? " (already done)" : ""),
+        );
+      } else if (++next.tries <= retries) {
+        console.error(`chunk ${item.table} #${item.index} failed; retrying (${next.tries}/${retries})`);
+        queue.push(next);
+      } else failures.push(`${item.table} #${item.index}`);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failures.length > 0) {
+    throw new Error(
+      `${failures.length} chunk(s) failed (${failures.slice(0, 5).join(", ")}); ` +
+        `finish with: deno task chunks run --resume ${items[0]!.run_id}`,
+    );
+  }
+}
+
+/** One chunk as a child process; its answer, or null when it failed (its stderr is passed through). */
+async function childChunk(
+  item: ChunkItem,
+): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | null> {
+  const args = [
+    "run",
+    "-A",
+    "--v8-flags=--max-old-space-size=512",
+    new URL(import.meta.url).pathname,
+    "chunk",
+  ];
+  args.push("--run", item.run_id, "--table", item.table, "--index", String(item.index));
+  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit" }).output();
+  if (!out.success) return null;
+  const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
+  return JSON.parse(last);
+}
+
+if (import.meta.main) await runCli("chunks", () => main(Deno.args));
