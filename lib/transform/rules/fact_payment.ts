@@ -6,7 +6,8 @@
  * @module
  */
 import type { WarehouseRow } from "../../contract/mod.ts";
-import { bool, date, int, money, type SourceRow, stamps } from "./_columns.ts";
+import type { SourceRow } from "./_columns.ts";
+import { contractRow, contractRule } from "./_from_contract.ts";
 import type { TableRule } from "./_rule.ts";
 
 /**
@@ -26,25 +27,7 @@ import type { TableRule } from "./_rule.ts";
  * assert.equal("company_ac_number" in row, false);
  * ```
  */
-export function factPayment(row: SourceRow): WarehouseRow {
-  const t = "payment";
-  const key = int(t, row, 0, "payment_id");
-  return {
-    payment_id: key,
-    ...stamps(t, row, key),
-    transaction_id: int(t, row, key, "transaction_id"),
-    counterparty_id: int(t, row, key, "counterparty_id"),
-    payment_amount: money(t, row, key, "payment_amount"),
-    currency_id: int(t, row, key, "currency_id"),
-    payment_type_id: int(t, row, key, "payment_type_id"),
-    paid: bool(t, row, key, "paid"),
-    payment_date: date(t, row, key, "payment_date"),
-  };
-}
+export const factPayment: (row: SourceRow) => WarehouseRow = contractRow("fact_payment");
 
-/** The rule of fact_payment. */
-export const FACT_PAYMENT: TableRule = {
-  target: "fact_payment",
-  source: "payment",
-  build: factPayment,
-};
+/** The rule of fact_payment: its contract's columns, copied and checked. */
+export const FACT_PAYMENT: TableRule = contractRule("fact_payment");
