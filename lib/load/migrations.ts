@@ -6,18 +6,10 @@
  * @module
  */
 import type { Sql } from "../io/pg.ts";
-import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
-import m0002 from "./migrations/0002_capture.sql" with { type: "text" };
-import m0003 from "./migrations/0003_reconcile_log.sql" with { type: "text" };
-import m0004 from "./migrations/0004_analyst_views.sql" with { type: "text" };
+import { MIGRATIONS } from "./migrations/_index.ts";
 
-/** Every migration, in order: version and SQL. Append only; never edit an applied one. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  { version: 1, name: "star_schema", sql: m0001 },
-  { version: 2, name: "capture", sql: m0002 },
-  { version: 3, name: "reconcile_log", sql: m0003 },
-  { version: 4, name: "analyst_views", sql: m0004 },
-];
+/** Every migration, in order (generated from lib/load/migrations/*.sql by `deno task indexes`). */
+export { MIGRATIONS };
 
 /** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */
 export const LOAD_LOCK_KEY = 7_461_726_573_002n;
