@@ -6,6 +6,7 @@
  * @module
  */
 import type { Sql } from "../io/pg.ts";
+import { commentStatements } from "../contract/dictionary.ts";
 import { MIGRATIONS } from "./migrations/_index.ts";
 
 /** Every migration, in order (generated from lib/load/migrations/*.sql by `deno task indexes`). */
@@ -15,10 +16,10 @@ export { MIGRATIONS };
 export const LOAD_LOCK_KEY = 7_461_726_573_002n;
 
 /**
- * Applies the migrations the warehouse lacks.
+ * Applies the migrations the warehouse lacks, then, when it applied any, the contract's `COMMENT` on every table,
+ * view and column (lib/contract/dictionary.ts).
  *
- * @param migrations the migrations to apply (default {@link MIGRATIONS}; `deno task docs` passes its regenerated
- * migration 4).
+ * @param migrations the migrations to apply (default {@link MIGRATIONS}).
  * @returns the versions applied now (empty when up to date).
  * @throws the server's error (the transaction rolls back; nothing is half-applied).
  */
@@ -37,6 +38,9 @@ export async function migrate(sql: Sql, migrations: typeof MIGRATIONS = MIGRATIO
       await tx`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`;
       applied.push(m.version);
     }
+    // The descriptions live in the contract: after any migration, every relation and column gets its COMMENT
+    // from there, so a migration never repeats a description (README "Extending").
+    if (applied.length > 0) await tx.unsafe(commentStatements().join("\n"));
     return applied;
   }) as number[];
 }
