@@ -27,11 +27,16 @@ import {
 import type { TableRule } from "./_rule.ts";
 
 type Value = WarehouseRow[string];
-/** Reads one column of a source row; `split` caches the timestamps split in this row. */
-type Reader = (row: SourceRow, key: number, split: Record<string, [string, string]>) => Value;
+/** Reads one column of a source row; `split` caches the timestamps split in this row, by slot. */
+type Reader = (row: SourceRow, key: number, split: ([string, string] | undefined)[]) => Value;
 
 /** The reader of one contract column, or an error naming it when it is not a plain copy of a source column. */
-function readerOf(table: WarehouseTableName, source: string, c: DescribedColumn): Reader {
+function readerOf(
+  table: WarehouseTableName,
+  source: string,
+  c: DescribedColumn,
+  slots: Map<string, number>,
+): Reader {
   if (!c.source || c.source.via) {
     throw new Error(`${table}.${c.name} is not copied from ${source}: write its rule by hand`);
   }
@@ -39,7 +44,9 @@ function readerOf(table: WarehouseTableName, source: string, c: DescribedColumn)
   const part = c.source.part;
   if (part) {
     const i = part === "date" ? 0 : 1;
-    return (row, key, split) => (split[col] ??= splitTimestamp(source, row, key, col))[i]!;
+    if (!slots.has(col)) slots.set(col, slots.size);
+    const slot = slots.get(col)!;
+    return (row, key, split) => (split[slot] ??= splitTimestamp(source, row, key, col))[i]!;
   }
   const orNull = (read: (row: SourceRow, key: number) => Value): Reader =>
     c.nullable ? (row, key) => row[col] == null ? null : read(row, key) : read;
@@ -88,14 +95,25 @@ export function contractRow(table: WarehouseTableName): (row: SourceRow) => Ware
   if (!t.source) throw new Error(`${table} has no source table: write its rule by hand`);
   const source = t.source;
   const keyColumn = t.columns.find((c) => c.name === t.key)?.source?.column ?? t.key;
-  const readers = t.columns.map((c) => [c.name, readerOf(table, source, c)] as const);
-  return (row) => {
-    const key = int(source, row, 0, keyColumn);
-    const split: Record<string, [string, string]> = {};
-    const out: WarehouseRow = {};
-    for (const [name, read] of readers) out[name] = read(row, key, split);
-    return out;
-  };
+  const slots = new Map<string, number>();
+  const readers = t.columns.map((c) => readerOf(table, source, c, slots));
+  // One object literal per row, its keys the contract's column names in order (a fixed shape, as fast as a rule
+  // written out by hand); the names come from the contract, never from input.
+  const fields = t.columns.map((c, i) => `${JSON.stringify(c.name)}: r[${i}](row, key, s)`).join(", ");
+  const compile = new Function(
+    "r",
+    "int",
+    "source",
+    "keyColumn",
+    `return (row) => { const key = int(source, row, 0, keyColumn); const s = new Array(${slots.size}); ` +
+      `return { ${fields} }; };`,
+  ) as (
+    r: readonly Reader[],
+    readInt: typeof int,
+    source: string,
+    keyColumn: string,
+  ) => (row: SourceRow) => WarehouseRow;
+  return compile(readers, int, source, keyColumn);
 }
 
 /** The rule of a table built by {@link contractRow} from its contract's source table. */
