@@ -29,7 +29,7 @@ help:
 	@echo "  make status       the last runs, pending work, freshness per table, quarantine, last reconcile"
 	@echo "                    (STATUS_ARGS='--json', '--runs N')"
 	@echo "  make report       write the HTML report of sales and pipeline health (.local/report/index.html)"
-	@echo "  make docs         regenerate docs/warehouse.md and migration 4's COMMENT statements from the contract"
+	@echo "  make docs         regenerate docs/warehouse.md from the contract"
 	@echo "  make local-up     set up and start the embedded PostgreSQL and S3 emulator (writes .local/env)"
 	@echo "  make local-down   stop the embedded PostgreSQL and S3 emulator"
 	@echo "  make local-clean  stop them and delete .local/"

@@ -1,16 +1,17 @@
 /**
- * `deno task docs [--check]`: regenerates what is generated from the warehouse contract (lib/contract/):
- * the `COMMENT ON` block of lib/load/migrations/0004_analyst_views.sql and docs/warehouse.md (the data
- * dictionary, with the types and keys of a scratch database on the warehouse's server, migrated with the
- * regenerated migration 4 and dropped afterwards). `--check` writes nothing and exits 1 naming each stale file.
+ * `deno task docs [--check]`: regenerates docs/warehouse.md, the data dictionary, from the warehouse contract
+ * (lib/contract/) and the types and keys of a scratch database on the warehouse's server, migrated (which also
+ * applies the contract's `COMMENT`s: lib/load/migrations.ts) and dropped afterwards. `--check` writes nothing and
+ * exits 1 when it is stale. Migration 4's `COMMENT` block is frozen as applied: descriptions reach a warehouse
+ * with the next migration.
  *
  * @module
  */
 import { connect } from "../lib/io/pg.ts";
 import { parseCommandLine } from "../lib/io/cli.ts";
 import { loadLocalEnvIfUnconfigured } from "../main/local_env.ts";
-import { migrate, MIGRATIONS } from "../lib/load/migrations.ts";
-import { readCatalog, renderDictionary, withCommentBlock } from "../lib/report/dictionary_doc.ts";
+import { migrate } from "../lib/load/migrations.ts";
+import { readCatalog, renderDictionary } from "../lib/report/dictionary_doc.ts";
 import { databaseUrl } from "../main/config.ts";
 
 const parsed = (() => {
@@ -23,8 +24,7 @@ const parsed = (() => {
 })();
 if (parsed.help) {
   console.log(`Usage: deno task docs [--check]   (make docs)
-  Regenerate migration 4's COMMENT block and docs/warehouse.md from lib/contract/, using a scratch database on
-  the warehouse's server (WAREHOUSE_DATABASE_URL; after make local-up, .local/env is read when it is unset).
+  Regenerate docs/warehouse.md from lib/contract/, using a scratch database on the warehouse's server (WAREHOUSE_DATABASE_URL; after make local-up, .local/env is read when it is unset).
   --check     write nothing; exit 1 naming each stale file
   --help, -h  print this and do nothing`);
   Deno.exit(0);
@@ -32,11 +32,10 @@ if (parsed.help) {
 loadLocalEnvIfUnconfigured();
 const check = Boolean(parsed.values.check);
 const root = new URL("../", import.meta.url);
-const migrationFile = new URL("lib/load/migrations/0004_analyst_views.sql", root);
 const docFile = new URL("docs/warehouse.md", root);
 
 /** Renders docs/warehouse.md from a scratch database on the server of `url`. */
-async function renderFromScratch(url: string, migration4: string): Promise<string> {
+async function renderFromScratch(url: string): Promise<string> {
   const name = `docs_${Date.now().toString(36)}_${crypto.randomUUID().slice(0, 8)}`;
   const server = new URL(url);
   server.pathname = "/postgres";
@@ -46,7 +45,7 @@ async function renderFromScratch(url: string, migration4: string): Promise<strin
   scratch.pathname = `/${name}`;
   const sql = connect(scratch.toString(), { max: 1, applicationName: "totes-docs" });
   try {
-    await migrate(sql, MIGRATIONS.map((m) => m.version === 4 ? { ...m, sql: migration4 } : m));
+    await migrate(sql);
     return renderDictionary(await readCatalog(sql));
   } finally {
     await sql.end();
@@ -57,12 +56,8 @@ async function renderFromScratch(url: string, migration4: string): Promise<strin
 
 try {
   const stale: string[] = [];
-  const migration = Deno.readTextFileSync(migrationFile);
-  const wanted = withCommentBlock(migration);
-  const doc = await renderFromScratch(await databaseUrl("WAREHOUSE"), wanted);
-  for (
-    const [file, now, next] of [[migrationFile, migration, wanted], [docFile, readOr(docFile), doc]] as const
-  ) {
+  const doc = await renderFromScratch(await databaseUrl("WAREHOUSE"));
+  for (const [file, now, next] of [[docFile, readOr(docFile), doc]] as const) {
     if (now === next) continue;
     stale.push(file.pathname.slice(root.pathname.length));
     if (!check) Deno.writeTextFileSync(file, next);

@@ -6,15 +6,19 @@
 import { c, deleted, MONEY_NOTE, same, version, via } from "./_build.ts";
 import type { WarehouseTable } from "./warehouse.ts";
 
-type DimensionName =
-  | "dim_date"
-  | "dim_location"
-  | "dim_currency"
-  | "dim_design"
-  | "dim_payment_type"
-  | "dim_staff"
-  | "dim_counterparty"
-  | "dim_transaction";
+/** The dimensions in load order: dim_date first (the facts' dates reference it). */
+export const DIMENSION_NAMES = [
+  "dim_date",
+  "dim_location",
+  "dim_currency",
+  "dim_design",
+  "dim_payment_type",
+  "dim_staff",
+  "dim_counterparty",
+  "dim_transaction",
+] as const;
+
+type DimensionName = typeof DIMENSION_NAMES[number];
 
 /** A dimension whose rows hold the latest values of one source table's rows, marked when deleted. */
 const dimension = (

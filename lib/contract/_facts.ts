@@ -41,10 +41,11 @@ const location = (description: string) =>
   );
 const date = (name: string, description: string) => c(name, "date32", description, false, day(name));
 
+/** The facts in load order (after every dimension). A new fact is appended here and to {@link FACTS}. */
+export const FACT_NAMES = ["fact_sales_order", "fact_purchase_order", "fact_payment"] as const;
+
 /** Contract of every fact, in load order. */
-export const FACTS: Readonly<
-  Record<"fact_sales_order" | "fact_purchase_order" | "fact_payment", WarehouseTable>
-> = {
+export const FACTS: Readonly<Record<typeof FACT_NAMES[number], WarehouseTable>> = {
   fact_sales_order: fact(
     {
       name: "fact_sales_order",

@@ -3,9 +3,9 @@
  * schema's descriptions are those of the contract ({@link WAREHOUSE_TABLES}); this module adds the pipeline's own
  * tables and the views (migrations 2 and 3), so that every relation of the warehouse is described in one place.
  *
- * Generated from it: the `COMMENT ON` statements of migration 4 ({@link commentStatements}) and
- * docs/warehouse.md (lib/report/dictionary_doc.ts, `deno task docs`); tests/load/dictionary_test.ts checks the
- * migrated catalog against it.
+ * From it come the `COMMENT ON` statements that lib/load/migrations.ts applies after the migrations
+ * ({@link commentStatements}) and docs/warehouse.md (lib/report/dictionary_doc.ts, `deno task docs`);
+ * tests/load/dictionary_test.ts checks the migrated catalog against it.
  *
  * @module
  */
@@ -48,12 +48,17 @@ function starTable(name: WarehouseTableName): RelationDoc {
   };
 }
 
-function currentView(name: "fact_sales_order" | "fact_purchase_order" | "fact_payment"): RelationDoc {
+/** The facts, in load order. */
+const FACTS = WAREHOUSE_TABLE_NAMES.filter((n) => WAREHOUSE_TABLES[n].kind === "fact");
+
+/** "a, b or c". */
+const either = (items: readonly string[]) =>
+  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+
+/** The `<fact>_current` view of a fact (migration 2 and the migration that adds a fact create it). */
+function currentView(name: WarehouseTableName): RelationDoc {
   const t = starTable(name);
-  const what =
-    { fact_sales_order: "sales order", fact_purchase_order: "purchase order", fact_payment: "payment" }[
-      name
-    ];
+  const what = WAREHOUSE_TABLES[name].source!.replaceAll("_", " ");
   return {
     name: `${name}_current`,
     kind: "view",
@@ -73,8 +78,11 @@ const PIPELINE_TABLES: readonly RelationDoc[] = [
     description:
       "Source rows deleted in ToteSys: the fact, the natural id, the latest fact version (record id) it had when the deletion was detected, when (ToteSys clock, UTC) and by which run. A later version (re-insert) makes the row current again.",
     columns: [
-      col("fact_table", "fact_sales_order, fact_purchase_order or fact_payment."),
-      col("natural_id", "The deleted row's natural id (sales_order_id, purchase_order_id or payment_id)."),
+      col("fact_table", `${either(FACTS)}.`),
+      col(
+        "natural_id",
+        `The deleted row's natural id (${either(FACTS.map((f) => WAREHOUSE_TABLES[f].key))}).`,
+      ),
       col("last_record_id", "The fact's record id of the latest version when the deletion was detected."),
       col("detected_at", "When the deletion was detected: the ingest snapshot's ToteSys clock (UTC)."),
       col("run_id", "The ingest run that detected it."),
@@ -154,17 +162,15 @@ const PIPELINE_TABLES: readonly RelationDoc[] = [
 export const WAREHOUSE_RELATIONS: readonly RelationDoc[] = [
   ...WAREHOUSE_TABLE_NAMES.map(starTable),
   ...PIPELINE_TABLES,
-  currentView("fact_sales_order"),
-  currentView("fact_purchase_order"),
-  currentView("fact_payment"),
+  ...FACTS.map(currentView),
   ...ANALYST_VIEWS,
 ];
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
- * `COMMENT ON` statements for every relation and column of {@link WAREHOUSE_RELATIONS}, one a line (the
- * generated block of migration 4).
+ * `COMMENT ON` statements for every relation and column of {@link WAREHOUSE_RELATIONS}, one a line: applied by
+ * lib/load/migrations.ts after the migrations whenever one is applied (migration 4 holds them as of its time).
  *
  * @example
  * ```ts

@@ -15,8 +15,8 @@
  */
 import type { SourceTableName } from "./source.ts";
 import type { DescribedColumn } from "./columns.ts";
-import { DIMENSIONS } from "./_dimensions.ts";
-import { FACTS } from "./_facts.ts";
+import { DIMENSION_NAMES, DIMENSIONS } from "./_dimensions.ts";
+import { FACT_NAMES, FACTS } from "./_facts.ts";
 
 export {
   type Column,
@@ -57,20 +57,11 @@ export interface WarehouseTable {
   deletion: "deleted_at" | "fact_deletion" | null;
 }
 
-/** The 11 warehouse tables in load order: dim_date, the other dimensions, then the facts (issue 5). */
-export const WAREHOUSE_TABLE_NAMES = [
-  "dim_date",
-  "dim_location",
-  "dim_currency",
-  "dim_design",
-  "dim_payment_type",
-  "dim_staff",
-  "dim_counterparty",
-  "dim_transaction",
-  "fact_sales_order",
-  "fact_purchase_order",
-  "fact_payment",
-] as const;
+/**
+ * The warehouse tables in load order: dim_date, the other dimensions, then the facts (issue 5); each list is kept
+ * beside its contracts (`_dimensions.ts`, `_facts.ts`).
+ */
+export const WAREHOUSE_TABLE_NAMES = [...DIMENSION_NAMES, ...FACT_NAMES] as const;
 
 /** Name of a warehouse table. */
 export type WarehouseTableName = typeof WAREHOUSE_TABLE_NAMES[number];

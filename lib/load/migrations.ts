@@ -6,27 +6,20 @@
  * @module
  */
 import type { Sql } from "../io/pg.ts";
-import m0001 from "./migrations/0001_star_schema.sql" with { type: "text" };
-import m0002 from "./migrations/0002_capture.sql" with { type: "text" };
-import m0003 from "./migrations/0003_reconcile_log.sql" with { type: "text" };
-import m0004 from "./migrations/0004_analyst_views.sql" with { type: "text" };
+import { commentStatements } from "../contract/dictionary.ts";
+import { MIGRATIONS } from "./migrations/_index.ts";
 
-/** Every migration, in order: version and SQL. Append only; never edit an applied one. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  { version: 1, name: "star_schema", sql: m0001 },
-  { version: 2, name: "capture", sql: m0002 },
-  { version: 3, name: "reconcile_log", sql: m0003 },
-  { version: 4, name: "analyst_views", sql: m0004 },
-];
+/** Every migration, in order (generated from lib/load/migrations/*.sql by `deno task indexes`). */
+export { MIGRATIONS };
 
 /** Advisory lock key serialising migrations and loads on the warehouse ("totes-load"). */
 export const LOAD_LOCK_KEY = 7_461_726_573_002n;
 
 /**
- * Applies the migrations the warehouse lacks.
+ * Applies the migrations the warehouse lacks, then, when it applied any, the contract's `COMMENT` on every table,
+ * view and column (lib/contract/dictionary.ts).
  *
- * @param migrations the migrations to apply (default {@link MIGRATIONS}; `deno task docs` passes its regenerated
- * migration 4).
+ * @param migrations the migrations to apply (default {@link MIGRATIONS}).
  * @returns the versions applied now (empty when up to date).
  * @throws the server's error (the transaction rolls back; nothing is half-applied).
  */
@@ -45,6 +38,9 @@ export async function migrate(sql: Sql, migrations: typeof MIGRATIONS = MIGRATIO
       await tx`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`;
       applied.push(m.version);
     }
+    // The descriptions live in the contract: after any migration, every relation and column gets its COMMENT
+    // from there, so a migration never repeats a description (README "Extending").
+    if (applied.length > 0) await tx.unsafe(commentStatements().join("\n"));
     return applied;
   }) as number[];
 }

@@ -2,7 +2,7 @@
  * What reconcile compares (issue 11; design.md section 5): each warehouse table's current state against the
  * ToteSys rows it is built from, as one text per natural key computed inside each database. The pairs come from
  * the contract (lib/contract/: each column's source, each table's deletion handling), which the transform's
- * rules follow (lib/transform/facts.ts, dimensions.ts): timestamps split into date and time to
+ * rules follow (lib/transform/rules/): timestamps split into date and time to
  * the microsecond, money compared by exact value (`trim_scale`), NULL as `\N`. Deleted rows are left out on both
  * sides (the warehouse's `_current` views and `deleted_at`).
  *

@@ -3,12 +3,12 @@
  * migrated catalog's types and keys) and the `COMMENT ON` block of migration 4 (from the contract alone).
  * `deno task docs` writes both (scripts/docs.ts); tests/load/dictionary_test.ts fails when either is stale.
  *
- * {@link readCatalog} does the SQL; {@link renderDictionary} and {@link withCommentBlock} are pure.
+ * {@link readCatalog} does the SQL; {@link renderDictionary} is pure.
  *
  * @module
  */
 import type { Sql } from "../io/pg.ts";
-import { commentStatements, type RelationDoc, WAREHOUSE_RELATIONS } from "../contract/dictionary.ts";
+import { type RelationDoc, WAREHOUSE_RELATIONS } from "../contract/dictionary.ts";
 
 /** A column as the migrated catalog has it. */
 export interface CatalogColumn {
@@ -86,22 +86,6 @@ export async function readCatalog(sql: Sql): Promise<Map<string, CatalogRelation
     });
   }
   return out;
-}
-
-const BEGIN = "-- BEGIN GENERATED COMMENTS (deno task docs)";
-const END = "-- END GENERATED COMMENTS";
-
-/**
- * Migration text with its generated block (between the BEGIN and END marker lines) replaced by
- * {@link commentStatements}.
- *
- * @throws Error when the markers are missing.
- */
-export function withCommentBlock(migration: string): string {
-  const a = migration.indexOf(BEGIN);
-  const b = migration.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`Migration lacks the "${BEGIN}" and "${END}" lines`);
-  return `${migration.slice(0, a + BEGIN.length)}\n${commentStatements().join("\n")}\n${migration.slice(b)}`;
 }
 
 const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");

@@ -28,9 +28,9 @@ export function runDeletions(
   m: Pick<IngestManifest, "tables">,
 ): Partial<Record<WarehouseTableName, IdRanges>> {
   const deletions: Partial<Record<WarehouseTableName, IdRanges>> = {};
-  for (const [source, target] of Object.entries(DELETION_TARGETS)) {
+  for (const [source, targets] of Object.entries(DELETION_TARGETS)) {
     const ranges = m.tables[source as SourceTableName]?.deleted ?? [];
-    if (ranges.length > 0) deletions[target] = ranges;
+    if (ranges.length > 0) { for (const target of targets) deletions[target] = ranges; }
   }
   return deletions;
 }

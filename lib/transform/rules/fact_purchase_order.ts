@@ -5,7 +5,8 @@
  * @module
  */
 import type { WarehouseRow } from "../../contract/mod.ts";
-import { date, int, money, type SourceRow, stamps, text } from "./_columns.ts";
+import type { SourceRow } from "./_columns.ts";
+import { contractRow, contractRule } from "./_from_contract.ts";
 import type { TableRule } from "./_rule.ts";
 
 /**
@@ -25,27 +26,7 @@ import type { TableRule } from "./_rule.ts";
  * assert.equal(row.last_updated_date, "2022-11-03");
  * ```
  */
-export function factPurchaseOrder(row: SourceRow): WarehouseRow {
-  const t = "purchase_order";
-  const key = int(t, row, 0, "purchase_order_id");
-  return {
-    purchase_order_id: key,
-    ...stamps(t, row, key),
-    staff_id: int(t, row, key, "staff_id"),
-    counterparty_id: int(t, row, key, "counterparty_id"),
-    item_code: text(t, row, key, "item_code"),
-    item_quantity: int(t, row, key, "item_quantity"),
-    item_unit_price: money(t, row, key, "item_unit_price"),
-    currency_id: int(t, row, key, "currency_id"),
-    agreed_delivery_date: date(t, row, key, "agreed_delivery_date"),
-    agreed_payment_date: date(t, row, key, "agreed_payment_date"),
-    agreed_delivery_location_id: int(t, row, key, "agreed_delivery_location_id"),
-  };
-}
+export const factPurchaseOrder: (row: SourceRow) => WarehouseRow = contractRow("fact_purchase_order");
 
-/** The rule of fact_purchase_order. */
-export const FACT_PURCHASE_ORDER: TableRule = {
-  target: "fact_purchase_order",
-  source: "purchase_order",
-  build: factPurchaseOrder,
-};
+/** The rule of fact_purchase_order: its contract's columns, copied and checked. */
+export const FACT_PURCHASE_ORDER: TableRule = contractRule("fact_purchase_order");

@@ -6,18 +6,13 @@
  * @module
  */
 import type { WarehouseRow } from "../../contract/mod.ts";
-import { date, int, money, type SourceRow, stamps } from "./_columns.ts";
-import { integerDigits, WAREHOUSE_TABLES } from "../../contract/mod.ts";
+import type { SourceRow } from "./_columns.ts";
+import { contractRow, contractRule } from "./_from_contract.ts";
 import type { TableRule } from "./_rule.ts";
 
-/** Digits before the point of `unit_price`, from its declared numeric(10,2) in the contract: 8. */
-const UNIT_PRICE_INTEGER_DIGITS = integerDigits(
-  WAREHOUSE_TABLES.fact_sales_order.columns.find((c) => c.name === "unit_price")!,
-);
-
 /**
- * The fact_sales_order row of a sales_order version: stamps split to the microsecond, money exact to the cent,
- * dates checked and kept as text.
+ * The fact_sales_order row of a sales_order version, from the contract: stamps split to the microsecond, money
+ * exact to the cent (`unit_price` within its declared numeric(10,2)), dates checked and kept as text.
  *
  * @throws BadRowError naming the sales order, column and value (a NULL id, a non-calendar date, a price that
  *   would need rounding or does not fit numeric(10,2)).
@@ -33,27 +28,7 @@ const UNIT_PRICE_INTEGER_DIGITS = integerDigits(
  * assert.equal(row.sales_staff_id, 19);
  * ```
  */
-export function factSalesOrder(row: SourceRow): WarehouseRow {
-  const t = "sales_order";
-  const key = int(t, row, 0, "sales_order_id");
-  return {
-    sales_order_id: key,
-    ...stamps(t, row, key),
-    sales_staff_id: int(t, row, key, "staff_id"),
-    counterparty_id: int(t, row, key, "counterparty_id"),
-    units_sold: int(t, row, key, "units_sold"),
-    unit_price: money(t, row, key, "unit_price", UNIT_PRICE_INTEGER_DIGITS),
-    currency_id: int(t, row, key, "currency_id"),
-    design_id: int(t, row, key, "design_id"),
-    agreed_payment_date: date(t, row, key, "agreed_payment_date"),
-    agreed_delivery_date: date(t, row, key, "agreed_delivery_date"),
-    agreed_delivery_location_id: int(t, row, key, "agreed_delivery_location_id"),
-  };
-}
+export const factSalesOrder: (row: SourceRow) => WarehouseRow = contractRow("fact_sales_order");
 
-/** The rule of fact_sales_order. */
-export const FACT_SALES_ORDER: TableRule = {
-  target: "fact_sales_order",
-  source: "sales_order",
-  build: factSalesOrder,
-};
+/** The rule of fact_sales_order: its contract's columns, copied and checked. */
+export const FACT_SALES_ORDER: TableRule = contractRule("fact_sales_order");

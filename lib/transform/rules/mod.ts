@@ -21,52 +21,19 @@
  */
 import {
   foreignKeys,
+  SOURCE_TABLE_NAMES,
   type SourceTableName,
+  WAREHOUSE_TABLE_NAMES,
   WAREHOUSE_TABLES,
   type WarehouseTableName,
 } from "../../contract/mod.ts";
-import { DIM_COUNTERPARTY } from "./dim_counterparty.ts";
-import { DIM_CURRENCY } from "./dim_currency.ts";
-import { DIM_DESIGN } from "./dim_design.ts";
-import { DIM_LOCATION } from "./dim_location.ts";
-import { DIM_PAYMENT_TYPE } from "./dim_payment_type.ts";
-import { DIM_STAFF } from "./dim_staff.ts";
-import { DIM_TRANSACTION } from "./dim_transaction.ts";
-import { FACT_PAYMENT } from "./fact_payment.ts";
-import { FACT_PURCHASE_ORDER } from "./fact_purchase_order.ts";
-import { FACT_SALES_ORDER } from "./fact_sales_order.ts";
-import type { Reference, TableRule, TrackedDimension } from "./_rule.ts";
+import { type RowTableName, RULES } from "./_index.ts";
+import type { Reference, TrackedDimension } from "./_rule.ts";
 
 export type { SourceRow } from "./_columns.ts";
 export type { Reference, RuleContext, TableRule, TrackedDimension } from "./_rule.ts";
 export * from "./dim_date.ts";
-export { dimCounterparty } from "./dim_counterparty.ts";
-export { dimCurrency } from "./dim_currency.ts";
-export { dimDesign } from "./dim_design.ts";
-export { dimLocation } from "./dim_location.ts";
-export { dimPaymentType } from "./dim_payment_type.ts";
-export { dimStaff } from "./dim_staff.ts";
-export { dimTransaction } from "./dim_transaction.ts";
-export { factPayment } from "./fact_payment.ts";
-export { factPurchaseOrder } from "./fact_purchase_order.ts";
-export { factSalesOrder } from "./fact_sales_order.ts";
-
-/** The warehouse tables built row by row from one source table: all but dim_date. */
-export type RowTableName = Exclude<WarehouseTableName, "dim_date">;
-
-/** The rule of each warehouse table built from source rows. */
-export const RULES: Readonly<Record<RowTableName, TableRule>> = {
-  dim_location: DIM_LOCATION,
-  dim_currency: DIM_CURRENCY,
-  dim_design: DIM_DESIGN,
-  dim_payment_type: DIM_PAYMENT_TYPE,
-  dim_staff: DIM_STAFF,
-  dim_counterparty: DIM_COUNTERPARTY,
-  dim_transaction: DIM_TRANSACTION,
-  fact_sales_order: FACT_SALES_ORDER,
-  fact_purchase_order: FACT_PURCHASE_ORDER,
-  fact_payment: FACT_PAYMENT,
-};
+export { type RowTableName, RULES };
 
 /**
  * The columns of `target` that reference a tracked dimension's key, from the contract's foreign keys (dim_date is
@@ -107,21 +74,28 @@ export const SMALL_DIMENSIONS = [
 /** A dimension built from a small source table. */
 export type SmallDimension = typeof SMALL_DIMENSIONS[number];
 
-/** The tables built from the big source tables (streamed), in the order they are written. */
-export const STREAMED_TABLES = [
-  "dim_transaction",
-  "fact_sales_order",
-  "fact_purchase_order",
-  "fact_payment",
-] as const satisfies readonly RowTableName[];
+/** A table built from a big source table, streamed: every table built row by row but the small dimensions. */
+export type StreamedTable = Exclude<RowTableName, SmallDimension>;
 
-/** A table built from a big source table, streamed. */
-export type StreamedTable = typeof STREAMED_TABLES[number];
+/** The tables built from the big source tables (streamed), in the order they are written: the contract's. */
+export const STREAMED_TABLES: readonly StreamedTable[] = WAREHOUSE_TABLE_NAMES.filter((
+  t,
+): t is StreamedTable => t in RULES && !(SMALL_DIMENSIONS as readonly string[]).includes(t));
 
-/** The warehouse table whose rows a source table's deleted keys name (department has none: it folds into staff). */
-export const DELETION_TARGETS: Readonly<Partial<Record<SourceTableName, RowTableName>>> = Object.fromEntries(
-  Object.values(RULES).map((rule) => [rule.source, rule.target]),
-);
+/**
+ * The warehouse tables whose rows a source table's deleted keys name, in load order (department has none: it
+ * folds into staff; one source table may feed several tables).
+ */
+export const DELETION_TARGETS: Readonly<Partial<Record<SourceTableName, readonly RowTableName[]>>> = (() => {
+  const out: Partial<Record<SourceTableName, RowTableName[]>> = {};
+  for (const source of SOURCE_TABLE_NAMES) {
+    const targets = Object.values(RULES).filter((r) => r.source === source).map((r) =>
+      r.target as RowTableName
+    );
+    if (targets.length > 0) out[source] = targets;
+  }
+  return out;
+})();
 
 /** The date columns of a table, from the contract: the dates dim_date must cover. */
 export function dateColumns(table: WarehouseTableName): string[] {
