@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { etl, ingest, withPipeline } from "../adversarial/_helpers.ts";
 import { seedDatabase } from "../../tools/totesys/mod.ts";
-import { ingestObjectKey, ingestStateKey } from "../../lib/ingest/manifest.ts";
+import { ingestObjectKey, ingestStateKey } from "../../lib/run/mod.ts";
 
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */
 async function closedPort(): Promise<number> {

@@ -10,7 +10,7 @@ import type { IngestResult } from "../../lib/ingest/stage.ts";
 import { withPipeline } from "../adversarial/_helpers.ts";
 import { setLogSink } from "../../lib/io/log.ts";
 import { runLambda } from "../../lib/io/lambda_runtime.ts";
-import { ingestManifestKey } from "../../lib/ingest/manifest.ts";
+import { ingestManifestKey } from "../../lib/run/mod.ts";
 import { transformManifestKey } from "../../lib/transform/manifest.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import { handler as ingestHandler } from "../../main/ingest.ts";
