@@ -49,6 +49,12 @@ const COMMANDS: { name: string; module: string; args: string[]; options: string[
   },
   { name: "migrate", module: "scripts/migrate.ts", args: [], options: ["--list"] },
   {
+    name: "chunks",
+    module: "main/chunks_cli.ts",
+    args: [],
+    options: ["--workers", "--chunk-keys", "--resume", "--retries"],
+  },
+  {
     name: "sql",
     module: "scripts/sql.ts",
     args: [],
