@@ -11,9 +11,8 @@
  *
  * @module
  */
-import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
+import type { SourceTableName } from "../contract/mod.ts";
 import type { ReferenceState } from "./reference.ts";
-import type { IdRanges } from "../id_ranges.ts";
 
 export {
   parquetKey,

@@ -23,7 +23,7 @@ import { textLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
-import { encodeParquet } from "../parquet/mod.ts";
+import { encodeParquetStream } from "../parquet/mod.ts";
 import type { BadRowPolicy } from "./bad_row.ts";
 import { chainStart } from "./chain.ts";
 import type { SupersedingRuns } from "./failures.ts";
@@ -43,7 +43,7 @@ import { RunCore } from "./run_core.ts";
  * What the transform needs of an object store: lib/io/s3.ts's {@link Bucket} has it, and a test may pass an
  * in-memory one. `stream` of a missing key throws an error named `NoSuchKey`.
  */
-export type TransformStore = Pick<Bucket, "put" | "stream" | "getJson" | "list">;
+export type TransformStore = Pick<Bucket, "put" | "upload" | "stream" | "getJson" | "list">;
 
 /** Inputs of {@link runTransform}. */
 export interface TransformOptions {
@@ -179,26 +179,48 @@ class RunWriter {
   readonly counts: Partial<Record<WarehouseTableName, number>> = {};
   constructor(private readonly options: TransformOptions, private readonly runId: string) {}
 
-  /** Encodes a table's rows as Parquet and writes it (nothing for no rows), counting and reporting progress. */
+  /**
+   * Encodes a table's rows as Parquet and streams it to the processed zone (a multipart upload: the file is never
+   * held whole), hashing and counting its bytes on the way; nothing is written for no rows. Reports progress.
+   */
   async table(table: WarehouseTableName, rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>) {
     const { runId } = this;
     const progress = this.options.onProgress;
-    let n = 0;
     progress?.({ stage: "transform", table, rows: 0, phase: "write", runId });
+    const source = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+    const first = await source.next();
+    if (first.done) {
+      this.counts[table] = 0;
+      return;
+    }
+    let n = 0;
     const counted = (async function* () {
-      for await (const r of rows) {
-        n++;
-        if ((n & 8191) === 0) progress?.({ stage: "transform", table, rows: n, phase: "write", runId });
-        yield r;
+      let next: IteratorResult<WarehouseRow> = first;
+      try {
+        while (!next.done) {
+          n++;
+          if ((n & 8191) === 0) progress?.({ stage: "transform", table, rows: n, phase: "write", runId });
+          yield next.value;
+          next = await source.next();
+        }
+      } finally {
+        if (!next.done) await source.return?.(); // stopped early (a bad row, a failed upload): release the source
       }
     })();
-    const bytes = await encodeParquet(WAREHOUSE_TABLES[table].columns, counted);
-    this.counts[table] = n;
-    if (n === 0) return;
+    const hash = createHash("sha256");
+    let bytes = 0;
+    const file = (async function* () {
+      for await (const chunk of encodeParquetStream(WAREHOUSE_TABLES[table].columns, counted)) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    })();
     const key = parquetKey(table, runId);
-    await this.options.processed.put(key, bytes, "application/vnd.apache.parquet");
-    this.files[table] = { key, rows: n, bytes: bytes.length, sha256: sha256(bytes) };
-    log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes: bytes.length });
+    await this.options.processed.upload(key, file, "application/vnd.apache.parquet");
+    this.counts[table] = n;
+    this.files[table] = { key, rows: n, bytes, sha256: hash.digest("hex") };
+    log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes });
   }
 
   /** Writes the quarantine objects; returns their manifest entries. */
