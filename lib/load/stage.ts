@@ -21,16 +21,9 @@ import { transformManifestKey } from "../run/layout.ts";
 import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import {
-  BULK_FACT_ROWS,
-  checkedFile,
-  checkStagedRows,
-  loadPlan,
-  mergeTakesRunId,
-  useBulkMerge,
-} from "./plan.ts";
+import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
-import { stageFile } from "./staging.ts";
+import { fetchFile, stageFile } from "./staging.ts";
 
 export { BULK_FACT_ROWS };
 
@@ -236,8 +229,8 @@ async function loadTable(
   file: ManifestFile,
 ): Promise<{ staged: number; merged: number }> {
   const tTable = options.now();
-  const bytes = checkedFile(file, await options.processed.get(file.key));
-  const staged = await stageFile(tx, options.onProgress, runId, table, bytes);
+  const parquet = await fetchFile(options.processed, file);
+  const staged = await stageFile(tx, options.onProgress, runId, table, parquet);
   checkStagedRows(file, staged);
   const tCopy = options.now();
   let readd = "";
