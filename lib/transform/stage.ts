@@ -7,37 +7,26 @@
  * Output depends only on the ingestion zone, so a re-run or two concurrent runs write byte-identical objects.
  * Memory: the small source tables (address, currency, department, design, payment_type, counterparty, staff)
  * are read whole; the big ones (sales_order, purchase_order, payment, transaction) are streamed line by line into
- * the Parquet writer, which holds one row group at a time.
+ * the Parquet writer, which holds one row group at a time, and on to a multipart upload (writer.ts).
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import {
-  type SourceTableName,
-  WAREHOUSE_TABLES,
-  type WarehouseRow,
-  type WarehouseTableName,
-} from "../contract/mod.ts";
+import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import { committedRunIds, earlierPending, type IngestManifest, ingestManifestKey } from "../run/mod.ts";
 import { textLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
-import { encodeParquetStream } from "../parquet/mod.ts";
 import type { BadRowPolicy } from "./bad_row.ts";
 import { chainStart } from "./chain.ts";
 import type { SupersedingRuns } from "./failures.ts";
-import {
-  type ManifestFile,
-  parquetKey,
-  quarantineKey,
-  transformManifestKey,
-  type TransformState,
-  transformStateKey,
-} from "./manifest.ts";
+import { transformManifestKey, type TransformState, transformStateKey } from "./manifest.ts";
 import { SMALL_SOURCES, type SmallChanges } from "./reference.ts";
 import { RULES, SMALL_DIMENSIONS, type SourceRow, STREAMED_TABLES } from "./rules/mod.ts";
 import { RunCore } from "./run_core.ts";
+import { RunWriter } from "./writer.ts";
+import { prepareParquetWasm } from "../parquet/mod.ts";
 
 /**
  * What the transform needs of an object store: lib/io/s3.ts's {@link Bucket} has it, and a test may pass an
@@ -116,14 +105,10 @@ async function* sourceRows(
   if (object) yield* readJsonl(bucket, object);
 }
 
+/** The run's changed rows of the small source tables, their objects read at once (a few round trips in one). */
 async function readSmall(bucket: TransformStore, m: IngestManifest): Promise<SmallChanges> {
-  const small = {} as SmallChanges;
-  for (const table of SMALL_SOURCES) small[table] = await Array.fromAsync(sourceRows(bucket, m, table));
-  return small;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  const rows = await Promise.all(SMALL_SOURCES.map((table) => Array.fromAsync(sourceRows(bucket, m, table))));
+  return Object.fromEntries(SMALL_SOURCES.map((table, i) => [table, rows[i]!])) as unknown as SmallChanges;
 }
 
 /** The ingest runs to transform, oldest first, ending with `runId`, and the state the first of them starts from. */
@@ -162,6 +147,7 @@ async function pendingRuns(
  *   key, column and value; S3 errors. Nothing is committed for a run that fails (no manifest).
  */
 export async function runTransform(options: TransformOptions): Promise<TransformResult> {
+  void prepareParquetWasm(); // compiles while the manifests and state are read
   const { chain, start } = await pendingRuns(options.ingestion, options.processed, options.runId);
   let state = start;
   let result: TransformResult | undefined;
@@ -171,69 +157,6 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     log("warn", "transform", "Transformed missing earlier runs first", { runs: result!.caughtUp });
   }
   return result!;
-}
-
-/** Writes one run's objects: Parquet per table, quarantine objects, then state and manifest. */
-class RunWriter {
-  readonly files: Partial<Record<WarehouseTableName, ManifestFile>> = {};
-  readonly counts: Partial<Record<WarehouseTableName, number>> = {};
-  constructor(private readonly options: TransformOptions, private readonly runId: string) {}
-
-  /**
-   * Encodes a table's rows as Parquet and streams it to the processed zone (a multipart upload: the file is never
-   * held whole), hashing and counting its bytes on the way; nothing is written for no rows. Reports progress.
-   */
-  async table(table: WarehouseTableName, rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>) {
-    const { runId } = this;
-    const progress = this.options.onProgress;
-    progress?.({ stage: "transform", table, rows: 0, phase: "write", runId });
-    const source = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
-    const first = await source.next();
-    if (first.done) {
-      this.counts[table] = 0;
-      return;
-    }
-    let n = 0;
-    const counted = (async function* () {
-      let next: IteratorResult<WarehouseRow> = first;
-      try {
-        while (!next.done) {
-          n++;
-          if ((n & 8191) === 0) progress?.({ stage: "transform", table, rows: n, phase: "write", runId });
-          yield next.value;
-          next = await source.next();
-        }
-      } finally {
-        if (!next.done) await source.return?.(); // stopped early (a bad row, a failed upload): release the source
-      }
-    })();
-    const hash = createHash("sha256");
-    let bytes = 0;
-    const file = (async function* () {
-      for await (const chunk of encodeParquetStream(WAREHOUSE_TABLES[table].columns, counted)) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        yield chunk;
-      }
-    })();
-    const key = parquetKey(table, runId);
-    await this.options.processed.upload(key, file, "application/vnd.apache.parquet");
-    this.counts[table] = n;
-    this.files[table] = { key, rows: n, bytes, sha256: hash.digest("hex") };
-    log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes });
-  }
-
-  /** Writes the quarantine objects; returns their manifest entries. */
-  async quarantine(objects: { source: string; rows: number; body: Uint8Array }[]) {
-    const files: Record<string, ManifestFile> = {};
-    for (const { source, rows, body } of objects) {
-      const key = quarantineKey(source, this.runId);
-      await this.options.processed.put(key, body, "application/x-ndjson");
-      files[source] = { key, rows, bytes: body.length, sha256: sha256(body) };
-      log("warn", "transform", "Rows quarantined", { run_id: this.runId, source_table: source, rows, key });
-    }
-    return files;
-  }
 }
 
 /** Feeds the later committed ingest runs to `superseding` (only when a row failed). */
@@ -265,7 +188,8 @@ async function transformOne(
   const t0 = clock?.();
   log("info", "transform", "Run started", { run_id: runId, previous_run_id: m.previous_run_id });
   const core = new RunCore(m, prev, options.badRows ?? "fail", await readSmall(ingestion, m));
-  const out = new RunWriter(options, runId);
+  const out = new RunWriter(processed, runId, options.onProgress);
+  await prepareParquetWasm();
   for (const table of SMALL_DIMENSIONS) await out.table(table, core.dimensionRows(table));
   for (const table of STREAMED_TABLES) {
     await out.table(table, core.streamRows(table, sourceRows(ingestion, m, RULES[table].source)));
@@ -283,6 +207,7 @@ async function transformOne(
   const dates = core.dateRows();
   if (dates) await out.table("dim_date", dates);
   const quarantine = await out.quarantine(core.quarantineObjects());
+  await out.settled(); // every Parquet file written before the state and the manifest
   const state = core.state();
   await processed.put(transformStateKey(runId), JSON.stringify(state));
   const manifestKey = transformManifestKey(runId);
