@@ -34,6 +34,9 @@ import { prepareParquetWasm } from "../parquet/mod.ts";
  */
 export type TransformStore = Pick<Bucket, "put" | "upload" | "stream" | "getJson" | "list">;
 
+/** What reading the ingestion zone's objects needs. */
+type Readable = Pick<TransformStore, "stream">;
+
 /** Inputs of {@link runTransform}. */
 export interface TransformOptions {
   /** The ingestion zone (read only). */
@@ -66,7 +69,7 @@ export interface TransformResult {
 
 /** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
 async function* readJsonl(
-  bucket: TransformStore,
+  bucket: Readable,
   object: { key: string; sha256: string },
 ): AsyncGenerator<SourceRow> {
   const hash = createHash("sha256");
@@ -95,9 +98,38 @@ async function* readJsonl(
   }
 }
 
+/** Source objects under this size are read at once, as the run starts (an incremental run's are). */
+const PREFETCH_OBJECT_BYTES = 1 << 20;
+
+/**
+ * The ingestion zone with the run's objects of `tables` under {@link PREFETCH_OBJECT_BYTES} being read at once
+ * (one round trip for all instead of one per table); larger objects are streamed when their turn comes. A failed
+ * read surfaces when its table is read.
+ */
+function prefetchSmall(bucket: Readable, m: IngestManifest, tables: SourceTableName[]): Readable {
+  const reads = new Map<string, Promise<Uint8Array[]>>();
+  for (const table of tables) {
+    const object = m.tables[table]?.object;
+    if (!object || object.bytes >= PREFETCH_OBJECT_BYTES || reads.has(object.key)) continue;
+    const read = Array.fromAsync(bucket.stream(object.key));
+    read.catch(() => {}); // thrown when its table awaits it
+    reads.set(object.key, read);
+  }
+  return {
+    stream: (key) => {
+      const read = reads.get(key);
+      return read
+        ? (async function* () {
+          yield* await read;
+        })()
+        : bucket.stream(key);
+    },
+  };
+}
+
 /** A source table's rows in a run: its object's lines, or none when the run did not change it. */
 async function* sourceRows(
-  bucket: TransformStore,
+  bucket: Readable,
   m: IngestManifest,
   table: SourceTableName,
 ): AsyncGenerator<SourceRow> {
@@ -191,8 +223,9 @@ async function transformOne(
   const out = new RunWriter(processed, runId, options.onProgress);
   await prepareParquetWasm();
   for (const table of SMALL_DIMENSIONS) await out.table(table, core.dimensionRows(table));
+  const sources = prefetchSmall(ingestion, m, STREAMED_TABLES.map((table) => RULES[table].source));
   for (const table of STREAMED_TABLES) {
-    await out.table(table, core.streamRows(table, sourceRows(ingestion, m, RULES[table].source)));
+    await out.table(table, core.streamRows(table, sourceRows(sources, m, RULES[table].source)));
   }
   core.closeWaiting();
   if (core.released > 0) {
