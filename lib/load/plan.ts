@@ -87,12 +87,20 @@ export function loadPlan(manifest: TransformManifest, startedAt: string): LoadPl
  * ```
  */
 export function checkedFile(file: ManifestFile, bytes: Uint8Array | undefined): Uint8Array {
-  if (!bytes) throw new Error(`Parquet file ${file.key} listed in the manifest is missing`);
-  const digest = createHash("sha256").update(bytes).digest("hex");
+  checkDigest(file, bytes && createHash("sha256").update(bytes).digest("hex"));
+  return bytes!;
+}
+
+/**
+ * Checks a file's SHA-256 (hex), computed while it was read, against its manifest entry's; `undefined` means the
+ * object is missing.
+ * @throws Error naming the key when the file is missing or its digest differs.
+ */
+export function checkDigest(file: ManifestFile, digest: string | undefined): void {
+  if (digest === undefined) throw new Error(`Parquet file ${file.key} listed in the manifest is missing`);
   if (digest !== file.sha256) {
     throw new Error(`Parquet file ${file.key} has SHA-256 ${digest}, the manifest says ${file.sha256}`);
   }
-  return bytes;
 }
 
 /**

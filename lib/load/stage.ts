@@ -21,16 +21,10 @@ import { transformManifestKey } from "../run/layout.ts";
 import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import {
-  BULK_FACT_ROWS,
-  checkedFile,
-  checkStagedRows,
-  loadPlan,
-  mergeTakesRunId,
-  useBulkMerge,
-} from "./plan.ts";
+import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
-import { stageFile } from "./staging.ts";
+import { fetchFile, stageFile } from "./staging.ts";
+import { prepareParquetWasm } from "../parquet/mod.ts";
 
 export { BULK_FACT_ROWS };
 
@@ -106,6 +100,7 @@ export class LoadError extends Error {
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { sql, processed, runId } = options;
+  void prepareParquetWasm(); // compiles while the manifest is read and the warehouse migrated
   const manifest = await processed.getJson<TransformManifest>(transformManifestKey(runId));
   if (!manifest) throw new Error(`No transform manifest for run "${runId}" (${transformManifestKey(runId)})`);
   const applied = await migrate(sql);
@@ -202,9 +197,12 @@ async function loadInTransaction(
   const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
   if (done.length > 0) return "already_loaded";
   const plan = loadPlan(manifest, startedAt);
+  const small = prefetchSmallFiles(options.processed, plan.files.map((f) => f.file));
+  await prepareParquetWasm();
   for (const { table, file } of plan.files) {
     at.current = table;
-    at.tables[table] = await loadTable(tx, options, runId, table, file);
+    const parquet = small.get(file.key) ?? fetchFile(options.processed, file);
+    at.tables[table] = await loadTable(tx, options, runId, table, file, parquet);
     await options.afterTable?.(table);
   }
   // Deletions found by the ingest: recorded after the merges, so a fact's last version is known.
@@ -227,6 +225,24 @@ async function loadInTransaction(
   return "loaded";
 }
 
+/** A run's files smaller than this are all fetched at once, as the load starts (an incremental run's are). */
+const PREFETCH_FILE_BYTES = 1 << 20;
+
+/**
+ * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
+ * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
+ */
+function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<Blob>> {
+  const fetches = new Map<string, Promise<Blob>>();
+  for (const file of files) {
+    if (file.bytes >= PREFETCH_FILE_BYTES) continue;
+    const blob = fetchFile(store, file);
+    blob.catch(() => {}); // awaited (and thrown) by its table; no unhandled rejection if an earlier table fails
+    fetches.set(file.key, blob);
+  }
+  return fetches;
+}
+
 /** One table: its checked file copied into a staging table, then merged with one set-based statement. */
 async function loadTable(
   tx: Sql,
@@ -234,10 +250,10 @@ async function loadTable(
   runId: string,
   table: WarehouseTableName,
   file: ManifestFile,
+  parquet: Promise<Blob>,
 ): Promise<{ staged: number; merged: number }> {
   const tTable = options.now();
-  const bytes = checkedFile(file, await options.processed.get(file.key));
-  const staged = await stageFile(tx, options.onProgress, runId, table, bytes);
+  const staged = await stageFile(tx, options.onProgress, runId, table, await parquet);
   checkStagedRows(file, staged);
   const tCopy = options.now();
   let readd = "";

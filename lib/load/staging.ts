@@ -4,20 +4,58 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { WAREHOUSE_TABLES, type WarehouseTableName } from "../contract/mod.ts";
+import type { ObjectStore } from "../io/object_store.ts";
 import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
+import type { ManifestFile } from "../run/manifest.ts";
+import { checkDigest } from "./plan.ts";
 import { copyIntoStagingSql, copyTextLine, createStagingSql } from "./statements.ts";
+
+/** Bytes gathered from the object's stream before they are appended to the Blob. */
+const BLOB_PART_BYTES = 4 << 20;
+
+/**
+ * A run's Parquet file, streamed from the store into a Blob (held outside the JS heap; the decoder reads it row
+ * group by row group) and checked against its manifest entry's SHA-256 as it arrives.
+ *
+ * @throws Error naming the key when the object is missing or its digest differs; the store's other errors.
+ */
+export async function fetchFile(store: ObjectStore, file: ManifestFile): Promise<Blob> {
+  const hash = createHash("sha256");
+  let blob = new Blob([]);
+  let parts: Uint8Array<ArrayBuffer>[] = [];
+  let pending = 0;
+  try {
+    for await (const chunk of store.stream(file.key)) {
+      hash.update(chunk);
+      parts.push(chunk as Uint8Array<ArrayBuffer>);
+      pending += chunk.length;
+      if (pending >= BLOB_PART_BYTES) {
+        blob = new Blob([blob, ...parts]);
+        parts = [];
+        pending = 0;
+      }
+    }
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "NoSuchKey" || name === "NotFound") checkDigest(file, undefined);
+    throw err;
+  }
+  checkDigest(file, hash.digest("hex"));
+  return parts.length > 0 ? new Blob([blob, ...parts]) : blob;
+}
 
 /** The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. */
 export async function* copyLines(
   table: WarehouseTableName,
-  bytes: Uint8Array,
+  file: Uint8Array | Blob,
   onRow: () => void,
 ): AsyncGenerator<string> {
-  for await (const batch of decodeParquet(bytes, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
+  for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
     let chunk = "";
     for (const row of batch) {
       chunk += copyTextLine(table, row);
@@ -41,7 +79,7 @@ export async function stageFile(
   progress: ProgressCallback | undefined,
   runId: string,
   table: WarehouseTableName,
-  bytes: Uint8Array,
+  file: Uint8Array | Blob,
 ): Promise<number> {
   await tx.unsafe(createStagingSql(table));
   let staged = 0;
@@ -49,7 +87,7 @@ export async function stageFile(
   await copyIn(
     tx,
     copyIntoStagingSql(table),
-    copyLines(table, bytes, () => {
+    copyLines(table, file, () => {
       if ((++staged & 8191) === 0) progress?.({ stage: "load", table, rows: staged, phase: "copy", runId });
     }),
   );

@@ -22,6 +22,7 @@
  *
  * @module
  */
+export { prepareParquetWasm } from "./_wasm.ts";
 export * from "./decode.ts";
 export * from "./encode.ts";
 export * from "./read.ts";

@@ -57,7 +57,8 @@ export interface DecodeParquetOptions {
 /**
  * Decodes a Parquet file into warehouse rows, one row group at a time.
  *
- * Takes the file's bytes, the columns expected (the table contract's) and options; returns an async iterable that
+ * Takes the file (its bytes, or a Blob: only the parts of the row group being read are sliced out of it), the
+ * columns expected (the table contract's) and options; returns an async iterable that
  * yields arrays of rows in file order: one per row group, or several of at most `batchSize` rows. Each row is a
  * plain object with the columns in the given order and values in the in-memory forms of `ColumnType` (canonical
  * text: 2 decimals, 6 fractional digits on times and timestamps). Only one row group is read at a time, and rows
@@ -68,7 +69,7 @@ export interface DecodeParquetOptions {
  * when the bytes are not a Parquet file; an Error when `batchSize` is not a positive integer.
  */
 export async function* decodeParquet(
-  bytes: Uint8Array,
+  bytes: Uint8Array | Blob,
   columns: readonly Column[],
   options: DecodeParquetOptions = {},
 ): AsyncGenerator<WarehouseRow[], void, undefined> {
@@ -77,7 +78,8 @@ export async function* decodeParquet(
     throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   }
   const pq = parquetWasm();
-  const file = await pq.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  const file = await pq.ParquetFile.fromFile(blob);
   try {
     checkSchema(fileSchema(file), columns);
     const metadata = file.metadata();

@@ -12,7 +12,7 @@ import { buildRecordBatch } from "./encode.ts";
 import { arrowSchema } from "./schema.ts";
 
 /** Default number of rows per Parquet row group. */
-export const DEFAULT_ROW_GROUP_SIZE = 100_000;
+export const DEFAULT_ROW_GROUP_SIZE = 16_384;
 /** Most rows converted to Arrow at once while writing (row groups are still `rowGroupSize` rows). */
 const WRITE_BATCH_ROWS = 50_000;
 
@@ -109,7 +109,7 @@ class BatchSource {
 }
 
 /** The bytes of a stream of chunks, in one array. */
-async function concatenate(output: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+async function concatenate(output: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of output) {
@@ -126,23 +126,25 @@ async function concatenate(output: ReadableStream<Uint8Array>): Promise<Uint8Arr
 }
 
 /**
- * Encodes warehouse rows as a Parquet file.
+ * Encodes warehouse rows as a Parquet file, yielding the file's bytes in chunks as the writer produces them (about
+ * one row group at a time), so that the file can be streamed to a multipart upload and never held whole.
  *
  * Takes the table's columns (file order), the rows (an iterable or async iterable, consumed once, in order) and
- * options; returns the file's bytes. The Arrow schema is {@link arrowSchema}'s; row groups hold `rowGroupSize`
- * rows; compression is zstd (or snappy). The output is deterministic: no timestamps or random ids are written, so
- * the same rows and options give byte-identical files. Zero rows give a valid file with the schema and no row
+ * options; the chunks, concatenated, are exactly {@link encodeParquet}'s bytes. The Arrow schema is
+ * {@link arrowSchema}'s; row groups hold `rowGroupSize` rows; compression is zstd (or snappy). The output is
+ * deterministic: no timestamps or random ids are written. Zero rows give a valid file with the schema and no row
  * group.
  *
- * @throws Error naming the column and row and quoting the value when a row does not fit the columns (see
- *   `buildColumnData`), when `rowGroupSize` is not a positive integer, or when the rows' iterator throws (its
- *   error is rethrown as is).
+ * @throws Error (when iterated) naming the column and row and quoting the value when a row does not fit the
+ *   columns (see `buildColumnData`), when `rowGroupSize` is not a positive integer, or when the rows' iterator
+ *   throws (its error is rethrown as is): the last chunk is then never yielded, so a consumer that stops on the
+ *   error has no valid file.
  */
-export async function encodeParquet(
+export async function* encodeParquetStream(
   columns: readonly Column[],
   rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>,
   options: EncodeParquetOptions = {},
-): Promise<Uint8Array> {
+): AsyncGenerator<Uint8Array, void, undefined> {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) {
     throw new Error(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
@@ -154,14 +156,33 @@ export async function encodeParquet(
     .setCompression(options.compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.ZSTD)
     .setMaxRowGroupSize(rowGroupSize)
     .build();
-  let bytes: Uint8Array;
+  // Each chunk is held back until the next arrives, so that a failure found at the end (parquet-wasm ends the file
+  // quietly when its input errors) is thrown before the file's last bytes are given out.
+  let held: Uint8Array | undefined;
   try {
     const output = await pq.transformParquetStream(source.stream, properties);
-    bytes = await concatenate(output as ReadableStream<Uint8Array>);
+    for await (const chunk of output as ReadableStream<Uint8Array>) {
+      if (source.failure) break;
+      if (held) yield held;
+      held = chunk;
+    }
   } catch (error) {
     throw source.failure ? source.failure.error : error;
   }
   if (source.failure) throw source.failure.error;
   if (!source.finished) throw new Error("Parquet writer stopped before the end of the rows");
-  return bytes;
+  if (held) yield held;
+}
+
+/**
+ * Encodes warehouse rows as a Parquet file and returns its bytes in one array: {@link encodeParquetStream}'s
+ * chunks concatenated (same arguments, same errors, thrown when the returned promise settles). Zero rows give a
+ * valid file with the schema and no row group.
+ */
+export function encodeParquet(
+  columns: readonly Column[],
+  rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>,
+  options: EncodeParquetOptions = {},
+): Promise<Uint8Array> {
+  return concatenate(encodeParquetStream(columns, rows, options));
 }

@@ -20,3 +20,18 @@ Deno.test("IdSet merges out-of-order ids and saved ranges", () => {
   assert.deepEqual(s.toJSON(), [[1, 5], [9, 13], [20, 20]]);
   assert.deepEqual(new IdSet(s.toJSON()).toJSON(), [[1, 5], [9, 13], [20, 20]]);
 });
+
+Deno.test("IdSet keeps ids added in any order as ranges, merging them when its buffer fills", () => {
+  const s = new IdSet();
+  const ids = Array.from({ length: 200_000 }, (_, i) => i + 1);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = (i * 7919) % (i + 1);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  for (const id of ids) s.add(id);
+  s.add(500_000);
+  s.add(7);
+  assert.equal(s.has(123_456), true);
+  assert.equal(s.has(200_001), false);
+  assert.deepEqual(s.toJSON(), [[1, 200_000], [500_000, 500_000]]);
+});

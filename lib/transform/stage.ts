@@ -7,17 +7,12 @@
  * Output depends only on the ingestion zone, so a re-run or two concurrent runs write byte-identical objects.
  * Memory: the small source tables (address, currency, department, design, payment_type, counterparty, staff)
  * are read whole; the big ones (sales_order, purchase_order, payment, transaction) are streamed line by line into
- * the Parquet writer, which holds one row group at a time.
+ * the Parquet writer, which holds one row group at a time, and on to a multipart upload (writer.ts).
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import {
-  type SourceTableName,
-  WAREHOUSE_TABLES,
-  type WarehouseRow,
-  type WarehouseTableName,
-} from "../contract/mod.ts";
+import type { SourceTableName, WarehouseTableName } from "../contract/mod.ts";
 import {
   committedRunIds,
   earlierPending,
@@ -29,27 +24,24 @@ import { jsonLines } from "../io/lines.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { Bucket } from "../io/s3.ts";
-import { encodeParquet } from "../parquet/mod.ts";
 import type { BadRowPolicy } from "./bad_row.ts";
 import { chainStart } from "./chain.ts";
 import type { SupersedingRuns } from "./failures.ts";
-import {
-  type ManifestFile,
-  parquetKey,
-  quarantineKey,
-  transformManifestKey,
-  type TransformState,
-  transformStateKey,
-} from "./manifest.ts";
+import { transformManifestKey, type TransformState, transformStateKey } from "./manifest.ts";
 import { SMALL_SOURCES, type SmallChanges } from "./reference.ts";
 import { RULES, SMALL_DIMENSIONS, type SourceRow, STREAMED_TABLES } from "./rules/mod.ts";
 import { RunCore } from "./run_core.ts";
+import { RunWriter } from "./writer.ts";
+import { prepareParquetWasm } from "../parquet/mod.ts";
 
 /**
  * What the transform needs of an object store: lib/io/s3.ts's {@link Bucket} has it, and a test may pass an
  * in-memory one. `stream` of a missing key throws an error named `NoSuchKey`.
  */
-export type TransformStore = Pick<Bucket, "put" | "stream" | "getJson" | "list">;
+export type TransformStore = Pick<Bucket, "put" | "upload" | "stream" | "getJson" | "list">;
+
+/** What reading the ingestion zone's objects needs. */
+type Readable = Pick<TransformStore, "stream">;
 
 /** Inputs of {@link runTransform}. */
 export interface TransformOptions {
@@ -83,7 +75,7 @@ export interface TransformResult {
 
 /** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
 async function* readJsonl(
-  bucket: TransformStore,
+  bucket: Readable,
   object: { key: string; sha256: string },
 ): AsyncGenerator<SourceRow> {
   const hash = createHash("sha256");
@@ -112,23 +104,47 @@ async function* readJsonl(
   }
 }
 
+/** Source objects under this size are read at once, as the run starts (an incremental run's are). */
+const PREFETCH_OBJECT_BYTES = 1 << 20;
+
+/**
+ * The ingestion zone with the run's objects of `tables` under {@link PREFETCH_OBJECT_BYTES} being read at once
+ * (one round trip for all instead of one per table); larger objects are streamed when their turn comes. A failed
+ * read surfaces when its table is read.
+ */
+function prefetchSmall(bucket: Readable, m: IngestManifest, tables: SourceTableName[]): Readable {
+  const reads = new Map<string, Promise<Uint8Array[]>>();
+  for (const object of tables.flatMap((table) => tableObjects(m.tables[table]))) {
+    if (object.bytes >= PREFETCH_OBJECT_BYTES || reads.has(object.key)) continue;
+    const read = Array.fromAsync(bucket.stream(object.key));
+    read.catch(() => {}); // thrown when its table awaits it
+    reads.set(object.key, read);
+  }
+  return {
+    stream: (key) => {
+      const read = reads.get(key);
+      return read
+        ? (async function* () {
+          yield* await read;
+        })()
+        : bucket.stream(key);
+    },
+  };
+}
+
 /** A source table's rows in a run: its objects' lines (a chunked run's parts in key order), or none. */
 async function* sourceRows(
-  bucket: TransformStore,
+  bucket: Readable,
   m: IngestManifest,
   table: SourceTableName,
 ): AsyncGenerator<SourceRow> {
   for (const object of tableObjects(m.tables[table])) yield* readJsonl(bucket, object);
 }
 
+/** The run's changed rows of the small source tables, their objects read at once (a few round trips in one). */
 async function readSmall(bucket: TransformStore, m: IngestManifest): Promise<SmallChanges> {
-  const small = {} as SmallChanges;
-  for (const table of SMALL_SOURCES) small[table] = await Array.fromAsync(sourceRows(bucket, m, table));
-  return small;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  const rows = await Promise.all(SMALL_SOURCES.map((table) => Array.fromAsync(sourceRows(bucket, m, table))));
+  return Object.fromEntries(SMALL_SOURCES.map((table, i) => [table, rows[i]!])) as unknown as SmallChanges;
 }
 
 /** The ingest runs to transform, oldest first, ending with `runId`, and the state the first of them starts from. */
@@ -167,6 +183,7 @@ async function pendingRuns(
  *   key, column and value; S3 errors. Nothing is committed for a run that fails (no manifest).
  */
 export async function runTransform(options: TransformOptions): Promise<TransformResult> {
+  void prepareParquetWasm(); // compiles while the manifests and state are read
   const { chain, start } = await pendingRuns(options.ingestion, options.processed, options.runId);
   let state = start;
   let result: TransformResult | undefined;
@@ -176,47 +193,6 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     log("warn", "transform", "Transformed missing earlier runs first", { runs: result!.caughtUp });
   }
   return result!;
-}
-
-/** Writes one run's objects: Parquet per table, quarantine objects, then state and manifest. */
-class RunWriter {
-  readonly files: Partial<Record<WarehouseTableName, ManifestFile>> = {};
-  readonly counts: Partial<Record<WarehouseTableName, number>> = {};
-  constructor(private readonly options: TransformOptions, private readonly runId: string) {}
-
-  /** Encodes a table's rows as Parquet and writes it (nothing for no rows), counting and reporting progress. */
-  async table(table: WarehouseTableName, rows: Iterable<WarehouseRow> | AsyncIterable<WarehouseRow>) {
-    const { runId } = this;
-    const progress = this.options.onProgress;
-    let n = 0;
-    progress?.({ stage: "transform", table, rows: 0, phase: "write", runId });
-    const counted = (async function* () {
-      for await (const r of rows) {
-        n++;
-        if ((n & 8191) === 0) progress?.({ stage: "transform", table, rows: n, phase: "write", runId });
-        yield r;
-      }
-    })();
-    const bytes = await encodeParquet(WAREHOUSE_TABLES[table].columns, counted);
-    this.counts[table] = n;
-    if (n === 0) return;
-    const key = parquetKey(table, runId);
-    await this.options.processed.put(key, bytes, "application/vnd.apache.parquet");
-    this.files[table] = { key, rows: n, bytes: bytes.length, sha256: sha256(bytes) };
-    log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes: bytes.length });
-  }
-
-  /** Writes the quarantine objects; returns their manifest entries. */
-  async quarantine(objects: { source: string; rows: number; body: Uint8Array }[]) {
-    const files: Record<string, ManifestFile> = {};
-    for (const { source, rows, body } of objects) {
-      const key = quarantineKey(source, this.runId);
-      await this.options.processed.put(key, body, "application/x-ndjson");
-      files[source] = { key, rows, bytes: body.length, sha256: sha256(body) };
-      log("warn", "transform", "Rows quarantined", { run_id: this.runId, source_table: source, rows, key });
-    }
-    return files;
-  }
 }
 
 /** Feeds the later committed ingest runs to `superseding` (only when a row failed). */
@@ -248,10 +224,12 @@ async function transformOne(
   const t0 = clock?.();
   log("info", "transform", "Run started", { run_id: runId, previous_run_id: m.previous_run_id });
   const core = new RunCore(m, prev, options.badRows ?? "fail", await readSmall(ingestion, m));
-  const out = new RunWriter(options, runId);
+  const out = new RunWriter(processed, runId, options.onProgress);
+  await prepareParquetWasm();
   for (const table of SMALL_DIMENSIONS) await out.table(table, core.dimensionRows(table));
+  const sources = prefetchSmall(ingestion, m, STREAMED_TABLES.map((table) => RULES[table].source));
   for (const table of STREAMED_TABLES) {
-    await out.table(table, core.streamRows(table, sourceRows(ingestion, m, RULES[table].source)));
+    await out.table(table, core.streamRows(table, sourceRows(sources, m, RULES[table].source)));
   }
   core.closeWaiting();
   if (core.released > 0) {
@@ -266,6 +244,7 @@ async function transformOne(
   const dates = core.dateRows();
   if (dates) await out.table("dim_date", dates);
   const quarantine = await out.quarantine(core.quarantineObjects());
+  await out.settled(); // every Parquet file written before the state and the manifest
   const state = core.state();
   await processed.put(transformStateKey(runId), JSON.stringify(state));
   const manifestKey = transformManifestKey(runId);

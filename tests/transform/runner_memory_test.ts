@@ -20,6 +20,16 @@ class MemoryStore implements TransformStore {
     this.objects.set(key, typeof body === "string" ? new TextEncoder().encode(body) : body);
     return Promise.resolve();
   }
+  async upload(key: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+    const chunks = await Array.fromAsync(body);
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    this.objects.set(key, bytes);
+  }
   async *stream(key: string): AsyncGenerator<Uint8Array> {
     const body = this.objects.get(key);
     if (!body) throw Object.assign(new Error(`no object ${key}`), { name: "NoSuchKey" });
