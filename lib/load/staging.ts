@@ -15,38 +15,32 @@ import type { ManifestFile } from "../run/manifest.ts";
 import { checkDigest } from "./plan.ts";
 import { copyIntoStagingSql, copyTextLine, createStagingSql } from "./statements.ts";
 
-/** Bytes gathered from the object's stream before they are appended to the Blob. */
-const BLOB_PART_BYTES = 4 << 20;
-
 /**
- * A run's Parquet file, streamed from the store into a Blob (held outside the JS heap; the decoder reads it row
- * group by row group) and checked against its manifest entry's SHA-256 as it arrives.
+ * A run's Parquet file, streamed from the store into one buffer of the manifest's size and checked against its
+ * manifest entry's SHA-256 as it arrives; returned as a one-part Blob, which the decoder reads row group by row
+ * group. (A Blob appended part by part made each row group's read slower: the load took 51 s instead of 37 s at
+ * 1M orders.)
  *
- * @throws Error naming the key when the object is missing or its digest differs; the store's other errors.
+ * @throws Error naming the key when the object is missing or its digest differs (a size other than the
+ *   manifest's gives another digest); the store's other errors.
  */
 export async function fetchFile(store: ObjectStore, file: ManifestFile): Promise<Blob> {
   const hash = createHash("sha256");
-  let blob = new Blob([]);
-  let parts: Uint8Array<ArrayBuffer>[] = [];
-  let pending = 0;
+  const buf = new Uint8Array(file.bytes);
+  let at = 0;
   try {
     for await (const chunk of store.stream(file.key)) {
       hash.update(chunk);
-      parts.push(chunk as Uint8Array<ArrayBuffer>);
-      pending += chunk.length;
-      if (pending >= BLOB_PART_BYTES) {
-        blob = new Blob([blob, ...parts]);
-        parts = [];
-        pending = 0;
-      }
+      if (at + chunk.length <= buf.length) buf.set(chunk, at);
+      at += chunk.length; // past the manifest's size the digest differs, and checkDigest says so
     }
   } catch (err) {
     const name = (err as { name?: string }).name;
     if (name === "NoSuchKey" || name === "NotFound") checkDigest(file, undefined);
     throw err;
   }
-  checkDigest(file, hash.digest("hex"));
-  return parts.length > 0 ? new Blob([blob, ...parts]) : blob;
+  checkDigest(file, hash.digest("hex")); // a size other than the manifest's gives another digest
+  return new Blob([buf]);
 }
 
 /** The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. */
