@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type IngestResult, readIngestState, runIngest } from "../lib/ingest/stage.ts";
+import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { ingestMetrics } from "./metrics.ts";
 import { connect, connectChecked } from "../lib/io/pg.ts";
@@ -71,14 +71,8 @@ export async function handler(
   const t = performance.now();
   const result = await ingest();
   const ms = performance.now() - t;
-  const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
-  try {
-    const state = result.status === "locked" ? null : await readIngestState(bucket);
-    const now = Date.now();
-    writeMetrics(emfLines(ingestMetrics(result, state, ms, now), now));
-  } finally {
-    bucket.client.destroy();
-  }
+  const now = Date.now();
+  writeMetrics(emfLines(ingestMetrics(result, ms, now), now));
   return result;
 }
 

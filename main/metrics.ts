@@ -15,7 +15,6 @@
  */
 import type { MetricPoint } from "../lib/io/metrics.ts";
 import type { IngestResult } from "../lib/ingest/stage.ts";
-import type { IngestState } from "../lib/run/mod.ts";
 import type { TransformResult } from "../lib/transform/stage.ts";
 import type { LoadResult } from "../lib/load/stage.ts";
 
@@ -43,17 +42,16 @@ export function secondsSince(timestamp: string | null | undefined, now: number):
 }
 
 /**
- * The ingest's metrics: rows and deletions per table of this run, and per table of `state` (the capture state
- * after it, also when nothing changed) the freshness.
+ * The ingest's metrics: rows and deletions per table of this run, and per table the freshness of the capture
+ * state after it (`result.newestChange`, also when nothing changed).
  *
  * @example
  * ```ts ignore
- * writeMetrics(emfLines(ingestMetrics(result, state, ms, Date.now()), Date.now()));
+ * writeMetrics(emfLines(ingestMetrics(result, ms, Date.now()), Date.now()));
  * ```
  */
 export function ingestMetrics(
   result: IngestResult,
-  state: IngestState | null,
   ms: number,
   now: number,
 ): MetricPoint[] {
@@ -62,8 +60,8 @@ export function ingestMetrics(
     const d = { Stage: "ingest", Table: table };
     points.push(count("RowsIngested", t?.rows ?? 0, d), count("Deletions", t?.deleted ?? 0, d));
   }
-  for (const [table, t] of Object.entries(state?.tables ?? {})) {
-    const s = secondsSince(t?.max_last_updated, now);
+  for (const [table, newest] of Object.entries(result.newestChange ?? {})) {
+    const s = secondsSince(newest, now);
     if (s !== null) {
       points.push({
         name: "FreshnessSeconds",

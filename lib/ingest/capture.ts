@@ -276,3 +276,19 @@ export function runManifest(
     tables,
   };
 }
+
+/**
+ * The newest `last_updated` (UTC text, or null when unknown) of each table of a capture state: what the freshness
+ * metric compares with the clock.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newestChanges } from "./capture.ts";
+ * const state = { run_id: "r1", tables: { currency: { max_last_updated: "2022-11-03 14:20:49.962000" } } };
+ * assert.deepEqual(newestChanges(state as never), { currency: "2022-11-03 14:20:49.962000" });
+ * ```
+ */
+export function newestChanges(state: IngestState): Partial<Record<SourceTableName, string | null>> {
+  return Object.fromEntries(Object.entries(state.tables).map(([t, s]) => [t, s?.max_last_updated ?? null]));
+}

@@ -25,16 +25,21 @@ import type { ProgressCallback } from "../io/progress.ts";
 import { countIds, type IdRanges } from "../id_ranges.ts";
 import type { CatalogColumn, IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
-import { capturePosition, expectedLive, liveAfter, runManifest, tableCapture } from "./capture.ts";
+import {
+  capturePosition,
+  expectedLive,
+  liveAfter,
+  newestChanges,
+  runManifest,
+  tableCapture,
+} from "./capture.ts";
 import { checkSchemaDrift } from "./catalog.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { countRows, findDeleted, readTable } from "./read_table.ts";
 import { type CapturePosition, nextSeen, parseSnapshot, type Snapshot } from "./xid.ts";
 
-export { INGEST_LOCK_KEY, withIngestLock } from "./lock.ts";
-export { commitIngestRun, readIngestState } from "./lake.ts";
-export { capturePosition } from "./capture.ts";
+export { readIngestState } from "./lake.ts";
 
 /** Inputs of {@link runIngest}: adapters and settings, so the stage reads no environment or clock itself. */
 export interface IngestOptions {
@@ -70,6 +75,8 @@ export interface IngestResult {
   manifestKey: string | null;
   /** Rows and bytes written, and keys found deleted, per table (tables without changes: 0). */
   tables: Partial<Record<SourceTableName, { rows: number; bytes: number; deleted?: number }>>;
+  /** Per table, the newest `last_updated` (UTC text) captured once the run is over; absent when `locked`. */
+  newestChange?: Partial<Record<SourceTableName, string | null>>;
 }
 
 /**
@@ -278,7 +285,7 @@ async function finishRun(run: Run | undefined, started: number): Promise<IngestR
       previous_run_id: state.run_id,
       ms: options.now() - started,
     });
-    return result;
+    return { ...result, newestChange: newestChanges(state) };
   }
   const times = { started, finished: options.now(), snapshotAt: run.snap.at };
   const manifest = runManifest(runId, state.run_id, times, "capture", run.tables);
@@ -289,5 +296,5 @@ async function finishRun(run: Run | undefined, started: number): Promise<IngestR
     manifest: manifestKey,
     ms: options.now() - started,
   });
-  return { ...result, status: "committed", runId, manifestKey };
+  return { ...result, status: "committed", runId, manifestKey, newestChange: newestChanges(run.next) };
 }
