@@ -74,7 +74,7 @@ export function s3Error(
   if (name === "NoSuchBucket" || /specified bucket does not exist/i.test(text)) {
     return message(`Bucket "${bucket}"${bucketVar} does not exist at ${endpoint}`);
   }
-  if (name === "TimeoutError") {
+  if (/timed out after \d+ ms of inactivity/.test(text)) {
     return message(`No answer from ${endpoint}: ${text.replace(/^@smithy\/node-http-handler - /, "")}`);
   }
   if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) {
