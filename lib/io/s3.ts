@@ -30,6 +30,11 @@ export interface S3Settings {
   endpoint?: string | undefined;
   /** AWS region (default `eu-west-2`). */
   region?: string | undefined;
+  /**
+   * How long a connection may stay silent before the call fails (default 60 s): an endpoint that accepts the
+   * connection but never answers (a stopped or wedged server) must fail the run, not hang it past a Lambda's limit.
+   */
+  idleTimeoutMs?: number | undefined;
 }
 
 /**
@@ -45,6 +50,7 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 4,
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: settings.idleTimeoutMs ?? 60_000 },
   });
 }
 

@@ -74,6 +74,13 @@ export function s3Error(
   if (name === "NoSuchBucket" || /specified bucket does not exist/i.test(text)) {
     return message(`Bucket "${bucket}"${bucketVar} does not exist at ${endpoint}`);
   }
+  if (/timed out after \d+ ms of inactivity/.test(text)) {
+    return message(
+      `No answer from ${endpoint}: ${
+        text.replace(/^@smithy\/node-http-handler - /, "").replace(/\.\s*$/, "")
+      }`,
+    );
+  }
   if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) {
     return message(`Cannot reach ${endpoint} (${code || "no answer"})`);
   }

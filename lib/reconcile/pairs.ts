@@ -79,7 +79,14 @@ export const PAIRS: readonly Pair[] = WAREHOUSE_TABLE_NAMES.map((n) => WAREHOUSE
   t.source !== null
 ).map(pairOf);
 
-/** The SQL expression of one row's comparison text: every column as text (NULL as `\N`), unit-separated. */
+/**
+ * One column as comparison text: backslashes doubled and the separators (unit `\x1f`, record `\x1e`) written as
+ * octal escapes, so NULL (`\N`) differs from the text `\N` and a value holding a separator from two values.
+ */
+const columnText = (c: string) =>
+  `coalesce(replace(replace(replace((${c})::text, '\\', '\\\\'), E'\\x1f', '\\037'), E'\\x1e', '\\036'), '\\N')`;
+
+/** The SQL expression of one row's comparison text: every column as escaped text (NULL as `\N`), unit-separated. */
 export function rowTextSql(side: Side): string {
-  return `concat_ws(E'\\x1f', ${side.columns.map((c) => `coalesce((${c})::text, '\\N')`).join(", ")})`;
+  return `concat_ws(E'\\x1f', ${side.columns.map(columnText).join(", ")})`;
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import { freshBucket } from "../harness.ts";
+import { Bucket, createS3Client } from "../../lib/io/s3.ts";
 
 Deno.test("Bucket.list() follows continuation tokens past 1,000 keys, in key order, and honours startAfter", async () => {
   const bucket = await freshBucket("list");
@@ -36,4 +38,39 @@ Deno.test("Bucket.upload() streams a multi-part object that reads back byte for 
   assert.equal(await bucket.get("missing.bin"), undefined);
   assert.equal(await bucket.exists("big.bin"), true);
   assert.equal(await bucket.exists("missing.bin"), false);
+});
+
+Deno.test("an S3 endpoint that accepts connections but never answers fails the call, naming the object, not a hang", async () => {
+  // A stopped (SIGSTOP) or wedged S3 endpoint: the kernel still accepts the TCP connection, nothing answers.
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const client = createS3Client({ endpoint, idleTimeoutMs: 500 });
+  const bucket = new Bucket(client, "totes-ingestion", "", { endpoint, stage: "ingest" });
+  const started = performance.now();
+  let hang: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const outcome = await Promise.race([
+      bucket.get("_state/ingest/current.json").then(() => "answered", (err: Error) => err.message),
+      new Promise<string>((resolve) => hang = setTimeout(() => resolve("still waiting after 15 s"), 15_000)),
+    ]);
+    assert.match(outcome, /_state\/ingest\/current\.json/);
+    assert.match(outcome, /127\.0\.0\.1/);
+    assert.ok(performance.now() - started < 15_000);
+  } finally {
+    clearTimeout(hang);
+    client.destroy();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+Deno.test("createS3Client() sets an idle-socket timeout of 60 s by default", async () => {
+  const client = createS3Client({ endpoint: "http://127.0.0.1:1" });
+  const handler = client.config.requestHandler as { configProvider?: Promise<Record<string, unknown>> };
+  const config = await handler.configProvider;
+  assert.equal(config?.socketTimeout, 60_000);
+  assert.equal(config?.connectionTimeout, 10_000);
+  client.destroy();
 });

@@ -1,7 +1,9 @@
 // Reconcile's pairs come from the contract (lib/contract/): spelled out for a joined dimension and a fact, so a
 // contract change that alters what reconcile compares shows here.
 import assert from "node:assert/strict";
-import { PAIRS } from "../../lib/reconcile/pairs.ts";
+import { PAIRS, rowTextSql } from "../../lib/reconcile/pairs.ts";
+import { connect } from "../../lib/io/pg.ts";
+import "../harness.ts";
 import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 
 Deno.test("one pair per warehouse table built from ToteSys, facts through their _current views", () => {
@@ -56,4 +58,21 @@ Deno.test("fact_payment_current compares split timestamps, money by value, and n
   assert.ok(!pay.source.columns.includes("s.counterparty_ac_number"));
   assert.equal(pay.warehouse.from, "fact_payment_current");
   assert.equal(pay.warehouse.columns[6], "trim_scale(payment_amount)");
+});
+
+Deno.test("a row's comparison text tells NULL from the text '\\N', and a value holding a separator from two values", async () => {
+  const sql = connect(Deno.env.get("TOTESYS_DATABASE_URL")!);
+  try {
+    const textOf = async (a: string | null, b: string | null) => {
+      const side = { from: "(SELECT $1::text AS a, $2::text AS b) v", key: "1", columns: ["a", "b"] };
+      const [row] = await sql.unsafe(`SELECT ${rowTextSql(side)} AS t FROM ${side.from}`, [a, b]);
+      return row!.t as string;
+    };
+    assert.notEqual(await textOf(null, "x"), await textOf("\\N", "x"));
+    assert.notEqual(await textOf("a\x1fb", "c"), await textOf("a", "b\x1fc"));
+    assert.notEqual(await textOf("a\\", "b"), await textOf("a", "\\b"));
+    assert.equal(await textOf("Wooden", "/usr"), "Wooden\x1f/usr");
+  } finally {
+    await sql.end();
+  }
 });
