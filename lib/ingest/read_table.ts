@@ -113,8 +113,11 @@ async function beginRead(copy: Sql, src: TableSource): Promise<number> {
   return parseSnapshot(String(s!.s)).xmax;
 }
 
-/** Writes the table's object from its COPY lines; no object when there are no rows. */
-async function writeObject(src: TableSource, lines: AsyncIterable<string>): Promise<TableRead> {
+/** Where a table's object goes: the parts of {@link TableSource} that writing it needs. */
+export type ObjectTarget = Pick<TableSource, "bucket" | "runId" | "table" | "onXid" | "onProgress" | "key">;
+
+/** Writes the table's object from its lines (COPY's text form); no object when there are no rows. */
+export async function writeObject(src: ObjectTarget, lines: AsyncIterable<string>): Promise<TableRead> {
   const { table, runId } = src;
   const ids = new IdSet();
   const stats = new JsonlStats();

@@ -22,22 +22,17 @@ import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { countIds, type IdRanges } from "../id_ranges.ts";
 import type { CatalogColumn, IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
-import {
-  capturePosition,
-  expectedLive,
-  liveAfter,
-  newestChanges,
-  runManifest,
-  tableCapture,
-} from "./capture.ts";
-import { checkSchemaDrift } from "./catalog.ts";
+import { capturePosition, newestChanges, runManifest } from "./capture.ts";
+import { finishTable, readChanges, type Run, type RunSnapshot } from "./capture_table.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
-import { countRows, findDeleted, readTable } from "./read_table.ts";
-import { type CapturePosition, nextSeen, parseSnapshot, type Snapshot } from "./xid.ts";
+import { readAhead } from "./read_ahead.ts";
+import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
+
+/** Tables read at once (issue 15): each in flight holds a COPY connection and up to a chunk of its rows. */
+const READ_AHEAD = 2;
 
 export { readIngestState } from "./lake.ts";
 
@@ -96,32 +91,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   return { status: "locked", runId: null, manifestKey: null, tables: {} };
 }
 
-/** The run's snapshot: exported for the COPY connections, as text, parsed, and the ToteSys clock at it. */
-interface RunSnapshot {
-  exported: string;
-  text: string;
-  cur: Snapshot;
-  /** `YYYY-MM-DD HH:MM:SS.ffffff` (the ToteSys clock, UTC). */
-  at: string;
-}
-
-/** A run in progress: where it started, and what each table adds to the manifest, the state and the result. */
-interface Run {
-  options: IngestOptions;
-  runId: string;
-  state: IngestState;
-  prev: CapturePosition | null;
-  snap: RunSnapshot;
-  tables: Record<SourceTableName, ManifestTable>;
-  next: IngestState;
-  result: IngestResult;
-  /** Xids inside the snapshot's window whose rows this run read. */
-  seenRead: Set<number>;
-  changes: number;
-  /** When the previous table finished (epoch ms), for the durations logged. */
-  lap: number;
-}
-
 async function ingestLocked(conn: Sql, options: IngestOptions, started: number): Promise<IngestResult> {
   const state = await readIngestState(options.bucket);
   const prev = capturePosition(state);
@@ -148,7 +117,13 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
       lap: started,
     };
     const catalog = await readCatalog(conn);
-    for (const table of SOURCE_TABLE_NAMES) await captureTable(conn, run, table, catalog.get(table) ?? []);
+    const current = run;
+    await readAhead(
+      SOURCE_TABLE_NAMES,
+      READ_AHEAD,
+      (table) => readChanges(conn, current, table, catalog.get(table) ?? []),
+      (table, out) => finishTable(conn, current, table, out),
+    );
     next.snapshot = snap.text;
     next.seen = nextSeen(prev?.seen ?? [], run.seenRead, snap.cur);
   } finally {
@@ -176,13 +151,21 @@ function logStart(runId: string, state: IngestState, prev: CapturePosition | nul
 
 /** Exports the transaction's snapshot (the COPY connections import it) and reads its position and clock. */
 async function openSnapshot(conn: Sql): Promise<RunSnapshot> {
+  // age('3'::xid): the transaction's fixed reference for ages (xid.ts referenceXid), in the same round trip.
   const [info] = await conn`SELECT pg_export_snapshot() AS exported, pg_current_snapshot()::text AS snapshot,
-      to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now` as unknown as [
-    { exported: string; snapshot: string; now: string },
+      to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now, age('3'::xid)::int8 AS age` as unknown as [
+    { exported: string; snapshot: string; now: string; age: string },
   ];
   const { exported } = info;
   if (!/^[0-9A-F-]+$/i.test(exported)) throw new Error(`Unexpected snapshot id "${exported}"`);
-  return { exported, text: info.snapshot, cur: parseSnapshot(info.snapshot), at: info.now };
+  const cur = parseSnapshot(info.snapshot);
+  return {
+    exported,
+    text: info.snapshot,
+    cur,
+    at: info.now,
+    reference: referenceXid(Number(info.age), cur.xmax),
+  };
 }
 
 /** The source tables' columns now (name and type; an enum's type is its name), in column order. */
@@ -198,82 +181,6 @@ export async function readCatalog(conn: Sql): Promise<Map<string, CatalogColumn[
     out.set(c.table_name, [...(out.get(c.table_name) ?? []), { name: c.column_name, type }]);
   }
   return out;
-}
-
-/** One table: its changed rows written, its deletions found, its state and manifest entry added to the run. */
-async function captureTable(
-  conn: Sql,
-  run: Run,
-  table: SourceTableName,
-  columns: CatalogColumn[],
-): Promise<void> {
-  const { options, prev, snap } = run;
-  const before = run.state.tables[table];
-  const drift = checkSchemaDrift(table, columns, before?.columns);
-  if (drift.added.length + drift.dropped.length + drift.retyped.length > 0) {
-    log("warn", "ingest", "Source columns changed (recorded in the manifest)", { table, ...drift });
-  }
-  const countQuery = countRows(conn, table);
-  const read = await readTable({
-    copy: options.copyConnection(),
-    bucket: options.bucket,
-    runId: run.runId,
-    exported: snap.exported,
-    table,
-    columns,
-    xmax: snap.cur.xmax,
-    prev,
-    onXid: (x) => {
-      if (x >= snap.cur.xmin) run.seenRead.add(x);
-    },
-    onProgress: options.onProgress,
-  });
-  const liveRows = await countQuery;
-  const { deleted, live } = await deletions(conn, run, table, read.candidates, liveRows);
-  const out = tableCapture({
-    columns,
-    before,
-    drift,
-    read,
-    liveRows,
-    live,
-    deleted,
-    previousSnapshot: run.state.snapshot ?? null,
-    snapshot: snap.text,
-  });
-  run.next.tables[table] = out.state;
-  run.tables[table] = out.manifest;
-  run.result.tables[table] = out.counts;
-  run.changes += read.rows + countIds(deleted);
-  const lap = options.now();
-  log("info", "ingest", "Table read", {
-    run_id: run.runId,
-    table,
-    rows: read.rows,
-    deleted: countIds(deleted),
-    live_rows: liveRows,
-    bytes: read.bytes,
-    ms: Math.round(lap - run.lap),
-  });
-  run.lap = lap;
-  await options.afterTable?.(table);
-}
-
-/**
- * The table's deleted keys and live keys after the run. Deletions are found only against a version 2 state, which
- * knows the live keys; the keys are searched only when the count says some are gone.
- */
-async function deletions(
-  conn: Sql,
-  run: Run,
-  table: SourceTableName,
-  candidates: IdRanges,
-  liveRows: number,
-): Promise<{ deleted: IdRanges; live: IdRanges }> {
-  const check = expectedLive(table, run.prev, run.state.tables[table], candidates, liveRows);
-  if (!check) return { deleted: [], live: candidates };
-  const deleted = check.missing > 0 ? await findDeleted(conn, table, check.expected) : [];
-  return { deleted, live: liveAfter(table, check.expected, deleted, run.options.maxDeleteShare ?? 0.1) };
 }
 
 /** Commits the run (state, manifest, pointer) when it found changes; writes nothing otherwise. */
