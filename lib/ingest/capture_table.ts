@@ -20,7 +20,7 @@ import { expectedLive, liveAfter, tableCapture, type TableRead } from "./capture
 import { checkSchemaDrift, type SchemaDrift } from "./catalog.ts";
 import type { IngestOptions, IngestResult } from "./stage.ts";
 import { findDeleted, type ObjectTarget, readTable } from "./read_table.ts";
-import { readKeyed, scanTable } from "./scan.ts";
+import { type ReaderPool, readKeyed, scanTable } from "./scan.ts";
 import { candidateByAgeSql, type CapturePosition, type Snapshot } from "./xid.ts";
 
 /** The run's snapshot: exported for the COPY connections, as text, parsed, and the ToteSys clock at it. */
@@ -49,6 +49,8 @@ export interface Run {
   changes: number;
   /** When the previous table finished (epoch ms), for the durations logged. */
   lap: number;
+  /** The connections inside the snapshot that scan tables (incremental runs). */
+  readers: ReaderPool;
 }
 
 /** What reading a table gave: its columns and drift, the rows read and its row count at the snapshot. */
@@ -68,7 +70,6 @@ const NOTHING_READ: TableRead = { rows: 0, bytes: 0, object: null, candidates: [
  * @throws Error on schema drift that stops the run, a database or S3 failure.
  */
 export async function readChanges(
-  conn: Sql,
   run: Run,
   table: SourceTableName,
   columns: CatalogColumn[],
@@ -93,21 +94,21 @@ export async function readChanges(
       xmax: snap.cur.xmax,
       prev: p,
     });
-  const candidateSql = prev ? candidateByAgeSql(prev, snap.reference) : "true";
-  if (candidateSql === "true") {
+  if (!prev || candidateByAgeSql(prev, snap.reference) === "true") {
     const read = await copy(null);
     return { columns, drift, read, liveRows: read.rows };
   }
   options.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId: run.runId });
-  const scan = await scanTable(conn, table, candidateSql);
-  let read = NOTHING_READ;
-  if (scan.keys !== null) {
-    read = await readKeyed(conn, target, columns, {
-      reference: snap.reference,
-      candidateSql,
-      keys: scan.keys,
-    });
-  } else if (scan.candidates > 0) read = await copy(prev);
+  const { scan, read: keyed } = await run.readers.use(async ({ sql, reference }) => {
+    const candidateSql = candidateByAgeSql(prev, reference);
+    const scan = await scanTable(sql, table, candidateSql);
+    if (scan.keys === null) return { scan, read: NOTHING_READ };
+    return {
+      scan,
+      read: await readKeyed(sql, target, columns, { reference, candidateSql, keys: scan.keys }),
+    };
+  });
+  const read = scan.keys === null && scan.candidates > 0 ? await copy(prev) : keyed;
   if (read.rows !== scan.candidates) {
     throw new Error(
       `Table ${table}: ${read.rows} rows read but the scan found ${scan.candidates} candidates`,

@@ -68,3 +68,41 @@ export async function readKeyed(
     })(),
   );
 }
+
+/** A connection inside the run's snapshot, and its transaction's reference xid (xid.ts `referenceXid`). */
+export interface SnapshotReader {
+  sql: Sql;
+  reference: number;
+}
+
+/**
+ * The connections an incremental run scans its tables on: the snapshot's own and one more importing the exported
+ * snapshot, so that two tables are scanned at once (one PostgreSQL backend each). Each scan and its keyed read
+ * stay on one connection, against its reference.
+ */
+export class ReaderPool {
+  readonly #free: SnapshotReader[];
+  readonly #waiting: ((reader: SnapshotReader) => void)[] = [];
+
+  /** A pool of `readers` (at least one). */
+  constructor(readers: SnapshotReader[]) {
+    this.#free = [...readers];
+  }
+
+  /** Adds a reader (given to a waiting caller first). */
+  add(reader: SnapshotReader): void {
+    const next = this.#waiting.shift();
+    if (next) next(reader);
+    else this.#free.push(reader);
+  }
+
+  /** Runs `fn` on a free reader (waiting for one), then frees it. */
+  async use<T>(fn: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    const reader = this.#free.pop() ?? await new Promise<SnapshotReader>((ok) => this.#waiting.push(ok));
+    try {
+      return await fn(reader);
+    } finally {
+      this.add(reader);
+    }
+  }
+}

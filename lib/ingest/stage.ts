@@ -29,6 +29,8 @@ import { finishTable, readChanges, type Run, type RunSnapshot } from "./capture_
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { readAhead } from "./read_ahead.ts";
+import { beginInSnapshot } from "./read_table.ts";
+import { ReaderPool } from "./scan.ts";
 import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
 
 /** Tables read at once (issue 15): each in flight holds a COPY connection and up to a chunk of its rows. */
@@ -103,7 +105,7 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
     const snap = await openSnapshot(conn);
     const next: IngestState = { run_id: runId, version: 2, tables: {} };
     const tables = {} as Record<SourceTableName, ManifestTable>;
-    run = {
+    const current: Run = {
       options,
       runId,
       state,
@@ -115,21 +117,42 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
       seenRead: new Set(),
       changes: 0,
       lap: started,
+      readers: new ReaderPool([{ sql: conn, reference: snap.reference }]),
     };
-    const catalog = await readCatalog(conn);
-    const current = run;
-    await readAhead(
-      SOURCE_TABLE_NAMES,
-      READ_AHEAD,
-      (table) => readChanges(conn, current, table, catalog.get(table) ?? []),
-      (table, out) => finishTable(conn, current, table, out),
-    );
+    run = current;
+    await withSecondReader(current, async () => {
+      const catalog = await readCatalog(conn);
+      await readAhead(
+        SOURCE_TABLE_NAMES,
+        READ_AHEAD,
+        (table) => readChanges(current, table, catalog.get(table) ?? []),
+        (table, out) => finishTable(conn, current, table, out),
+      );
+    });
     next.snapshot = snap.text;
     next.seen = nextSeen(prev?.seen ?? [], run.seenRead, snap.cur);
   } finally {
     await conn.unsafe("COMMIT");
   }
   return await finishRun(run, started);
+}
+
+/**
+ * Runs `fn` with a second connection in the run's snapshot added to the run's readers, opened beside `fn`'s start
+ * (an incremental run only: a first run reads by COPY) and ended after it.
+ */
+async function withSecondReader(run: Run, fn: () => Promise<void>): Promise<void> {
+  if (!run.prev) return await fn();
+  const sql = run.options.copyConnection();
+  try {
+    const opened = beginInSnapshot(sql, run.snap.exported, run.snap.cur.xmax)
+      .then((reference) => run.readers.add({ sql, reference }));
+    opened.catch(() => {}); // awaited after fn: until then the run reads on the snapshot's own connection
+    await fn();
+    await opened;
+  } finally {
+    await sql.end({ timeout: 0 });
+  }
 }
 
 function logStart(runId: string, state: IngestState, prev: CapturePosition | null): void {
