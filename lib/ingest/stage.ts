@@ -94,63 +94,82 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
 }
 
 async function ingestLocked(conn: Sql, options: IngestOptions, started: number): Promise<IngestResult> {
-  const state = await readIngestState(options.bucket);
-  const prev = capturePosition(state);
-  const runId = makeRunId(started, options.entropy(), state.run_id ?? undefined);
-  logStart(runId, state, prev);
-  const result: IngestResult = { status: "no_changes", runId: null, manifestKey: null, tables: {} };
+  // Under the lock no other run commits: the state is read while the snapshot is taken.
+  const stateRead = readIngestState(options.bucket);
+  stateRead.catch(() => {}); // awaited below, once the snapshot is open
   let run: Run | undefined;
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
     const snap = await openSnapshot(conn);
-    const next: IngestState = { run_id: runId, version: 2, tables: {} };
-    const tables = {} as Record<SourceTableName, ManifestTable>;
-    const current: Run = {
-      options,
-      runId,
-      state,
-      prev,
-      snap,
-      tables,
-      next,
-      result,
-      seenRead: new Set(),
-      changes: 0,
-      lap: started,
-      readers: new ReaderPool([{ sql: conn, reference: snap.reference }]),
-    };
-    run = current;
-    await withSecondReader(current, async () => {
-      const catalog = await readCatalog(conn);
+    const readers = new ReaderPool([{ sql: conn, reference: snap.reference }]);
+    await withSecondReader(options, snap, readers, async () => {
+      const catalogRead = readCatalog(conn);
+      catalogRead.catch(() => {}); // awaited below, once the state is read
+      const current = newRun(options, await stateRead, snap, readers, started);
+      run = current;
+      const catalog = await catalogRead;
       await readAhead(
         SOURCE_TABLE_NAMES,
         READ_AHEAD,
         (table) => readChanges(current, table, catalog.get(table) ?? []),
         (table, out) => finishTable(conn, current, table, out),
       );
+      current.next.snapshot = snap.text;
+      current.next.seen = nextSeen(current.prev?.seen ?? [], current.seenRead, snap.cur);
     });
-    next.snapshot = snap.text;
-    next.seen = nextSeen(prev?.seen ?? [], run.seenRead, snap.cur);
   } finally {
     await conn.unsafe("COMMIT");
   }
   return await finishRun(run, started);
 }
 
+/** A run starting from `state` in the snapshot `snap` (its id made and logged). */
+function newRun(
+  options: IngestOptions,
+  state: IngestState,
+  snap: RunSnapshot,
+  readers: ReaderPool,
+  started: number,
+): Run {
+  const prev = capturePosition(state);
+  const runId = makeRunId(started, options.entropy(), state.run_id ?? undefined);
+  logStart(runId, state, prev);
+  return {
+    options,
+    runId,
+    state,
+    prev,
+    snap,
+    tables: {} as Record<SourceTableName, ManifestTable>,
+    next: { run_id: runId, version: 2, tables: {} },
+    result: { status: "no_changes", runId: null, manifestKey: null, tables: {} },
+    seenRead: new Set(),
+    changes: 0,
+    lap: started,
+    readers,
+  };
+}
+
 /**
- * Runs `fn` with a second connection in the run's snapshot added to the run's readers, opened beside `fn`'s start
- * (an incremental run only: a first run reads by COPY) and ended after it.
+ * Runs `fn` while a second connection in the run's snapshot is opened and added to `readers` (an incremental run
+ * scans on both; a first run, which reads by COPY, leaves it idle), then ends that connection.
  */
-async function withSecondReader(run: Run, fn: () => Promise<void>): Promise<void> {
-  if (!run.prev) return await fn();
-  const sql = run.options.copyConnection();
+async function withSecondReader(
+  options: IngestOptions,
+  snap: RunSnapshot,
+  readers: ReaderPool,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const sql = options.copyConnection();
+  const opened = beginInSnapshot(sql, snap.exported, snap.cur.xmax)
+    .then((reference) => readers.add({ sql, reference }));
+  opened.catch(() => {}); // awaited after fn: until then the run reads on the snapshot's own connection
   try {
-    const opened = beginInSnapshot(sql, run.snap.exported, run.snap.cur.xmax)
-      .then((reference) => run.readers.add({ sql, reference }));
-    opened.catch(() => {}); // awaited after fn: until then the run reads on the snapshot's own connection
     await fn();
     await opened;
   } finally {
+    // Never end a connection still opening (postgres.js would leave its type query's failure unhandled).
+    await opened.catch(() => {});
     await sql.end({ timeout: 0 });
   }
 }
