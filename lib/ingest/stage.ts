@@ -9,6 +9,9 @@
  * row count equals the previous live keys plus the candidates exactly when nothing was deleted; when it is lower,
  * the keys are compared bucket by bucket (4,096 keys each) to name the deleted ones. A run that would delete more
  * than a set share of a table stops instead (a truncated or mis-restored source must not wipe the warehouse).
+ * How each table is read (one scan giving the count and the candidates' keys, two tables at a time, every reader
+ * in the run's one exported snapshot; issue 15) is lib/ingest/capture_table.ts's; tables are finished in their
+ * fixed order, so the manifest, the state and the `afterTable` hook stay deterministic.
  *
  * Commit protocol: data objects, then the run's state, then the manifest (the commit marker), then the pointer.
  * A failure before the manifest leaves the previous state current: the next run captures everything since.
