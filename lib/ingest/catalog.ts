@@ -125,10 +125,48 @@ export function changesCopySql(
   xidSql: string,
   where: string | null,
 ): string {
+  return `COPY (${changesSelectSql(table, columns, xidSql, where)}) TO STDOUT`;
+}
+
+/**
+ * The `SELECT` inside {@link changesCopySql}: columns `pk` (the primary key), `xid` (the row's 64-bit `xmin`) and
+ * `json` (the row's JSON, led by its `__xid` member), for the rows matching `where` (all rows when null). Read
+ * without COPY, a row's line is `pk \t xid \t json` with the JSON's backslashes doubled ({@link copyTextLine}).
+ *
+ * @throws Error on an unexpected identifier.
+ */
+export function changesSelectSql(
+  table: SourceTableName,
+  columns: readonly CatalogColumn[],
+  xidSql: string,
+  where: string | null,
+): string {
   const { pk } = SOURCE_TABLES[table];
   const select = columns.map((c) => `${expression(table, c)} AS ${quoteIdent(table, c.name)}`).join(", ");
   const filter = where === null ? "" : ` WHERE ${where}`;
-  return `COPY (SELECT s."${pk}", s."__xid", row_to_json(s)::text FROM (SELECT ${xidSql} AS "__xid", ${select} FROM public."${table}"${filter}) s) TO STDOUT`;
+  return `SELECT s."${pk}" AS pk, s."__xid" AS xid, row_to_json(s)::text AS json FROM (SELECT ${xidSql} AS "__xid", ${select} FROM public."${table}"${filter}) s`;
+}
+
+/**
+ * The line COPY's text format gives for one row of {@link changesSelectSql} (read as a plain query): the three
+ * fields joined by tabs, the JSON's backslashes doubled (its only character COPY escapes: PostgreSQL's JSON holds
+ * no raw control character), so that {@link parseCopyLine} reads both alike.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { copyTextLine, parseCopyLine } from "./catalog.ts";
+ * const json = '{"__xid":9,"staff_id":7,"email_address":"a\\\\b"}';
+ * assert.equal(copyTextLine(7, "9", json), '7\t9\t{"__xid":9,"staff_id":7,"email_address":"a\\\\\\\\b"}');
+ * assert.deepEqual(parseCopyLine(copyTextLine(7, "9", json)), {
+ *   pk: 7,
+ *   xid: 9,
+ *   json: '{"staff_id":7,"email_address":"a\\\\b"}',
+ * });
+ * ```
+ */
+export function copyTextLine(pk: number | string, xid: number | string, json: string): string {
+  return `${pk}\t${xid}\t${json.includes("\\") ? json.replaceAll("\\", "\\\\") : json}`;
 }
 
 /**

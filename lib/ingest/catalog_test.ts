@@ -13,7 +13,7 @@ Deno.test("changesCopySql() reads all rows on the first run and the candidates a
     `coalesce(to_char("${c}", CASE WHEN "${c}" < '0001-01-01' THEN 'YYYY-MM-DD HH24:MI:SS.US BC' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END), "${c}"::text)`;
   assert.equal(
     changesCopySql("currency", currency, "XID", null),
-    `COPY (SELECT s."currency_id", s."__xid", row_to_json(s)::text FROM (SELECT XID AS "__xid", ` +
+    `COPY (SELECT s."currency_id" AS pk, s."__xid" AS xid, row_to_json(s)::text AS json FROM (SELECT XID AS "__xid", ` +
       `"currency_id" AS "currency_id", "currency_code"::text AS "currency_code", ${ts("created_at")} AS ` +
       `"created_at", ${ts("last_updated")} AS "last_updated" FROM public."currency") s) TO STDOUT`,
   );

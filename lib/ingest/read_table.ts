@@ -52,12 +52,6 @@ export interface TableSource {
   key?: string;
 }
 
-/** Rows of a table at the snapshot, on the snapshot's connection (runs beside the table's COPY). */
-export async function countRows(conn: Sql, table: SourceTableName): Promise<number> {
-  const [row] = await conn.unsafe(`SELECT count(*)::int8 AS n FROM public."${table}"`);
-  return Number(row!.n);
-}
-
 /** Lists the keys of `expected` that ToteSys no longer holds: bucket counts first, then keys of odd buckets. */
 export async function findDeleted(conn: Sql, table: SourceTableName, expected: IdRanges): Promise<IdRanges> {
   const pk = SOURCE_TABLES[table].pk;
@@ -83,10 +77,7 @@ export async function readTable(src: TableSource): Promise<TableRead> {
   const { copy, table, runId } = src;
   src.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId });
   try {
-    const xmax = await beginRead(copy, src);
-    // Ages are taken against this transaction's fixed reference xid (see xid.ts referenceXid).
-    const [ref] = await copy.unsafe(`SELECT age('3'::xid)::int8 AS a`);
-    const reference = referenceXid(Number(ref!.a), xmax);
+    const reference = await beginRead(copy, src);
     const conditions = [src.prev ? candidateByAgeSql(src.prev, reference) : null, src.range ?? null];
     const where = conditions.filter((c) => c !== null).join(" AND ") || null;
     const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
@@ -98,23 +89,40 @@ export async function readTable(src: TableSource): Promise<TableRead> {
 }
 
 /**
- * Opens the read's transaction: on the run's exported snapshot, or (a chunk) on its own snapshot.
- * @returns the snapshot's xmax.
+ * Opens the read's transaction: on the run's exported snapshot, or (a chunk) on its own snapshot; in one round
+ * trip with the reference age.
+ * @returns the transaction's reference xid: ages are taken against it (see xid.ts referenceXid).
  */
 async function beginRead(copy: Sql, src: TableSource): Promise<number> {
-  if (src.exported !== null) {
-    await copy.unsafe(
-      `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${src.exported}'`,
-    );
-    return src.xmax;
-  }
-  await copy.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  const [s] = await copy.unsafe(`SELECT pg_current_snapshot()::text AS s`);
-  return parseSnapshot(String(s!.s)).xmax;
+  if (src.exported !== null) return await beginInSnapshot(copy, src.exported, src.xmax);
+  const results = await copy.unsafe(
+    `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+    SELECT pg_current_snapshot()::text AS s, age('3'::xid)::int8 AS a`,
+  ) as unknown as { s: string; a: string }[][];
+  const row = results[results.length - 1]![0]!;
+  return referenceXid(Number(row.a), parseSnapshot(row.s).xmax);
 }
 
-/** Writes the table's object from its COPY lines; no object when there are no rows. */
-async function writeObject(src: TableSource, lines: AsyncIterable<string>): Promise<TableRead> {
+/**
+ * Opens a transaction on `copy` in the run's exported snapshot (`pg_export_snapshot()`'s id; checked), in one round
+ * trip with the reference age.
+ * @param xmax the run's snapshot's xmax
+ * @returns the transaction's reference xid (xid.ts referenceXid).
+ */
+export async function beginInSnapshot(copy: Sql, exported: string, xmax: number): Promise<number> {
+  if (!/^[0-9A-F-]+$/i.test(exported)) throw new Error(`Unexpected snapshot id "${exported}"`);
+  const results = await copy.unsafe(
+    `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${exported}';
+    SELECT age('3'::xid)::int8 AS a`,
+  ) as unknown as { a: string }[][];
+  return referenceXid(Number(results[results.length - 1]![0]!.a), xmax);
+}
+
+/** Where a table's object goes: the parts of {@link TableSource} that writing it needs. */
+export type ObjectTarget = Pick<TableSource, "bucket" | "runId" | "table" | "onXid" | "onProgress" | "key">;
+
+/** Writes the table's object from its lines (COPY's text form); no object when there are no rows. */
+export async function writeObject(src: ObjectTarget, lines: AsyncIterable<string>): Promise<TableRead> {
   const { table, runId } = src;
   const ids = new IdSet();
   const stats = new JsonlStats();

@@ -9,6 +9,9 @@
  * row count equals the previous live keys plus the candidates exactly when nothing was deleted; when it is lower,
  * the keys are compared bucket by bucket (4,096 keys each) to name the deleted ones. A run that would delete more
  * than a set share of a table stops instead (a truncated or mis-restored source must not wipe the warehouse).
+ * How each table is read (one scan giving the count and the candidates' keys, two tables at a time, every reader
+ * in the run's one exported snapshot; issue 15) is lib/ingest/capture_table.ts's; tables are finished in their
+ * fixed order, so the manifest, the state and the `afterTable` hook stay deterministic.
  *
  * Commit protocol: data objects, then the run's state, then the manifest (the commit marker), then the pointer.
  * A failure before the manifest leaves the previous state current: the next run captures everything since.
@@ -22,22 +25,19 @@ import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { countIds, type IdRanges } from "../id_ranges.ts";
 import type { CatalogColumn, IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
-import {
-  capturePosition,
-  expectedLive,
-  liveAfter,
-  newestChanges,
-  runManifest,
-  tableCapture,
-} from "./capture.ts";
-import { checkSchemaDrift } from "./catalog.ts";
+import { capturePosition, newestChanges, runManifest } from "./capture.ts";
+import { finishTable, readChanges, type Run, type RunSnapshot } from "./capture_table.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
-import { countRows, findDeleted, readTable } from "./read_table.ts";
-import { type CapturePosition, nextSeen, parseSnapshot, type Snapshot } from "./xid.ts";
+import { readAhead } from "./read_ahead.ts";
+import { beginInSnapshot } from "./read_table.ts";
+import { ReaderPool } from "./scan.ts";
+import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
+
+/** Tables read at once (issue 15): each in flight holds a COPY connection and up to a chunk of its rows. */
+const READ_AHEAD = 2;
 
 export { readIngestState } from "./lake.ts";
 
@@ -96,65 +96,85 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   return { status: "locked", runId: null, manifestKey: null, tables: {} };
 }
 
-/** The run's snapshot: exported for the COPY connections, as text, parsed, and the ToteSys clock at it. */
-interface RunSnapshot {
-  exported: string;
-  text: string;
-  cur: Snapshot;
-  /** `YYYY-MM-DD HH:MM:SS.ffffff` (the ToteSys clock, UTC). */
-  at: string;
-}
-
-/** A run in progress: where it started, and what each table adds to the manifest, the state and the result. */
-interface Run {
-  options: IngestOptions;
-  runId: string;
-  state: IngestState;
-  prev: CapturePosition | null;
-  snap: RunSnapshot;
-  tables: Record<SourceTableName, ManifestTable>;
-  next: IngestState;
-  result: IngestResult;
-  /** Xids inside the snapshot's window whose rows this run read. */
-  seenRead: Set<number>;
-  changes: number;
-  /** When the previous table finished (epoch ms), for the durations logged. */
-  lap: number;
-}
-
 async function ingestLocked(conn: Sql, options: IngestOptions, started: number): Promise<IngestResult> {
-  const state = await readIngestState(options.bucket);
-  const prev = capturePosition(state);
-  const runId = makeRunId(started, options.entropy(), state.run_id ?? undefined);
-  logStart(runId, state, prev);
-  const result: IngestResult = { status: "no_changes", runId: null, manifestKey: null, tables: {} };
+  // Under the lock no other run commits: the state is read while the snapshot is taken.
+  const stateRead = readIngestState(options.bucket);
+  stateRead.catch(() => {}); // awaited below, once the snapshot is open
   let run: Run | undefined;
   await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
     const snap = await openSnapshot(conn);
-    const next: IngestState = { run_id: runId, version: 2, tables: {} };
-    const tables = {} as Record<SourceTableName, ManifestTable>;
-    run = {
-      options,
-      runId,
-      state,
-      prev,
-      snap,
-      tables,
-      next,
-      result,
-      seenRead: new Set(),
-      changes: 0,
-      lap: started,
-    };
-    const catalog = await readCatalog(conn);
-    for (const table of SOURCE_TABLE_NAMES) await captureTable(conn, run, table, catalog.get(table) ?? []);
-    next.snapshot = snap.text;
-    next.seen = nextSeen(prev?.seen ?? [], run.seenRead, snap.cur);
+    const readers = new ReaderPool([{ sql: conn, reference: snap.reference }]);
+    await withSecondReader(options, snap, readers, async () => {
+      const catalogRead = readCatalog(conn);
+      catalogRead.catch(() => {}); // awaited below, once the state is read
+      const current = newRun(options, await stateRead, snap, readers, started);
+      run = current;
+      const catalog = await catalogRead;
+      await readAhead(
+        SOURCE_TABLE_NAMES,
+        READ_AHEAD,
+        (table) => readChanges(current, table, catalog.get(table) ?? []),
+        (table, out) => finishTable(conn, current, table, out),
+      );
+      current.next.snapshot = snap.text;
+      current.next.seen = nextSeen(current.prev?.seen ?? [], current.seenRead, snap.cur);
+    });
   } finally {
     await conn.unsafe("COMMIT");
   }
   return await finishRun(run, started);
+}
+
+/** A run starting from `state` in the snapshot `snap` (its id made and logged). */
+function newRun(
+  options: IngestOptions,
+  state: IngestState,
+  snap: RunSnapshot,
+  readers: ReaderPool,
+  started: number,
+): Run {
+  const prev = capturePosition(state);
+  const runId = makeRunId(started, options.entropy(), state.run_id ?? undefined);
+  logStart(runId, state, prev);
+  return {
+    options,
+    runId,
+    state,
+    prev,
+    snap,
+    tables: {} as Record<SourceTableName, ManifestTable>,
+    next: { run_id: runId, version: 2, tables: {} },
+    result: { status: "no_changes", runId: null, manifestKey: null, tables: {} },
+    seenRead: new Set(),
+    changes: 0,
+    lap: started,
+    readers,
+  };
+}
+
+/**
+ * Runs `fn` while a second connection in the run's snapshot is opened and added to `readers` (an incremental run
+ * scans on both; a first run, which reads by COPY, leaves it idle), then ends that connection.
+ */
+async function withSecondReader(
+  options: IngestOptions,
+  snap: RunSnapshot,
+  readers: ReaderPool,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const sql = options.copyConnection();
+  const opened = beginInSnapshot(sql, snap.exported, snap.cur.xmax)
+    .then((reference) => readers.add({ sql, reference }));
+  opened.catch(() => {}); // awaited after fn: until then the run reads on the snapshot's own connection
+  try {
+    await fn();
+    await opened;
+  } finally {
+    // Never end a connection still opening (postgres.js would leave its type query's failure unhandled).
+    await opened.catch(() => {});
+    await sql.end({ timeout: 0 });
+  }
 }
 
 function logStart(runId: string, state: IngestState, prev: CapturePosition | null): void {
@@ -176,13 +196,21 @@ function logStart(runId: string, state: IngestState, prev: CapturePosition | nul
 
 /** Exports the transaction's snapshot (the COPY connections import it) and reads its position and clock. */
 async function openSnapshot(conn: Sql): Promise<RunSnapshot> {
+  // age('3'::xid): the transaction's fixed reference for ages (xid.ts referenceXid), in the same round trip.
   const [info] = await conn`SELECT pg_export_snapshot() AS exported, pg_current_snapshot()::text AS snapshot,
-      to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now` as unknown as [
-    { exported: string; snapshot: string; now: string },
+      to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US') AS now, age('3'::xid)::int8 AS age` as unknown as [
+    { exported: string; snapshot: string; now: string; age: string },
   ];
   const { exported } = info;
   if (!/^[0-9A-F-]+$/i.test(exported)) throw new Error(`Unexpected snapshot id "${exported}"`);
-  return { exported, text: info.snapshot, cur: parseSnapshot(info.snapshot), at: info.now };
+  const cur = parseSnapshot(info.snapshot);
+  return {
+    exported,
+    text: info.snapshot,
+    cur,
+    at: info.now,
+    reference: referenceXid(Number(info.age), cur.xmax),
+  };
 }
 
 /** The source tables' columns now (name and type; an enum's type is its name), in column order. */
@@ -198,82 +226,6 @@ export async function readCatalog(conn: Sql): Promise<Map<string, CatalogColumn[
     out.set(c.table_name, [...(out.get(c.table_name) ?? []), { name: c.column_name, type }]);
   }
   return out;
-}
-
-/** One table: its changed rows written, its deletions found, its state and manifest entry added to the run. */
-async function captureTable(
-  conn: Sql,
-  run: Run,
-  table: SourceTableName,
-  columns: CatalogColumn[],
-): Promise<void> {
-  const { options, prev, snap } = run;
-  const before = run.state.tables[table];
-  const drift = checkSchemaDrift(table, columns, before?.columns);
-  if (drift.added.length + drift.dropped.length + drift.retyped.length > 0) {
-    log("warn", "ingest", "Source columns changed (recorded in the manifest)", { table, ...drift });
-  }
-  const countQuery = countRows(conn, table);
-  const read = await readTable({
-    copy: options.copyConnection(),
-    bucket: options.bucket,
-    runId: run.runId,
-    exported: snap.exported,
-    table,
-    columns,
-    xmax: snap.cur.xmax,
-    prev,
-    onXid: (x) => {
-      if (x >= snap.cur.xmin) run.seenRead.add(x);
-    },
-    onProgress: options.onProgress,
-  });
-  const liveRows = await countQuery;
-  const { deleted, live } = await deletions(conn, run, table, read.candidates, liveRows);
-  const out = tableCapture({
-    columns,
-    before,
-    drift,
-    read,
-    liveRows,
-    live,
-    deleted,
-    previousSnapshot: run.state.snapshot ?? null,
-    snapshot: snap.text,
-  });
-  run.next.tables[table] = out.state;
-  run.tables[table] = out.manifest;
-  run.result.tables[table] = out.counts;
-  run.changes += read.rows + countIds(deleted);
-  const lap = options.now();
-  log("info", "ingest", "Table read", {
-    run_id: run.runId,
-    table,
-    rows: read.rows,
-    deleted: countIds(deleted),
-    live_rows: liveRows,
-    bytes: read.bytes,
-    ms: Math.round(lap - run.lap),
-  });
-  run.lap = lap;
-  await options.afterTable?.(table);
-}
-
-/**
- * The table's deleted keys and live keys after the run. Deletions are found only against a version 2 state, which
- * knows the live keys; the keys are searched only when the count says some are gone.
- */
-async function deletions(
-  conn: Sql,
-  run: Run,
-  table: SourceTableName,
-  candidates: IdRanges,
-  liveRows: number,
-): Promise<{ deleted: IdRanges; live: IdRanges }> {
-  const check = expectedLive(table, run.prev, run.state.tables[table], candidates, liveRows);
-  if (!check) return { deleted: [], live: candidates };
-  const deleted = check.missing > 0 ? await findDeleted(conn, table, check.expected) : [];
-  return { deleted, live: liveAfter(table, check.expected, deleted, run.options.maxDeleteShare ?? 0.1) };
 }
 
 /** Commits the run (state, manifest, pointer) when it found changes; writes nothing otherwise. */
