@@ -46,6 +46,7 @@ import { codeUnderTest, describeMachine, ensureEnvironment } from "./resources.t
 import { runMeasured } from "./measure.ts";
 import {
   type BenchResult,
+  type ChunkedScenario,
   evaluateTargets,
   generatedMarkdown,
   type MachineInfo,
@@ -172,7 +173,7 @@ function announce(
 ): void {
   progress(
     `scales ${
-      scales.map(scaleLabel).join(", ")
+      scales.length > 0 ? scales.map(scaleLabel).join(", ") : "none"
     }; repeat ${repeat}, full runs ${fullRepeat}; ${machine.cpuModel} ` +
       `x${machine.cores}, ${fmt(machine.memoryMiB)} MiB; ${machine.postgres}; logs in ${resultsDir}`,
   );
@@ -251,12 +252,11 @@ async function main(): Promise<void> {
       await checkpoint(result, resultsDir, values, write);
     }
     if (chunked) {
-      result.chunked = await runChunked(
-        chunked.orders,
-        { chunkKeys: chunked.chunkKeys, seed },
-        settings,
-        stamp,
-      );
+      const onStep = async (partial: ChunkedScenario) => {
+        result.chunked = partial;
+        await Deno.writeTextFile(`${resultsDir}/result.json`, JSON.stringify(result, null, 1) + "\n");
+      };
+      result.chunked = await runChunked(chunked.orders, { ...chunked, seed, onStep }, settings, stamp);
       await checkpoint(result, resultsDir, values, write);
     }
   } finally {

@@ -31,6 +31,8 @@ export interface ChunkedOptions {
   seed: number;
   /** Worker counts, one chunked ingest each, in this order (default 1 then 2). */
   workers?: number[];
+  /** Called with the scenario so far after each step (to save partial figures of a long run). */
+  onStep?: (partial: ChunkedScenario) => Promise<void>;
 }
 
 const CHUNK_LINE = /^chunk (\w+) #(\d+): (\d+) rows, ([\d.]+) s, peak RSS (\d+|null) MiB/;
@@ -129,12 +131,15 @@ export async function runChunked(
   for (const workers of options.workers ?? [1, 2]) {
     last = await freshPipeline(label, sourceUrl, stamp, `c${workers}`);
     c.runs.push(await chunkedIngest(last, workers, options.chunkKeys, settings));
+    await options.onStep?.(c);
   }
   if (!last) return c;
   c.transformLoad = await transformAndLoad(last, settings, "chunked", c.runs.at(-1)!.runId);
+  await options.onStep?.(c);
   const plain = await freshPipeline(label, sourceUrl, stamp, "u");
   progress(`${label} unchunked full run over the same source, for the comparison`);
   c.unchunked = await pipelineRun(plain, settings, "unchunked");
+  await options.onStep?.(c);
   const [a, b] = [await warehouseDigest(last.warehouseUrl), await warehouseDigest(plain.warehouseUrl)];
   const tables = Object.fromEntries(
     Object.keys(a).map((t) => [t, { chunked: a[t]!, unchunked: b[t] ?? "" }]),

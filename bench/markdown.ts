@@ -77,7 +77,7 @@ export function generatedMarkdown(result: BenchResult): string {
     "of a scratch database with the ToteSys DDL (keys and foreign keys), one table at a time through postgres.js",
     'streams, on the same server in the same run; "no FKs" is the same into tables without their foreign keys.',
     "",
-    resultsTable(result.scales),
+    result.scales.length > 0 ? resultsTable(result.scales) : "No scale was run.",
     ...(result.chunked ? ["", "### Chunked first run", "", chunkedMarkdown(result.chunked)] : []),
     "",
     "### Targets (issue 15)",
