@@ -105,10 +105,10 @@ export function chunkedMarkdown(c: ChunkedScenario): string {
   return [
     `Chunked first ingest at ${group(c.orders)} orders (seeded in ${
       seconds(c.seedMs)
-    } s), \`deno task chunks run`,
-    `--workers N --chunk-keys ${c.chunkKeys}\` on fresh buckets each time. Each chunk is a child process of the chunk`,
-    "runner; its seconds and peak RSS (`VmHWM`) are the figures that process prints (its own time, without Deno's",
-    'start-up); "wall" is the whole `chunks run` process (plan, chunks, commit).',
+    } s) by the chunk runner,`,
+    `\`deno task chunks run --workers N --chunk-keys ${c.chunkKeys}\`, on fresh buckets each time. Each chunk is a`,
+    "child process of the runner; its seconds and peak RSS (`VmHWM`) are the figures that process prints (its own",
+    'time, without Deno\'s start-up); "wall" is the whole `chunks run` process (plan, chunks, commit).',
     "",
     "| workers | chunks | keys per chunk | rows | per-chunk s (median / max) | per-chunk peak RSS MiB (median / max) | wall s | speed-up | load avg |",
     "| ------: | -----: | -------------: | ---: | -------------------------- | ------------------------------------- | -----: | -------: | -------: |",
