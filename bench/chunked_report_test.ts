@@ -80,7 +80,7 @@ Deno.test("chunked target: met at 3M when equal and within 256 MiB; missed or no
   assert.equal(met.status, "met");
   assert.equal(
     met.measured,
-    "3M, 3 chunks of 250,000 keys; per chunk max 11.5 s, max 120 MiB; 2 workers 1.50× faster than 1; warehouse equal",
+    "3M, 3 chunks of 250,000 keys; per chunk max 11.5 s, max 120 MiB; 2 workers 1.50× the speed of 1; warehouse equal",
   );
   assert.equal(evaluateTargets([], chunked(3_000_000, false))[3]!.status, "missed");
   assert.equal(evaluateTargets([], chunked(3_000_000, true, 300))[3]!.status, "missed");

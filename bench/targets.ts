@@ -140,7 +140,7 @@ function chunkedTarget(c: ChunkedScenario | null): TargetResult {
     `per chunk max ${s.maxSeconds === null ? "?" : s.maxSeconds.toFixed(1)} s, max ${
       s.maxRssMiB === null ? "?" : s.maxRssMiB
     } MiB; 2 workers ${
-      s.speedUp === null ? "not run" : `${s.speedUp.toFixed(2)}× faster than 1`
+      s.speedUp === null ? "not run" : `${s.speedUp.toFixed(2)}× the speed of 1`
     }; warehouse ${c.equality === null ? "not compared" : c.equality.equal ? "equal" : "DIFFERENT"}`;
   if (c.equality === null || s.maxRssMiB === null) {
     return { target: CHUNKED(), status: "not measured", measured: figures };
