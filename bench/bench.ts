@@ -1,7 +1,8 @@
 /**
- * `deno task bench`: speed and memory of the pipeline against the physical floor (issue 6).
+ * `deno task bench`: speed and memory of the pipeline against the physical floor, and issue 15's targets.
  *
  *   deno task bench [--scales 10000,100000,1000000] [--with-3m] [--repeat 3] [--full-repeat 1]
+ *                   [--chunked N [--chunk-keys K]]
  *                   [--commit REF | --working-tree] [--no-floor] [--profile] [--keep] [--write]
  *                   [--render FILE] [--json FILE] [--markdown FILE]
  *
@@ -21,6 +22,10 @@
  *
  * --scales N,N,...  sales-order counts (default 10000,100000,1000000)
  * --with-3m         adds 3,000,000
+ * --chunked N       the chunked scenario at N orders (bench/chunked.ts): chunked first ingest with 1 and with 2
+ *                   workers, transform and load of it, an unchunked run, the warehouses compared; alone (no
+ *                   --scales), it runs no other scale
+ * --chunk-keys K    keys per chunk of the chunked scenario (default 250000, the chunk runner's default)
  * --repeat N        floor samples and samples of each incremental scenario (default 3)
  * --full-repeat N   full first runs per scale, each on fresh warehouse and buckets (default 1)
  * --no-floor        skip the floor (for profiling runs: ratios and the first target are then not reported)
@@ -41,6 +46,7 @@ import { codeUnderTest, describeMachine, ensureEnvironment } from "./resources.t
 import { runMeasured } from "./measure.ts";
 import {
   type BenchResult,
+  type ChunkedScenario,
   evaluateTargets,
   generatedMarkdown,
   type MachineInfo,
@@ -48,6 +54,7 @@ import {
 } from "./report.ts";
 import { cleanups, runCleanups, type Settings } from "./pipeline.ts";
 import { runScale } from "./scale.ts";
+import { runChunked } from "./chunked.ts";
 import { writeMarkdown, writeResults, writtenBlock } from "./results_io.ts";
 import { fail, fmt, progress } from "./log.ts";
 
@@ -64,6 +71,10 @@ const USAGE = `Usage: deno task bench [options]
   Speed and memory of every stage against the raw COPY floor, on fresh databases and buckets per scale.
   --scales N,N,...   sales-order counts (default 10000,100000,1000000)
   --with-3m          add 3,000,000
+  --chunked N        also the chunked first run at N orders: seed once, \`deno task chunks run\` with 1 and
+                     with 2 workers (fresh buckets each), transform and load of it, an unchunked full run,
+                     every warehouse table compared; per-chunk time and peak RSS (without --scales: only this)
+  --chunk-keys K     keys per chunk for --chunked (default 250000)
   --repeat N         floor samples and samples of each incremental scenario (default 3)
   --full-repeat N    full first runs per scale, each on a fresh warehouse and buckets (default 1)
   --seed S           PRNG seed of the generated ToteSys (default 1)
@@ -87,8 +98,10 @@ function parseOptions() {
     return parseArgs({
       args: Deno.args,
       options: {
-        scales: { type: "string", default: "10000,100000,1000000" },
+        scales: { type: "string" },
         "with-3m": { type: "boolean", default: false },
+        chunked: { type: "string" },
+        "chunk-keys": { type: "string", default: "250000" },
         repeat: { type: "string", default: "3" },
         "full-repeat": { type: "string", default: "1" },
         seed: { type: "string", default: "1" },
@@ -114,7 +127,7 @@ function parseOptions() {
 /** `--render FILE`: measures nothing, rewrites the Markdown's generated block from a result file and prints it. */
 async function render(values: Options, file: string): Promise<void> {
   const result = JSON.parse(await Deno.readTextFile(file)) as BenchResult;
-  result.targets = evaluateTargets(result.scales);
+  result.targets = evaluateTargets(result.scales, result.chunked);
   if (file !== values.json) {
     await Deno.writeTextFile(values.json, JSON.stringify(result, null, 1) + "\n");
   }
@@ -160,7 +173,7 @@ function announce(
 ): void {
   progress(
     `scales ${
-      scales.map(scaleLabel).join(", ")
+      scales.length > 0 ? scales.map(scaleLabel).join(", ") : "none"
     }; repeat ${repeat}, full runs ${fullRepeat}; ${machine.cpuModel} ` +
       `x${machine.cores}, ${fmt(machine.memoryMiB)} MiB; ${machine.postgres}; logs in ${resultsDir}`,
   );
@@ -172,6 +185,35 @@ function announce(
   if (profile) progress("--profile: stages run with --cpu-prof; figures are slower than normal");
 }
 
+/** The scales, the chunked scenario and the sample counts the command line asks for. */
+function plan(values: Options) {
+  const defaultScales = values.chunked === undefined ? "10000,100000,1000000" : "";
+  const scales = (values.scales ?? defaultScales).split(",").filter((s) => s.trim() !== "")
+    .map((s) => positiveInt("scales", s.trim()));
+  if (values["with-3m"] && !scales.includes(3_000_000)) scales.push(3_000_000);
+  scales.sort((a, b) => a - b);
+  const chunked = values.chunked === undefined ? null : {
+    orders: positiveInt("chunked", values.chunked),
+    chunkKeys: positiveInt("chunk-keys", values["chunk-keys"]),
+  };
+  return {
+    scales,
+    chunked,
+    repeat: positiveInt("repeat", values.repeat),
+    fullRepeat: positiveInt("full-repeat", values["full-repeat"]),
+    seed: positiveInt("seed", values.seed),
+  };
+}
+
+/** Saves the result so far (and with --write the tracked files), then drops the resources unless --keep. */
+async function checkpoint(result: BenchResult, resultsDir: string, values: Options, write: boolean) {
+  result.finishedAt = new Date().toISOString();
+  result.targets = evaluateTargets(result.scales, result.chunked);
+  await Deno.writeTextFile(`${resultsDir}/result.json`, JSON.stringify(result, null, 1) + "\n");
+  if (write) await writeResults(result, values.json, values.markdown);
+  if (!values.keep) await runCleanups();
+}
+
 async function main(): Promise<void> {
   const values = parseOptions();
   if (values.help) {
@@ -180,16 +222,14 @@ async function main(): Promise<void> {
   }
   if (values.render !== undefined) return await render(values, values.render);
   const write = values.write && !values["no-write"];
-  const scales = values.scales.split(",").map((s) => positiveInt("scales", s.trim()));
-  if (values["with-3m"] && !scales.includes(3_000_000)) scales.push(3_000_000);
-  scales.sort((a, b) => a - b);
-  const repeat = positiveInt("repeat", values.repeat);
-  const fullRepeat = positiveInt("full-repeat", values["full-repeat"]);
-  const seed = positiveInt("seed", values.seed);
+  const { scales, chunked, repeat, fullRepeat, seed } = plan(values);
 
   const stamp = Date.now().toString(36);
   const { resultsDir, code, settings, machine } = await prepare(values, stamp);
   announce(scales, repeat, fullRepeat, machine, resultsDir, code, values.profile);
+  if (chunked) {
+    progress(`chunked scenario at ${scaleLabel(chunked.orders)}, ${fmt(chunked.chunkKeys)} keys per chunk`);
+  }
   await warmUp(settings);
 
   const startedAt = new Date().toISOString();
@@ -201,6 +241,7 @@ async function main(): Promise<void> {
     options: { scales, repeat, fullRepeat, profiled: values.profile },
     code: { commit: code.commit, dirty: code.dirty, snapshot: !values["working-tree"] },
     scales: [],
+    chunked: null,
     targets: [],
   };
   try {
@@ -208,11 +249,15 @@ async function main(): Promise<void> {
       result.scales.push(
         await runScale(orders, { repeat, fullRepeat, seed, floor: !values["no-floor"] }, settings, stamp),
       );
-      result.finishedAt = new Date().toISOString();
-      result.targets = evaluateTargets(result.scales);
-      await Deno.writeTextFile(`${resultsDir}/result.json`, JSON.stringify(result, null, 1) + "\n");
-      if (write) await writeResults(result, values.json, values.markdown);
-      if (!values.keep) await runCleanups();
+      await checkpoint(result, resultsDir, values, write);
+    }
+    if (chunked) {
+      const onStep = async (partial: ChunkedScenario) => {
+        result.chunked = partial;
+        await Deno.writeTextFile(`${resultsDir}/result.json`, JSON.stringify(result, null, 1) + "\n");
+      };
+      result.chunked = await runChunked(chunked.orders, { ...chunked, seed, onStep }, settings, stamp);
+      await checkpoint(result, resultsDir, values, write);
     }
   } finally {
     if (!values.keep) await runCleanups();

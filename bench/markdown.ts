@@ -12,6 +12,7 @@ import {
   totalRows,
 } from "./report.ts";
 import { targetsTable } from "./targets.ts";
+import { chunkedMarkdown, type ChunkedScenario } from "./chunked_report.ts";
 
 const group = (n: number) => Math.round(n).toLocaleString("en-GB");
 
@@ -29,17 +30,20 @@ export function machineList(m: MachineInfo): string {
 }
 
 /** Range of the load averages seen at the start of each measurement, e.g. "0.4–2.1". */
-export function loadRange(scales: readonly ScaleResult[]): string {
+export function loadRange(scales: readonly ScaleResult[], chunked?: ChunkedScenario | null): string {
   const all = scales.flatMap((
     s,
   ) => [...s.floor.load1, ...s.scenarios.flatMap((c) => c.samples.map((x) => x.load1))]);
+  for (const r of chunked?.runs ?? []) all.push(r.load1);
   if (all.length === 0) return "unknown";
   return `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`;
 }
 
 /** The generated part of docs/benchmarks.md (machine, results, targets), without the markers. */
 export function generatedMarkdown(result: BenchResult): string {
-  const sizes = result.scales.map((s) =>
+  const c = result.chunked;
+  const data = c && !result.scales.some((s) => s.orders === c.orders) ? [...result.scales, c] : result.scales;
+  const sizes = data.map((s) =>
     `${scaleLabel(s.orders)}: ${group(totalRows(s.sourceRows))} source rows (${
       group(s.sourceRows.sales_order ?? 0)
     } sales orders, ${group(s.sourceRows.purchase_order ?? 0)} purchase orders, ${
@@ -57,7 +61,7 @@ export function generatedMarkdown(result: BenchResult): string {
     "### Machine",
     "",
     machineList(result.machine),
-    `- Load average (1 min) when measurements started: ${loadRange(result.scales)}`,
+    `- Load average (1 min) when measurements started: ${loadRange(result.scales, result.chunked)}`,
     "",
     "### Data",
     "",
@@ -73,9 +77,10 @@ export function generatedMarkdown(result: BenchResult): string {
     "of a scratch database with the ToteSys DDL (keys and foreign keys), one table at a time through postgres.js",
     'streams, on the same server in the same run; "no FKs" is the same into tables without their foreign keys.',
     "",
-    resultsTable(result.scales),
+    result.scales.length > 0 ? resultsTable(result.scales) : "No scale was run.",
+    ...(result.chunked ? ["", "### Chunked first run", "", chunkedMarkdown(result.chunked)] : []),
     "",
-    "### Targets (issue 6)",
+    "### Targets (issue 15)",
     "",
     targetsTable(result.targets),
   ].join("\n");

@@ -28,7 +28,7 @@ export interface Settings {
 }
 
 /** The environment of a stage process aimed at `t`. */
-function stageEnv(t: Target): Record<string, string> {
+export function stageEnv(t: Target): Record<string, string> {
   return {
     ...Deno.env.toObject(),
     TOTESYS_DATABASE_URL: t.sourceUrl,
@@ -71,7 +71,7 @@ function lastJson(stdout: string): Record<string, unknown> {
 }
 
 /** Runs one stage as its own process, measured, and returns its sample and result. */
-async function stage(
+export async function stage(
   t: Target,
   settings: Settings,
   tag: string,
@@ -116,6 +116,19 @@ async function stage(
   return { sample, result };
 }
 
+/** Transforms and loads the committed ingest run `runId`, each as its own process. */
+export async function transformAndLoad(
+  t: Target,
+  settings: Settings,
+  tag: string,
+  runId: string,
+): Promise<{ transform: StageSample; load: StageSample }> {
+  const transform = await stage(t, settings, tag, "transform", ["--run", runId]);
+  const load = await stage(t, settings, tag, "load", ["--run", runId]);
+  if (load.result.status !== "loaded") throw new Error(`load of ${runId} says ${String(load.result.status)}`);
+  return { transform: transform.sample, load: load.sample };
+}
+
 /** Runs ingest, transform and load, each as its own process. */
 export async function pipelineRun(t: Target, settings: Settings, tag: string): Promise<PipelineSample> {
   const load1 = loadAverage();
@@ -124,16 +137,10 @@ export async function pipelineRun(t: Target, settings: Settings, tag: string): P
     throw new Error(`ingest at ${t.label} ${tag} did not commit a run: ${JSON.stringify(ingest.result)}`);
   }
   const runId = String(ingest.result.runId);
-  const transform = await stage(t, settings, tag, "transform", ["--run", runId]);
-  const load = await stage(t, settings, tag, "load", ["--run", runId]);
-  if (load.result.status !== "loaded") throw new Error(`load of ${runId} says ${String(load.result.status)}`);
-  const total = ingest.sample.wallMs + transform.sample.wallMs + load.sample.wallMs;
+  const { transform, load } = await transformAndLoad(t, settings, tag, runId);
+  const total = ingest.sample.wallMs + transform.wallMs + load.wallMs;
   progress(`${t.label} ${tag}: pipeline ${seconds(total)} s`);
-  return {
-    runId,
-    load1,
-    stages: { ingest: ingest.sample, transform: transform.sample, load: load.sample },
-  };
+  return { runId, load1, stages: { ingest: ingest.sample, transform, load } };
 }
 
 /** Cleanup actions, run at the end (or on failure) unless --keep. */
@@ -144,7 +151,7 @@ export async function freshPipeline(
   label: string,
   sourceUrl: string,
   stamp: string,
-  n: number,
+  n: number | string,
 ): Promise<Target> {
   const warehouseDb = `bench_${label.toLowerCase()}_wh_${stamp}_${n}`;
   const warehouseUrl = await createDatabase(warehouseDb);

@@ -101,7 +101,7 @@ export async function runScale(
 }
 
 /** Seeds the fresh ToteSys with `orders` sales orders; returns how long it took and its rows per table. */
-async function seedSource(src: Sql, label: string, orders: number, seed: number, sourceDb: string) {
+export async function seedSource(src: Sql, label: string, orders: number, seed: number, sourceDb: string) {
   progress(`${label}: seeding ${fmt(orders)} sales orders into ${sourceDb}`);
   let last = 0;
   const t0 = performance.now();
