@@ -9,7 +9,7 @@ const root = new URL("../../", import.meta.url).pathname;
 
 Deno.test("lambda/bootstrap sets the stages' heap limits", async () => {
   assert.deepEqual(await stageV8Flags(root), [
-    "--v8-flags=--max-old-space-size=192,--max-semi-space-size=16",
+    "--v8-flags=--max-old-space-size=192,--max-semi-space-size=8",
   ]);
 });
 
