@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { stageV8Flags } from "../tools/lambda/v8_flags.ts";
 
 /** Where GNU time lives on Debian (package `time`). */
 export const GNU_TIME = "/usr/bin/time";
@@ -78,7 +79,9 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
 }
 
 /**
- * Runs `deno run -A <script> <args>` and measures it (see the module doc).
+ * Runs `deno run -A <V8 flags> <script> <args>` and measures it, with the V8 flags of the stages in the
+ * measured code (`options.cwd`: its lambda/bootstrap's, see tools/lambda/v8_flags.ts; none for older commits).
+ * See the module doc.
  *
  * @returns the exit code, wall time, peak RSS, stdout and stderr lines; never throws for a failing child.
  */
@@ -88,7 +91,9 @@ export async function runMeasured(
   options: MeasureOptions,
 ): Promise<MeasuredRun> {
   const deno = Deno.execPath();
-  const denoArgs = ["run", "-A", ...(options.denoFlags ?? []), script, ...args];
+  // The stages' V8 flags, as the measured code's Lambda bootstrap sets them (tools/lambda/v8_flags.ts).
+  const v8Flags = await stageV8Flags(options.cwd, new URL("..", import.meta.url).pathname);
+  const denoArgs = ["run", "-A", ...v8Flags, ...(options.denoFlags ?? []), script, ...args];
   const useTime = !options.forcePoll && await executable(GNU_TIME);
   const timeFile = useTime ? await Deno.makeTempFile({ prefix: "bench-time-" }) : null;
   const log = await Deno.open(options.logFile, { write: true, create: true, truncate: true });

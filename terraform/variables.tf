@@ -86,7 +86,7 @@ variable "use_deno_layer" {
 # --- functions ---------------------------------------------------------------------------------------------------
 
 variable "lambda_memory_mb" {
-  description = "Memory of each function in MB (CPU grows with it). Sized for a first full run of ToteSys (every row of every table): the transform holds a table's rows and its Parquet encoding in memory."
+  description = "Memory of each function in MB (CPU grows with it). The V8 heap does not grow with it: lambda/bootstrap's STAGE_V8_FLAGS cap it (192 MiB old space, 8 MiB semi-spaces), and a stage's first full run at 1M orders peaks near 256 MiB of RSS (docs/benchmarks.md), so 512 MB fits every function; larger sizes buy CPU (a full vCPU at 1769 MB)."
   type        = map(number)
   default = {
     ingest    = 1024

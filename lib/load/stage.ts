@@ -232,8 +232,8 @@ const PREFETCH_FILE_BYTES = 1 << 20;
  * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
  * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
  */
-function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<Blob>> {
-  const fetches = new Map<string, Promise<Blob>>();
+function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<Uint8Array>> {
+  const fetches = new Map<string, Promise<Uint8Array>>();
   for (const file of files) {
     if (file.bytes >= PREFETCH_FILE_BYTES) continue;
     const blob = fetchFile(store, file);
@@ -250,7 +250,7 @@ async function loadTable(
   runId: string,
   table: WarehouseTableName,
   file: ManifestFile,
-  parquet: Promise<Blob>,
+  parquet: Promise<Uint8Array>,
 ): Promise<{ staged: number; merged: number }> {
   const tTable = options.now();
   const staged = await stageFile(tx, options.onProgress, runId, table, await parquet);

@@ -1,0 +1,59 @@
+/**
+ * The V8 flags every stage process runs with, read from their one home: the `STAGE_V8_FLAGS="..."` line of
+ * lambda/bootstrap (the Lambda runtime's launch). The benchmark launches the stages it measures with the flags of
+ * the code it measures (bench/measure.ts), and tests/deploy/v8_flags_test.ts checks that deno.json's tasks use
+ * the same, so production, local runs and the benchmark cannot drift apart.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** Where the flags live, relative to a checkout's root. */
+export const BOOTSTRAP_FILE = "lambda/bootstrap";
+
+/**
+ * The `deno run` arguments of the bootstrap's `STAGE_V8_FLAGS="..."` line.
+ *
+ * @example
+ * ```ts
+ * import { parseStageV8Flags } from "./v8_flags.ts";
+ * parseStageV8Flags('STAGE_V8_FLAGS="--v8-flags=--max-old-space-size=192"\n'); // ["--v8-flags=--max-old-space-size=192"]
+ * ```
+ * @returns the arguments (split on spaces), or an empty array when the text has no such line (a bootstrap of a
+ *   commit older than the line).
+ * @throws Error quoting the value when an argument does not start with `--`.
+ */
+export function parseStageV8Flags(bootstrap: string): string[] {
+  const m = /^STAGE_V8_FLAGS="([^"]*)"$/m.exec(bootstrap);
+  if (!m) return [];
+  const flags = m[1]!.split(" ").filter((flag) => flag !== "");
+  for (const flag of flags) {
+    if (!flag.startsWith("--")) throw new Error(`STAGE_V8_FLAGS has "${flag}", which is not a flag`);
+  }
+  return flags;
+}
+
+/**
+ * The stage processes' V8 flags of the code at `dir`: its lambda/bootstrap's; for a benchmark snapshot (a folder
+ * named by a 12-digit commit prefix, holding only main/, lib/ and the Deno files), that commit's bootstrap, read
+ * with `git show` in the repository at `repo`.
+ *
+ * @returns the `deno run` arguments; an empty array when the code has no bootstrap or no flags line.
+ * @throws Error as {@link parseStageV8Flags}; the file system's errors other than a missing file.
+ */
+export async function stageV8Flags(dir: string, repo = dir): Promise<string[]> {
+  try {
+    return parseStageV8Flags(await Deno.readTextFile(join(dir, BOOTSTRAP_FILE)));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const commit = /(?:^|\/)([0-9a-f]{12})\/?$/.exec(dir)?.[1];
+  if (commit === undefined) return [];
+  const out = await new Deno.Command("git", {
+    args: ["show", `${commit}:${BOOTSTRAP_FILE}`],
+    cwd: repo,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return out.success ? parseStageV8Flags(new TextDecoder().decode(out.stdout)) : [];
+}
