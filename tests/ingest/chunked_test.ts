@@ -123,7 +123,10 @@ function chunkedTests(
           await wh.drop();
         }
         await assertReconciled(p);
-        // A retried commit changes nothing; an ordinary run afterwards finds nothing new.
+        // A retried commit changes nothing; an ordinary run afterwards changes nothing in the warehouse. It may
+        // re-read rows: the chunked run's position is S0 with an empty `seen`, so rows whose xid is at or above S0's
+        // xmin are candidates again, and on a busy server other databases' open transactions hold that xmin below
+        // the seed's xids (chunk_plan.ts); the load's content check then adds nothing.
         const again = await commitChunkedRun({
           sql: p.src.sql,
           bucket: p.ingestion,
@@ -131,7 +134,14 @@ function chunkedTests(
           now: () => 0,
         });
         assert.equal(again.manifestKey, ingestManifestKey(made.run_id));
-        assert.equal((await ingest(p)).status, "no_changes");
+        const loaded = await digest(p.wh.sql);
+        const next = await ingest(p);
+        if (next.status === "committed") {
+          await transform(p, next.runId!);
+          await load(p, next.runId!);
+        }
+        assert.deepEqual(await digest(p.wh.sql), loaded);
+        await assertReconciled(p);
       }),
   );
 
