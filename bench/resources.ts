@@ -175,6 +175,20 @@ async function git(root: string, args: string[]): Promise<string> {
 /** The files the stage processes need. */
 const STAGE_FILES = ["main", "lib", "deno.json", "deno.lock"];
 
+/** Files the stage processes of later commits also need: the stages' V8 flags and main/chunks_cli.ts's import. */
+const LATER_STAGE_FILES = ["lambda/bootstrap", "tools/lambda/v8_flags.ts"];
+
+/** STAGE_FILES, and those of LATER_STAGE_FILES that `commit` has (git archive refuses a path it lacks). */
+async function stageFiles(root: string, commit: string): Promise<string[]> {
+  const later = [];
+  for (const path of LATER_STAGE_FILES) {
+    const out = await new Deno.Command("git", { args: ["cat-file", "-e", `${commit}:${path}`], cwd: root })
+      .output();
+    if (out.success) later.push(path);
+  }
+  return [...STAGE_FILES, ...later];
+}
+
 /**
  * Chooses the code the stage processes run: by default a snapshot of commit `ref` (`git archive` of main/, lib/,
  * deno.json and deno.lock into `snapshotsDir/<commit>/`, made once and reused), so that edits others make to the
@@ -209,7 +223,7 @@ export async function codeUnderTest(
   const tmp = `${dir}.tmp-${Date.now()}`;
   await Deno.mkdir(tmp, { recursive: true });
   const archive = new Deno.Command("git", {
-    args: ["archive", "--format=tar", commit, ...STAGE_FILES],
+    args: ["archive", "--format=tar", commit, ...await stageFiles(root, commit)],
     cwd: root,
     stdout: "piped",
     stderr: "piped",

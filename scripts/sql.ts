@@ -31,7 +31,9 @@ await runCli("sql", async () => {
   }, 1);
   if (help) return console.log(USAGE);
   const query = positionals[0];
-  if (!query || query.trim() === "") throw new UsageError(`no query given: deno task sql "SELECT ..."`);
+  if (!query || query.trim() === "") {
+    throw new UsageError(`no query given: make sql Q='SELECT ...' (or deno task sql "SELECT ...")`);
+  }
   if (values.csv && values.json) throw new UsageError("--csv and --json exclude each other");
   const limit = wholeNumber("limit", values.limit, 1000);
   const format: OutputFormat = values.csv ? "csv" : values.json ? "json" : "table";

@@ -131,8 +131,9 @@ export async function connectChecked(url: string, options: ConnectOptions = {}):
   } catch (err) {
     await sql.end({ timeout: 0 });
     const code = (err as { code?: unknown }).code;
-    if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) throw err; // not the server's answer
     const u = new URL(url);
+    if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) throw unreachable(err as Error, u, options);
+
     throw new Error(
       `The ${options.label ?? "database"} PostgreSQL at ${u.hostname}:${u.port || 5432} refused database ` +
         `"${decodeURIComponent(u.pathname.slice(1))}" for user "${decodeURIComponent(u.username)}": ` +
@@ -140,6 +141,21 @@ export async function connectChecked(url: string, options: ConnectOptions = {}):
       { cause: err },
     );
   }
+}
+
+/**
+ * A connection that never reached the server's answer, said with what to check: the variable the URL came from,
+ * and (locally) `make local-up`. postgres.js reports a server that accepts but never answers only as
+ * `write CONNECT_TIMEOUT undefined:undefined`; that is said as the database, host and port that stayed silent.
+ */
+function unreachable(err: Error, u: URL, options: ConnectOptions): Error {
+  const where = `the ${options.label ?? "database"} PostgreSQL at ${u.hostname}:${u.port || 5432}`;
+  const check = `check ${options.source ?? "the database URL"}; locally, make local-up starts the services`;
+  if ((err as { code?: unknown }).code === "CONNECT_TIMEOUT") {
+    return new Error(`No answer from ${where} within 30 s of connecting (${check})`, { cause: err });
+  }
+  if (err.message.startsWith("Cannot connect")) return new Error(`${err.message} (${check})`, { cause: err });
+  return err;
 }
 
 /**

@@ -48,6 +48,7 @@ const COMMANDS: { name: string; module: string; args: string[]; options: string[
     options: ["--changes", "--seed", "--database-url", "--json"],
   },
   { name: "migrate", module: "scripts/migrate.ts", args: [], options: ["--list"] },
+  { name: "scratch-db", module: "scripts/scratch_db.ts", args: [], options: [] },
   {
     name: "chunks",
     module: "main/chunks_cli.ts",
@@ -64,7 +65,17 @@ const COMMANDS: { name: string; module: string; args: string[]; options: string[
     name: "bench",
     module: "bench/bench.ts",
     args: [],
-    options: ["--scales", "--repeat", "--commit", "--working-tree", "--write", "--render", "--keep"],
+    options: [
+      "--scales",
+      "--repeat",
+      "--commit",
+      "--working-tree",
+      "--write",
+      "--render",
+      "--keep",
+      "--chunked",
+      "--chunk-keys",
+    ],
   },
 ];
 
