@@ -2,8 +2,7 @@
 // contract change that alters what reconcile compares shows here.
 import assert from "node:assert/strict";
 import { PAIRS, rowTextSql } from "../../lib/reconcile/pairs.ts";
-import { connect } from "../../lib/io/pg.ts";
-import "../harness.ts";
+import { freshDatabase } from "../harness.ts";
 import { WAREHOUSE_TABLE_NAMES } from "../../lib/contract/mod.ts";
 
 Deno.test("one pair per warehouse table built from ToteSys, facts through their _current views", () => {
@@ -61,7 +60,9 @@ Deno.test("fact_payment_current compares split timestamps, money by value, and n
 });
 
 Deno.test("a row's comparison text tells NULL from the text '\\N', and a value holding a separator from two values", async () => {
-  const sql = connect(Deno.env.get("TOTESYS_DATABASE_URL")!);
+  // its own database: other tests in the same process point TOTESYS_DATABASE_URL at databases they later drop
+  const db = await freshDatabase("pairs");
+  const sql = db.sql;
   try {
     const textOf = async (a: string | null, b: string | null) => {
       const side = { from: "(SELECT $1::text AS a, $2::text AS b) v", key: "1", columns: ["a", "b"] };
@@ -73,6 +74,6 @@ Deno.test("a row's comparison text tells NULL from the text '\\N', and a value h
     assert.notEqual(await textOf("a\\", "b"), await textOf("a", "\\b"));
     assert.equal(await textOf("Wooden", "/usr"), "Wooden\x1f/usr");
   } finally {
-    await sql.end();
+    await db.drop();
   }
 });
