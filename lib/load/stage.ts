@@ -23,7 +23,7 @@ import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
 import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
-import { fetchFile, stageFile } from "./staging.ts";
+import { openParquet, type ParquetSource, stageFile } from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 
 export { BULK_FACT_ROWS };
@@ -201,7 +201,7 @@ async function loadInTransaction(
   await prepareParquetWasm();
   for (const { table, file } of plan.files) {
     at.current = table;
-    const parquet = small.get(file.key) ?? fetchFile(options.processed, file);
+    const parquet = small.get(file.key) ?? openParquet(options.processed, file);
     at.tables[table] = await loadTable(tx, options, runId, table, file, parquet);
     await options.afterTable?.(table);
   }
@@ -232,28 +232,36 @@ const PREFETCH_FILE_BYTES = 1 << 20;
  * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
  * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
  */
-function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<Uint8Array>> {
-  const fetches = new Map<string, Promise<Uint8Array>>();
+function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<ParquetSource>> {
+  const fetches = new Map<string, Promise<ParquetSource>>();
   for (const file of files) {
     if (file.bytes >= PREFETCH_FILE_BYTES) continue;
-    const blob = fetchFile(store, file);
+    const blob = openParquet(store, file);
     blob.catch(() => {}); // awaited (and thrown) by its table; no unhandled rejection if an earlier table fails
     fetches.set(file.key, blob);
   }
   return fetches;
 }
 
-/** One table: its checked file copied into a staging table, then merged with one set-based statement. */
+/**
+ * One table: its file copied into a staging table, then, once its SHA-256 is checked (a failed check is the error
+ * reported, even when decoding failed too), merged with one set-based statement.
+ */
 async function loadTable(
   tx: Sql,
   options: LoadOptions,
   runId: string,
   table: WarehouseTableName,
   file: ManifestFile,
-  parquet: Promise<Uint8Array>,
+  parquet: Promise<ParquetSource>,
 ): Promise<{ staged: number; merged: number }> {
   const tTable = options.now();
-  const staged = await stageFile(tx, options.onProgress, runId, table, await parquet);
+  const source = await parquet;
+  const staged = await stageFile(tx, options.onProgress, runId, table, source.file).catch(async (err) => {
+    await source.verified;
+    throw err;
+  });
+  await source.verified;
   checkStagedRows(file, staged);
   const tCopy = options.now();
   let readd = "";

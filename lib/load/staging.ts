@@ -10,9 +10,10 @@ import type { ObjectStore } from "../io/object_store.ts";
 import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { decodeParquet } from "../parquet/mod.ts";
+import { type BlobLike, decodeParquet } from "../parquet/mod.ts";
 import type { ManifestFile } from "../run/manifest.ts";
 import { checkDigest } from "./plan.ts";
+import { checkObjectDigest, RangedObject } from "./ranged_file.ts";
 import { copyIntoStagingSql, copyTextLine, createStagingSql } from "./statements.ts";
 
 /**
@@ -43,10 +44,47 @@ export async function fetchFile(store: ObjectStore, file: ManifestFile): Promise
   return buf;
 }
 
+/** Files from this size on are read in place by ranged GETs ({@link RangedObject}); smaller ones in one GET. */
+export const RANGED_FILE_BYTES = 4 << 20;
+
+/** A table's Parquet file, ready to decode, and the check of its SHA-256 that must pass before its merge. */
+export interface ParquetSource {
+  /** The file: its bytes, or a view read by ranged GETs. */
+  file: Uint8Array | BlobLike;
+  /** Settles when the digest is checked: rejects naming the key and both digests when it differs. */
+  verified: Promise<void>;
+}
+
+/**
+ * Opens a run's Parquet file: under `rangedFrom` bytes fetched whole and checked as it arrives
+ * ({@link fetchFile}); from it on, a {@link RangedObject} pinned to the object's ETag, with the SHA-256 of the
+ * same version computed by a second, streamed GET that runs while the file is decoded.
+ *
+ * @throws Error naming the key when the object is missing; for a small file, when its digest differs.
+ */
+export async function openParquet(
+  store: ObjectStore,
+  file: ManifestFile,
+  rangedFrom = RANGED_FILE_BYTES,
+): Promise<ParquetSource> {
+  if (file.bytes < rangedFrom) return { file: await fetchFile(store, file), verified: Promise.resolve() };
+  let view: RangedObject;
+  try {
+    view = await RangedObject.open(store, file.key, file.bytes);
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "NoSuchKey" || name === "NotFound") checkDigest(file, undefined);
+    throw err;
+  }
+  const verified = checkObjectDigest(store, file, view.etag);
+  verified.catch(() => {}); // awaited before the merge; no unhandled rejection while the file is decoded
+  return { file: view, verified };
+}
+
 /** The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. */
 export async function* copyLines(
   table: WarehouseTableName,
-  file: Uint8Array | Blob,
+  file: Uint8Array | Blob | BlobLike,
   onRow: () => void,
 ): AsyncGenerator<string> {
   for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
@@ -73,7 +111,7 @@ export async function stageFile(
   progress: ProgressCallback | undefined,
   runId: string,
   table: WarehouseTableName,
-  file: Uint8Array | Blob,
+  file: Uint8Array | Blob | BlobLike,
 ): Promise<number> {
   await tx.unsafe(createStagingSql(table));
   let staged = 0;
