@@ -28,6 +28,10 @@ interface Source {
   tail: Uint8Array;
   /** Ranged GETs made after the tail's. */
   requests: number;
+  /** The first failed read's error. */
+  failure?: unknown;
+  /** Bytes fetched ahead by {@link RangedObject.prefetch} (one row group), and where they start. */
+  ahead?: { start: number; bytes: Uint8Array } | undefined;
 }
 
 /** A Blob `slice` position (negative: from the end), clamped to `[0, size]`. */
@@ -83,14 +87,62 @@ export class RangedObject implements BlobLike {
     return new RangedObject(this.source, this.start + a, b - a);
   }
 
-  /** The view's bytes: from the kept tail when they lie in it, else one ranged GET pinned to the ETag. */
+  /**
+   * The first read that failed (the object replaced, S3 unreachable), or `undefined`. A failed read does not
+   * reject: parquet-wasm turns a rejected read (and bytes it cannot decode, such as zeros) into a WebAssembly trap
+   * (`RuntimeError: unreachable`) that escapes as an uncaught error. It gives no bytes instead, which the decoder
+   * fails on cleanly; the caller throws this error when decoding fails, and checks it after decoding succeeds
+   * ({@link RangedObject.check}).
+   */
+  get failure(): unknown {
+    return this.source.failure;
+  }
+
+  /** Throws the first failed read's error, if any (see {@link RangedObject.failure}). */
+  check(): void {
+    if (this.source.failure !== undefined) throw this.source.failure;
+  }
+
+  /**
+   * The view's bytes: from the kept tail when they lie in it, else one ranged GET pinned to the ETag. Never
+   * rejects: on failure, no bytes, and the error kept in {@link RangedObject.failure}.
+   */
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const { store, key, size, etag, tail } = this.source;
+    try {
+      return await this.read();
+    } catch (err) {
+      this.source.failure ??= err;
+      return new ArrayBuffer(0);
+    }
+  }
+
+  /**
+   * Fetches bytes `start` to `end` of the object (one ranged GET pinned to the ETag) and keeps them, in place of
+   * the bytes kept before, for the reads within them: a row group, before the decoder reads it.
+   *
+   * @throws the store's error (`ObjectChanged` when the object was replaced), cleanly, outside the decoder.
+   */
+  async prefetch(start: number, end: number): Promise<void> {
+    const { store, key, etag } = this.source;
+    this.source.ahead = undefined; // the previous row group's bytes are not needed any more
+    if (end <= start) return;
+    this.source.requests++;
+    const { body } = await store.getRange(key, start, end, etag);
+    this.source.ahead = { start, bytes: body };
+  }
+
+  /** The view's bytes, or the store's error. */
+  private async read(): Promise<ArrayBuffer> {
+    const { store, key, size, etag, tail, ahead } = this.source;
     if (this.size === 0) return new ArrayBuffer(0);
     const tailStart = size - tail.length;
     if (this.start >= tailStart) {
       const from = this.start - tailStart;
       return tail.slice(from, from + this.size).buffer as ArrayBuffer;
+    }
+    if (ahead && this.start >= ahead.start && this.start + this.size <= ahead.start + ahead.bytes.length) {
+      const from = this.start - ahead.start;
+      return ahead.bytes.slice(from, from + this.size).buffer as ArrayBuffer;
     }
     this.source.requests++;
     const { body } = await store.getRange(key, this.start, this.start + this.size, etag);

@@ -10,7 +10,7 @@ import type { ObjectStore } from "../io/object_store.ts";
 import type { Sql } from "../io/pg.ts";
 import { copyIn } from "../io/copy.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { type BlobLike, decodeParquet } from "../parquet/mod.ts";
+import { decodeParquet } from "../parquet/mod.ts";
 import type { ManifestFile } from "../run/manifest.ts";
 import { checkDigest } from "./plan.ts";
 import { checkObjectDigest, RangedObject } from "./ranged_file.ts";
@@ -47,27 +47,25 @@ export async function fetchFile(store: ObjectStore, file: ManifestFile): Promise
 /** Files from this size on are read in place by ranged GETs ({@link RangedObject}); smaller ones in one GET. */
 export const RANGED_FILE_BYTES = 4 << 20;
 
-/** A table's Parquet file, ready to decode, and the check of its SHA-256 that must pass before its merge. */
-export interface ParquetSource {
-  /** The file: its bytes, or a view read by ranged GETs. */
-  file: Uint8Array | BlobLike;
-  /** Settles when the digest is checked: rejects naming the key and both digests when it differs. */
-  verified: Promise<void>;
-}
+/** A table's Parquet file, checked against its manifest entry: its bytes, or a view read by ranged GETs. */
+export type ParquetSource = Uint8Array | RangedObject;
 
 /**
  * Opens a run's Parquet file: under `rangedFrom` bytes fetched whole and checked as it arrives
- * ({@link fetchFile}); from it on, a {@link RangedObject} pinned to the object's ETag, with the SHA-256 of the
- * same version computed by a second, streamed GET that runs while the file is decoded.
+ * ({@link fetchFile}); from it on, a {@link RangedObject} pinned to the object's ETag, once the SHA-256 of the
+ * same version, computed by a streamed GET (constant memory), matches the manifest's. The hash pass comes before
+ * any decoding, not beside it: parquet-wasm traps on bytes it cannot decode (a tampered file), and a trap is an
+ * uncaught error that ends the process, where a digest error fails the load cleanly.
  *
- * @throws Error naming the key when the object is missing; for a small file, when its digest differs.
+ * @throws Error naming the key when the object is missing, and the key and both digests when they differ; Error
+ *   named `ObjectChanged` when the object is replaced between the view's first read and the hash pass.
  */
 export async function openParquet(
   store: ObjectStore,
   file: ManifestFile,
   rangedFrom = RANGED_FILE_BYTES,
 ): Promise<ParquetSource> {
-  if (file.bytes < rangedFrom) return { file: await fetchFile(store, file), verified: Promise.resolve() };
+  if (file.bytes < rangedFrom) return await fetchFile(store, file);
   let view: RangedObject;
   try {
     view = await RangedObject.open(store, file.key, file.bytes);
@@ -76,29 +74,44 @@ export async function openParquet(
     if (name === "NoSuchKey" || name === "NotFound") checkDigest(file, undefined);
     throw err;
   }
-  const verified = checkObjectDigest(store, file, view.etag);
-  verified.catch(() => {}); // awaited before the merge; no unhandled rejection while the file is decoded
-  return { file: view, verified };
+  // Before any decoding: parquet-wasm traps (an uncaught error, not a rejection) on bytes it cannot decode.
+  await checkObjectDigest(store, file, view.etag);
+  return view;
 }
 
-/** The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. */
+/**
+ * The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. A
+ * {@link RangedObject}'s failed read is the error thrown (its zeros are never staged).
+ */
 export async function* copyLines(
   table: WarehouseTableName,
-  file: Uint8Array | Blob | BlobLike,
+  file: Uint8Array | Blob | RangedObject,
   onRow: () => void,
 ): AsyncGenerator<string> {
-  for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
-    let chunk = "";
-    for (const row of batch) {
-      chunk += copyTextLine(table, row);
-      onRow();
-      if (chunk.length > 1 << 20) {
-        yield chunk;
-        chunk = "";
+  const ranged = file instanceof RangedObject ? file : undefined;
+  try {
+    const options = {
+      batchSize: 10_000,
+      ...(ranged ? { beforeRowGroup: (start: number, end: number) => ranged.prefetch(start, end) } : {}),
+    };
+    for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, options)) {
+      ranged?.check(); // a failed ranged read gave zeros: its error, not rows decoded from them
+      let chunk = "";
+      for (const row of batch) {
+        chunk += copyTextLine(table, row);
+        onRow();
+        if (chunk.length > 1 << 20) {
+          yield chunk;
+          chunk = "";
+        }
       }
+      if (chunk) yield chunk;
     }
-    if (chunk) yield chunk;
+  } catch (err) {
+    ranged?.check();
+    throw err;
   }
+  ranged?.check();
 }
 
 /**
@@ -111,7 +124,7 @@ export async function stageFile(
   progress: ProgressCallback | undefined,
   runId: string,
   table: WarehouseTableName,
-  file: Uint8Array | Blob | BlobLike,
+  file: Uint8Array | Blob | RangedObject,
 ): Promise<number> {
   await tx.unsafe(createStagingSql(table));
   let staged = 0;

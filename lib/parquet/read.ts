@@ -92,6 +92,12 @@ export interface DecodeParquetOptions {
    * a row group is still read whole, in Arrow form (a few bytes per value).
    */
   batchSize?: number;
+  /**
+   * Called before each row group is read, with the byte range the decoder then reads it from in one `slice`
+   * (`start` inclusive, `end` exclusive; row groups lie one after another from byte 4): a file read from
+   * elsewhere fetches it here, where a failure rejects cleanly (inside parquet-wasm, a failed read traps).
+   */
+  beforeRowGroup?: ((start: number, end: number) => Promise<void>) | undefined;
 }
 
 /**
@@ -124,12 +130,17 @@ export async function* decodeParquet(
     const metadata = file.metadata();
     const groups = metadata.rowGroups().map((group) => {
       const rows = group.numRows();
+      const bytes = group.compressedSize();
       group.free();
-      return rows;
+      return { rows, bytes };
     });
     metadata.free();
+    let offset = 4; // after the magic "PAR1"
     for (let g = 0; g < groups.length; g++) {
-      const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, groups[g]!) });
+      const { rows, bytes } = groups[g]!;
+      await options.beforeRowGroup?.(offset, offset + bytes);
+      offset += bytes;
+      const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, rows) });
       const arrowTable = arrow.tableFromIPC(table.intoIPCStream());
       for (const batch of arrowTable.batches) {
         if (batch.numRows > 0) yield recordBatchToRows(columns, batch);
