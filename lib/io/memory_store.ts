@@ -4,10 +4,21 @@
  *
  * @module
  */
-import type { ObjectStore } from "./object_store.ts";
+import { objectChanged, type ObjectRange, type ObjectStore } from "./object_store.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** Version tags of stored bodies: each `put` or `upload` stores a new array, so a replaced object gets a new tag. */
+const etags = new WeakMap<Uint8Array, string>();
+let nextEtag = 0;
+
+/** The version tag of a stored body (made on first use). */
+function etagOf(body: Uint8Array): string {
+  let etag = etags.get(body);
+  if (etag === undefined) etags.set(body, etag = `"v${++nextEtag}"`);
+  return etag;
+}
 
 /** Compares two keys in UTF-8 byte order (the order S3 lists keys in). */
 function byteOrder(a: string, b: string): number {
@@ -85,16 +96,47 @@ export class MemoryStore implements ObjectStore {
     return bytes === undefined ? undefined : JSON.parse(decoder.decode(bytes)) as T;
   }
 
-  /**
-   * The object at `key` in one chunk.
-   * @throws Error named `NoSuchKey` (as the S3 SDK's) when there is no object.
-   */
-  async *stream(key: string): AsyncGenerator<Uint8Array> {
-    const bytes = await this.get(key);
-    if (bytes === undefined) {
+  /** The stored object at `key`, checked against `ifMatch`; throws as {@link MemoryStore.stream} says. */
+  private pinned(key: string, ifMatch: string | undefined): Uint8Array {
+    const body = this.objects.get(this.root + key)?.body;
+    if (body === undefined) {
       throw Object.assign(new Error(`No object at "${this.root + key}"`), { name: "NoSuchKey" });
     }
-    if (bytes.length > 0) yield bytes;
+    if (ifMatch !== undefined && etagOf(body) !== ifMatch) {
+      throw objectChanged(`"${this.root + key}"`, ifMatch, etagOf(body));
+    }
+    return body;
+  }
+
+  /**
+   * The object at `key` in one chunk.
+   * @throws Error named `NoSuchKey` (as the S3 SDK's) when there is no object; Error named `ObjectChanged` when
+   *   `ifMatch` is given and the object's version tag is another.
+   */
+  async *stream(key: string, ifMatch?: string): AsyncGenerator<Uint8Array> {
+    const bytes = this.pinned(key, ifMatch).slice();
+    if (bytes.length > 0) yield await Promise.resolve(bytes);
+  }
+
+  /**
+   * A copy of bytes `start` to `end` (exclusive) of the object at `key`, with its version tag.
+   * @throws as {@link MemoryStore.stream}; Error quoting the range when it is empty or outside the object.
+   */
+  getRange(key: string, start: number, end: number, ifMatch?: string): Promise<ObjectRange> {
+    try {
+      const body = this.pinned(key, ifMatch);
+      if (
+        !(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start < end) ||
+        end > body.length
+      ) {
+        throw new Error(
+          `Range ${start}-${end} is not within object "${this.root + key}" (${body.length} bytes)`,
+        );
+      }
+      return Promise.resolve({ body: body.slice(start, end), etag: etagOf(body) });
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Whether an object exists at `key`. */

@@ -9,6 +9,33 @@
  * @module
  */
 
+/** Bytes read from part of an object, and the ETag of the object version they came from. */
+export interface ObjectRange {
+  /** The bytes asked for. */
+  body: Uint8Array;
+  /** The object's ETag (S3's, quotes included; the in-memory store's version tag). */
+  etag: string;
+}
+
+/**
+ * The error of a read pinned to an ETag (`ifMatch`) that found another: the object was replaced between reads.
+ *
+ * @param where the object, as the store names it (`s3://bucket/key`, or the key)
+ * @param expected the ETag the read was pinned to
+ * @param actual the ETag found, when the store reported one
+ * @returns an Error named `ObjectChanged`
+ */
+export function objectChanged(where: string, expected: string, actual: string | undefined): Error {
+  return Object.assign(
+    new Error(
+      `Object ${where} changed while it was being read: ETag ${
+        actual ?? "(not given)"
+      }, expected ${expected}`,
+    ),
+    { name: "ObjectChanged" },
+  );
+}
+
 /** A key-value store of byte objects, as the pipeline uses S3. */
 export interface ObjectStore {
   /**
@@ -26,8 +53,19 @@ export interface ObjectStore {
   /** The object at `key` parsed as JSON (UTF-8), or `undefined` when there is none. Throws on invalid JSON. */
   getJson<T>(key: string): Promise<T | undefined>;
 
-  /** The object at `key` as byte chunks (bounded memory). Throws when there is no object. */
-  stream(key: string): AsyncIterable<Uint8Array>;
+  /**
+   * The object at `key` as byte chunks (bounded memory). Throws when there is no object, and (an Error named
+   * `ObjectChanged`) when `ifMatch` is given and the object's ETag is another.
+   */
+  stream(key: string, ifMatch?: string): AsyncIterable<Uint8Array>;
+
+  /**
+   * Bytes `start` (inclusive) to `end` (exclusive) of the object at `key` (one ranged GET), with the ETag of the
+   * object they were read from. Throws when there is no object (an Error named `NoSuchKey` or `NotFound`), when
+   * the range is empty or outside the object, and (named `ObjectChanged`) when `ifMatch` is given and the
+   * object's ETag is another: an object replaced between two reads is never read as a mix of both.
+   */
+  getRange(key: string, start: number, end: number, ifMatch?: string): Promise<ObjectRange>;
 
   /** Whether an object exists at `key`. */
   exists(key: string): Promise<boolean>;

@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
-import type { ObjectStore } from "./object_store.ts";
+import { objectChanged, type ObjectRange, type ObjectStore } from "./object_store.ts";
 import { type BucketContext, s3Error } from "./s3_errors.ts";
 
 export type { BucketContext };
@@ -138,15 +138,33 @@ export class Bucket implements ObjectStore {
   }
 
   /**
-   * Streams the object at `key` as byte chunks (bounded memory for large objects).
-   * @throws the SDK's NoSuchKey error when there is no object.
+   * One GetObject of `key` (a `range` such as `bytes=0-99`, or all of it), pinned to `ifMatch` when given: sent
+   * as If-Match (AWS answers 412) and checked against the answer's ETag (s3rver ignores If-Match).
    */
-  async *stream(key: string): AsyncGenerator<Uint8Array> {
-    const out = await this.call(
-      "GetObject",
-      key,
-      () => this.client.send(new GetObjectCommand({ Bucket: this.name, Key: this.root + key })),
-    );
+  private async getObject(key: string, range?: string, ifMatch?: string) {
+    const out = await this.call("GetObject", key, () =>
+      this.client.send(
+        new GetObjectCommand({
+          Bucket: this.name,
+          Key: this.root + key,
+          ...(range ? { Range: range } : {}),
+          ...(ifMatch ? { IfMatch: ifMatch } : {}),
+        }),
+      ));
+    if (ifMatch !== undefined && out.ETag !== ifMatch) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw objectChanged(`s3://${this.name}/${this.root}${key}`, ifMatch, out.ETag);
+    }
+    return out;
+  }
+
+  /**
+   * Streams the object at `key` as byte chunks (bounded memory for large objects), pinned to `ifMatch` if given.
+   * @throws the SDK's NoSuchKey error when there is no object; Error named `ObjectChanged` when `ifMatch` is
+   *   given and the object's ETag is another.
+   */
+  async *stream(key: string, ifMatch?: string): AsyncGenerator<Uint8Array> {
+    const out = await this.getObject(key, undefined, ifMatch);
     if (!out.Body) return;
     const chunks = (out.Body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     while (true) {
@@ -154,6 +172,28 @@ export class Bucket implements ObjectStore {
       if (next.done) return;
       yield next.value;
     }
+  }
+
+  /**
+   * Bytes `start` to `end` (exclusive) of the object at `key`, in one ranged GET, with the object's ETag.
+   * @throws the SDK's NoSuchKey error when there is no object; Error quoting the range when it is empty, or when
+   *   the answer has another length (a range past the end); Error named `ObjectChanged` as {@link Bucket.stream}.
+   */
+  async getRange(key: string, start: number, end: number, ifMatch?: string): Promise<ObjectRange> {
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start < end)) {
+      throw new Error(`Range ${start}-${end} of s3://${this.name}/${this.root}${key} is empty or invalid`);
+    }
+    const out = await this.getObject(key, `bytes=${start}-${end - 1}`, ifMatch);
+    const body = out.Body
+      ? await this.call("GetObject (reading)", key, () => out.Body!.transformToByteArray())
+      : new Uint8Array();
+    if (body.length !== end - start) {
+      throw new Error(
+        `Range ${start}-${end} of s3://${this.name}/${this.root}${key} returned ${body.length} bytes, ` +
+          `expected ${end - start} (past the end of the object?)`,
+      );
+    }
+    return { body, etag: out.ETag ?? "" };
   }
 
   /**

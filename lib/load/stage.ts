@@ -23,10 +23,10 @@ import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
 import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
-import { fetchFile, stageFile } from "./staging.ts";
+import { openParquet, type ParquetSource, RANGED_FILE_BYTES, stageFile } from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 
-export { BULK_FACT_ROWS };
+export { BULK_FACT_ROWS, RANGED_FILE_BYTES };
 
 /** Inputs of {@link runLoad}. */
 export interface LoadOptions {
@@ -43,6 +43,8 @@ export interface LoadOptions {
   now: () => number;
   /** Staged fact rows from which foreign keys are re-validated in one pass (default {@link BULK_FACT_ROWS}). */
   bulkFactRows?: number;
+  /** Files from this size on are read by ranged GETs, not fetched whole (default {@link RANGED_FILE_BYTES}). */
+  rangedFileBytes?: number;
   /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
   afterTable?: (table: WarehouseTableName) => void | Promise<void>;
   /** Progress: called as each table's copy and merge start and every 8,192 rows copied (lib/io/progress.ts). */
@@ -197,11 +199,12 @@ async function loadInTransaction(
   const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
   if (done.length > 0) return "already_loaded";
   const plan = loadPlan(manifest, startedAt);
-  const small = prefetchSmallFiles(options.processed, plan.files.map((f) => f.file));
+  const ranged = options.rangedFileBytes ?? RANGED_FILE_BYTES;
+  const small = prefetchSmallFiles(options.processed, plan.files.map((f) => f.file), ranged);
   await prepareParquetWasm();
   for (const { table, file } of plan.files) {
     at.current = table;
-    const parquet = small.get(file.key) ?? fetchFile(options.processed, file);
+    const parquet = small.get(file.key) ?? openParquet(options.processed, file, ranged);
     at.tables[table] = await loadTable(tx, options, runId, table, file, parquet);
     await options.afterTable?.(table);
   }
@@ -232,11 +235,15 @@ const PREFETCH_FILE_BYTES = 1 << 20;
  * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
  * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
  */
-function prefetchSmallFiles(store: ObjectStore, files: ManifestFile[]): Map<string, Promise<Uint8Array>> {
-  const fetches = new Map<string, Promise<Uint8Array>>();
+function prefetchSmallFiles(
+  store: ObjectStore,
+  files: ManifestFile[],
+  rangedFrom: number,
+): Map<string, Promise<ParquetSource>> {
+  const fetches = new Map<string, Promise<ParquetSource>>();
   for (const file of files) {
     if (file.bytes >= PREFETCH_FILE_BYTES) continue;
-    const blob = fetchFile(store, file);
+    const blob = openParquet(store, file, rangedFrom);
     blob.catch(() => {}); // awaited (and thrown) by its table; no unhandled rejection if an earlier table fails
     fetches.set(file.key, blob);
   }
@@ -250,7 +257,7 @@ async function loadTable(
   runId: string,
   table: WarehouseTableName,
   file: ManifestFile,
-  parquet: Promise<Uint8Array>,
+  parquet: Promise<ParquetSource>,
 ): Promise<{ staged: number; merged: number }> {
   const tTable = options.now();
   const staged = await stageFile(tx, options.onProgress, runId, table, await parquet);

@@ -13,6 +13,7 @@ import type { ProgressCallback } from "../io/progress.ts";
 import { decodeParquet } from "../parquet/mod.ts";
 import type { ManifestFile } from "../run/manifest.ts";
 import { checkDigest } from "./plan.ts";
+import { checkObjectDigest, RangedObject } from "./ranged_file.ts";
 import { copyIntoStagingSql, copyTextLine, createStagingSql } from "./statements.ts";
 
 /**
@@ -43,24 +44,74 @@ export async function fetchFile(store: ObjectStore, file: ManifestFile): Promise
   return buf;
 }
 
-/** The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. */
+/** Files from this size on are read in place by ranged GETs ({@link RangedObject}); smaller ones in one GET. */
+export const RANGED_FILE_BYTES = 4 << 20;
+
+/** A table's Parquet file, checked against its manifest entry: its bytes, or a view read by ranged GETs. */
+export type ParquetSource = Uint8Array | RangedObject;
+
+/**
+ * Opens a run's Parquet file: under `rangedFrom` bytes fetched whole and checked as it arrives
+ * ({@link fetchFile}); from it on, a {@link RangedObject} pinned to the object's ETag, once the SHA-256 of the
+ * same version, computed by a streamed GET (constant memory), matches the manifest's. The hash pass comes before
+ * any decoding, not beside it: parquet-wasm traps on bytes it cannot decode (a tampered file), and a trap is an
+ * uncaught error that ends the process, where a digest error fails the load cleanly.
+ *
+ * @throws Error naming the key when the object is missing, and the key and both digests when they differ; Error
+ *   named `ObjectChanged` when the object is replaced between the view's first read and the hash pass.
+ */
+export async function openParquet(
+  store: ObjectStore,
+  file: ManifestFile,
+  rangedFrom = RANGED_FILE_BYTES,
+): Promise<ParquetSource> {
+  if (file.bytes < rangedFrom) return await fetchFile(store, file);
+  let view: RangedObject;
+  try {
+    view = await RangedObject.open(store, file.key, file.bytes);
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "NoSuchKey" || name === "NotFound") checkDigest(file, undefined);
+    throw err;
+  }
+  // Before any decoding: parquet-wasm traps (an uncaught error, not a rejection) on bytes it cannot decode.
+  await checkObjectDigest(store, file, view.etag);
+  return view;
+}
+
+/**
+ * The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. A
+ * {@link RangedObject}'s failed read is the error thrown (its zeros are never staged).
+ */
 export async function* copyLines(
   table: WarehouseTableName,
-  file: Uint8Array | Blob,
+  file: Uint8Array | Blob | RangedObject,
   onRow: () => void,
 ): AsyncGenerator<string> {
-  for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, { batchSize: 10_000 })) {
-    let chunk = "";
-    for (const row of batch) {
-      chunk += copyTextLine(table, row);
-      onRow();
-      if (chunk.length > 1 << 20) {
-        yield chunk;
-        chunk = "";
+  const ranged = file instanceof RangedObject ? file : undefined;
+  try {
+    const options = {
+      batchSize: 10_000,
+      ...(ranged ? { beforeRowGroup: (start: number, end: number) => ranged.prefetch(start, end) } : {}),
+    };
+    for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, options)) {
+      ranged?.check(); // a failed ranged read gave zeros: its error, not rows decoded from them
+      let chunk = "";
+      for (const row of batch) {
+        chunk += copyTextLine(table, row);
+        onRow();
+        if (chunk.length > 1 << 20) {
+          yield chunk;
+          chunk = "";
+        }
       }
+      if (chunk) yield chunk;
     }
-    if (chunk) yield chunk;
+  } catch (err) {
+    ranged?.check();
+    throw err;
   }
+  ranged?.check();
 }
 
 /**
@@ -73,7 +124,7 @@ export async function stageFile(
   progress: ProgressCallback | undefined,
   runId: string,
   table: WarehouseTableName,
-  file: Uint8Array | Blob,
+  file: Uint8Array | Blob | RangedObject,
 ): Promise<number> {
   await tx.unsafe(createStagingSql(table));
   let staged = 0;

@@ -46,6 +46,20 @@ export function checkSchema(schema: arrow.Schema, columns: readonly Column[]): v
 }
 
 /**
+ * What parquet-wasm's `ParquetFile.fromFile` uses of a Blob: its size, and `slice(start, end).arrayBuffer()` to
+ * read a range (it checks no type). An object that reads each range from elsewhere (a ranged GET) lets the decoder
+ * read a file row group by row group without holding it.
+ */
+export interface BlobLike {
+  /** The file's length in bytes. */
+  readonly size: number;
+  /** The bytes from `start` to `end` (exclusive), as a Blob's `slice`. */
+  slice(start?: number, end?: number): BlobLike;
+  /** The view's bytes. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
  * Bytes in memory, seen through the three members of a Blob that parquet-wasm's `ParquetFile.fromFile` uses
  * (`size`, `slice`, `arrayBuffer`; it checks no type): each read copies only the range asked for, where
  * `new Blob([bytes])` would first copy the whole file (a second 34 MB for fact_payment at 1M orders).
@@ -66,9 +80,9 @@ class BytesFile {
   }
 }
 
-/** A file for parquet-wasm's `fromFile`: a Blob as it is, bytes through {@link BytesFile} (no copy). */
-function asFile(bytes: Uint8Array | Blob): Blob {
-  return bytes instanceof Blob ? bytes : new BytesFile(bytes) as unknown as Blob;
+/** A file for parquet-wasm's `fromFile`: a Blob or Blob-like as it is, bytes through {@link BytesFile}. */
+function asFile(bytes: Uint8Array | Blob | BlobLike): Blob {
+  return (bytes instanceof Uint8Array ? new BytesFile(bytes) : bytes) as unknown as Blob;
 }
 
 /** Options of {@link decodeParquet}. */
@@ -78,12 +92,18 @@ export interface DecodeParquetOptions {
    * a row group is still read whole, in Arrow form (a few bytes per value).
    */
   batchSize?: number;
+  /**
+   * Called before each row group is read, with the byte range the decoder then reads it from in one `slice`
+   * (`start` inclusive, `end` exclusive; row groups lie one after another from byte 4): a file read from
+   * elsewhere fetches it here, where a failure rejects cleanly (inside parquet-wasm, a failed read traps).
+   */
+  beforeRowGroup?: ((start: number, end: number) => Promise<void>) | undefined;
 }
 
 /**
  * Decodes a Parquet file into warehouse rows, one row group at a time.
  *
- * Takes the file (its bytes, or a Blob: only the parts of the row group being read are copied out of either), the
+ * Takes the file (its bytes, a Blob or a {@link BlobLike}: only the parts of the row group being read are copied out of either), the
  * columns expected (the table contract's) and options; returns an async iterable that
  * yields arrays of rows in file order: one per row group, or several of at most `batchSize` rows. Each row is a
  * plain object with the columns in the given order and values in the in-memory forms of `ColumnType` (canonical
@@ -95,7 +115,7 @@ export interface DecodeParquetOptions {
  * when the bytes are not a Parquet file; an Error when `batchSize` is not a positive integer.
  */
 export async function* decodeParquet(
-  bytes: Uint8Array | Blob,
+  bytes: Uint8Array | Blob | BlobLike,
   columns: readonly Column[],
   options: DecodeParquetOptions = {},
 ): AsyncGenerator<WarehouseRow[], void, undefined> {
@@ -110,12 +130,17 @@ export async function* decodeParquet(
     const metadata = file.metadata();
     const groups = metadata.rowGroups().map((group) => {
       const rows = group.numRows();
+      const bytes = group.compressedSize();
       group.free();
-      return rows;
+      return { rows, bytes };
     });
     metadata.free();
+    let offset = 4; // after the magic "PAR1"
     for (let g = 0; g < groups.length; g++) {
-      const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, groups[g]!) });
+      const { rows, bytes } = groups[g]!;
+      await options.beforeRowGroup?.(offset, offset + bytes);
+      offset += bytes;
+      const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, rows) });
       const arrowTable = arrow.tableFromIPC(table.intoIPCStream());
       for (const batch of arrowTable.batches) {
         if (batch.numRows > 0) yield recordBatchToRows(columns, batch);
