@@ -32,6 +32,8 @@ interface Source {
   failure?: unknown;
   /** Bytes fetched ahead by {@link RangedObject.prefetch} (one row group), and where they start. */
   ahead?: { start: number; bytes: Uint8Array } | undefined;
+  /** The next row group's GET, started while this one decodes (its rejection is kept until awaited). */
+  next?: { start: number; end: number; read: Promise<Uint8Array> } | undefined;
 }
 
 /** A Blob `slice` position (negative: from the end), clamped to `[0, size]`. */
@@ -122,13 +124,28 @@ export class RangedObject implements BlobLike {
    *
    * @throws the store's error (`ObjectChanged` when the object was replaced), cleanly, outside the decoder.
    */
-  async prefetch(start: number, end: number): Promise<void> {
+  async prefetch(start: number, end: number, nextEnd?: number): Promise<void> {
+    const source = this.source;
+    source.ahead = undefined; // the previous row group's bytes are not needed any more
+    const next = source.next;
+    source.next = undefined;
+    if (end > start) {
+      const read = next && next.start === start && next.end === end ? next.read : this.fetch(start, end);
+      source.ahead = { start, bytes: await read };
+    }
+    // the next row group is fetched while this one decodes: one more row group held, the GET's wait hidden
+    if (nextEnd !== undefined && nextEnd > end) {
+      source.next = { start: end, end: nextEnd, read: this.fetch(end, nextEnd) };
+    }
+  }
+
+  /** One ranged GET pinned to the ETag; a rejection not yet awaited is marked handled (it surfaces when awaited). */
+  private fetch(start: number, end: number): Promise<Uint8Array> {
     const { store, key, etag } = this.source;
-    this.source.ahead = undefined; // the previous row group's bytes are not needed any more
-    if (end <= start) return;
     this.source.requests++;
-    const { body } = await store.getRange(key, start, end, etag);
-    this.source.ahead = { start, bytes: body };
+    const read = store.getRange(key, start, end, etag).then((r) => r.body);
+    read.catch(() => {});
+    return read;
   }
 
   /** The view's bytes, or the store's error. */

@@ -92,7 +92,12 @@ export async function* copyLines(
   try {
     const options = {
       batchSize: 10_000,
-      ...(ranged ? { beforeRowGroup: (start: number, end: number) => ranged.prefetch(start, end) } : {}),
+      ...(ranged
+        ? {
+          beforeRowGroup: (start: number, end: number, nextEnd?: number) =>
+            ranged.prefetch(start, end, nextEnd),
+        }
+        : {}),
     };
     for await (const batch of decodeParquet(file, WAREHOUSE_TABLES[table].columns, options)) {
       ranged?.check(); // a failed ranged read gave zeros: its error, not rows decoded from them

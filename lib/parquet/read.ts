@@ -97,7 +97,7 @@ export interface DecodeParquetOptions {
    * (`start` inclusive, `end` exclusive; row groups lie one after another from byte 4): a file read from
    * elsewhere fetches it here, where a failure rejects cleanly (inside parquet-wasm, a failed read traps).
    */
-  beforeRowGroup?: ((start: number, end: number) => Promise<void>) | undefined;
+  beforeRowGroup?: ((start: number, end: number, nextEnd?: number) => Promise<void>) | undefined;
 }
 
 /**
@@ -138,7 +138,8 @@ export async function* decodeParquet(
     let offset = 4; // after the magic "PAR1"
     for (let g = 0; g < groups.length; g++) {
       const { rows, bytes } = groups[g]!;
-      await options.beforeRowGroup?.(offset, offset + bytes);
+      const next = groups[g + 1]; // the next row group's end: a reader may fetch it while this one decodes
+      await options.beforeRowGroup?.(offset, offset + bytes, next ? offset + bytes + next.bytes : undefined);
       offset += bytes;
       const table = await file.read({ rowGroups: [g], batchSize: batchSize ?? Math.max(1, rows) });
       const arrowTable = arrow.tableFromIPC(table.intoIPCStream());
