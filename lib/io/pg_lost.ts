@@ -118,9 +118,9 @@ export function guardLostConnection<S extends net.Socket>(
     );
     pool.lost = true;
     connectionLost?.({ label, host, port, ...(cause ? { error: cause } : {}) });
-    socket.write = failingWrite(socket, emit, lostError);
+    socket.write = failingWrite(socket, lostError);
     // a socket already destroyed (a reset) emits nothing more: pass the named error on by hand
-    if (socket.destroyed) setTimeout(() => emitError(socket, emit, lostError!), 0);
+    if (socket.destroyed) setTimeout(() => socket.emit("error", lostError), 0);
     else destroy(lostError);
   };
   socket.emit = ((event: string | symbol, ...args: unknown[]) => {
@@ -133,6 +133,8 @@ export function guardLostConnection<S extends net.Socket>(
       lose(args[0] as Error); // a reset: the named error goes on instead
       return true;
     }
+    // postgres.js drops its listeners once it has given the connection up; an `error` with no listener would be
+    // thrown as an uncaught exception (seen on a loaded machine, the held-back error arriving after that)
     if (event === "error" && args[0] === lostError && socket.listenerCount("error") === 0) return false;
     return emit(event, ...args);
   }) as typeof socket.emit;
@@ -143,21 +145,12 @@ export function guardLostConnection<S extends net.Socket>(
 /** A socket's original `emit`. */
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
-/**
- * Emits `error` on the socket only while someone listens: postgres.js drops its listeners once it has given the
- * connection up, and an `error` event with no listener is thrown as an uncaught exception (seen on a loaded
- * machine, where the held-back error arrived after postgres.js had already failed the statement and let go).
- */
-function emitError(socket: net.Socket, emit: Emit, error: Error): void {
-  if (socket.listenerCount("error") > 0) emit("error", error);
-}
-
 /** A `socket.write` that fails every write with `error` (as an `error` event and through the callback). */
-function failingWrite(socket: net.Socket, emit: Emit, error: Error): net.Socket["write"] {
+function failingWrite(socket: net.Socket, error: Error): net.Socket["write"] {
   return ((_chunk: unknown, a?: unknown, b?: unknown) => {
     const callback = typeof a === "function" ? a : typeof b === "function" ? b : undefined;
     setTimeout(() => {
-      emitError(socket, emit, error);
+      socket.emit("error", error); // through guardLostConnection's emit: dropped once nobody listens
       (callback as ((e: Error) => void) | undefined)?.(error);
     }, 0);
     return true;

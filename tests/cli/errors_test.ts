@@ -13,19 +13,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import net from "node:net";
 import { etl, ingest, withPipeline } from "../adversarial/_helpers.ts";
 import { seedDatabase } from "../../tools/totesys/mod.ts";
 import { ingestObjectKey, ingestStateKey } from "../../lib/run/mod.ts";
-
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from "../_ports.ts";
 
 /** The last line of a command's stderr: the error a user reads. */
 const lastLine = (stderr: string) => stderr.trim().split("\n").pop()!;

@@ -13,8 +13,8 @@
  * @module
  */
 import { existsSync, readdirSync } from "node:fs";
-import net from "node:net";
 import { join } from "node:path";
+import { closedPort } from "../_ports.ts";
 
 /** A running test server. */
 export interface TlsPostgres {
@@ -61,15 +61,6 @@ async function run(cmd: string, args: string[], options: { cwd?: string } = {}):
     const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${out.code}): ${text.trim()}`);
   }
-}
-
-/** A TCP port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Writes the two authorities and the server's certificate (for `localhost` only) into `dir`. */
@@ -150,7 +141,7 @@ export async function startTlsPostgres(bin: string, options: { tls: boolean }): 
         : run(cmd, args, { cwd: dir });
     const data = join(dir, "data");
     await as(join(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-    const port = await freePort();
+    const port = await closedPort();
     const settings = [
       `-p ${port}`,
       `-k ${dir}`,

@@ -3,17 +3,8 @@
  * to check and, locally, `make local-up`; never the password.
  */
 import assert from "node:assert/strict";
-import * as net from "node:net";
 import { connectChecked } from "../../lib/io/pg.ts";
-
-/** A loopback port nothing listens on: bound, read, closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from "../_ports.ts";
 
 Deno.test("a refused connection names the database, the variable to check and make local-up, not the password", async () => {
   const port = await closedPort();
