@@ -15,12 +15,12 @@
  *
  * @module
  */
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bucket, createS3Client } from "../lib/io/s3.ts";
-import { connectChecked, type Sql, SSL_MODES, type SslMode, type TlsSettings } from "../lib/io/pg.ts";
+import type { Sql, TlsSettings } from "../lib/io/pg.ts";
+import { SSL_MODES, type SslMode } from "../lib/io/ssl_modes.ts";
 import type { BadRowPolicy } from "../lib/transform/bad_row.ts";
 
 /** Reads a required variable. @throws Error naming the variable when it is unset or empty. */
@@ -51,6 +51,8 @@ export async function databaseUrl(prefix: "TOTESYS" | "WAREHOUSE"): Promise<stri
         `.local/env; the CLI reads it when neither is set)`,
     );
   }
+  // Loaded only here: the local and test runs, which set the URL, never pay for the client (start-up, memory).
+  const { GetSecretValueCommand, SecretsManagerClient } = await import("@aws-sdk/client-secrets-manager");
   const client = new SecretsManagerClient({ region: Deno.env.get("AWS_REGION") ?? "eu-west-2" });
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   const s = JSON.parse(out.SecretString ?? "{}") as Record<string, unknown>;
@@ -174,6 +176,8 @@ export async function openDatabase(
   applicationName: string,
   max = 2,
 ): Promise<Sql> {
+  // Loaded only here: the transform, which opens no database, does not load the driver (start-up, memory).
+  const { connectChecked } = await import("../lib/io/pg.ts");
   return await connectChecked(await databaseUrl(prefix), {
     max,
     applicationName,

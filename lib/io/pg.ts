@@ -27,6 +27,7 @@ import tls from "node:tls";
 import { once } from "node:events";
 import { guardLostConnection, newPoolState, type PoolState, withLostConnectionHandling } from "./pg_lost.ts";
 
+import type { SslMode } from "./ssl_modes.ts";
 export { type ConnectionLostHandler, setConnectionLostHandler } from "./pg_lost.ts";
 
 /** A postgres.js client. */
@@ -35,11 +36,7 @@ export type Sql = postgres.Sql;
 /** OIDs whose text form is kept as is: int8, numeric, date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = [20, 1700, 1082, 1083, 1114, 1184, 1266, 1186];
 
-/** How a connection uses TLS, named as libpq's `sslmode` (see the module doc). */
-export type SslMode = "disable" | "prefer" | "require" | "verify-ca" | "verify-full";
-
-/** The TLS modes, for checking configuration. */
-export const SSL_MODES: readonly SslMode[] = ["disable", "prefer", "require", "verify-ca", "verify-full"];
+export { SSL_MODES, type SslMode } from "./ssl_modes.ts";
 
 /** TLS settings of {@link connect}. */
 export interface TlsSettings {
