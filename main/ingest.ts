@@ -9,7 +9,8 @@
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { ingestMetrics } from "./metrics.ts";
-import { connect, connectChecked } from "../lib/io/pg.ts";
+import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
+import { INGEST_POINTER_KEY } from "../lib/run/layout.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
@@ -34,14 +35,24 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
   const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
-  const sql = await connectChecked(url, {
-    max: 2,
-    applicationName: "totes-ingest",
-    tls: databaseTls(),
-    label: "ToteSys",
-    source,
-  });
   const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
+  // The S3 client's first request pays for setting the SDK up (tens of ms): it is made while PostgreSQL connects.
+  // Its outcome does not matter (the run reads the pointer again under the lock, and reports any failure then).
+  const warm = bucket.exists(INGEST_POINTER_KEY).catch(() => false);
+  let sql: Sql;
+  try {
+    sql = await connectChecked(url, {
+      max: 2,
+      applicationName: "totes-ingest",
+      tls: databaseTls(),
+      label: "ToteSys",
+      source,
+    });
+  } catch (err) {
+    await warm;
+    bucket.client.destroy();
+    throw err;
+  }
   try {
     return await runIngest({
       sql,
@@ -54,6 +65,7 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
       ...(onProgress ? { onProgress } : {}),
     });
   } finally {
+    await warm;
     await sql.end();
     bucket.client.destroy();
   }

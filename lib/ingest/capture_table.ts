@@ -20,7 +20,7 @@ import { expectedLive, liveAfter, tableCapture, type TableRead } from "./capture
 import { checkSchemaDrift, type SchemaDrift } from "./catalog.ts";
 import type { IngestOptions, IngestResult } from "./stage.ts";
 import { findDeleted, type ObjectTarget, readTable } from "./read_table.ts";
-import { type ReaderPool, readKeyed, scanTable } from "./scan.ts";
+import { fetchKeyed, type KeyedRows, type ReaderPool, scanTable, writeKeyed } from "./scan.ts";
 import { candidateByAgeSql, type CapturePosition, type Snapshot } from "./xid.ts";
 
 /** The run's snapshot: exported for the COPY connections, as text, parsed, and the ToteSys clock at it. */
@@ -99,16 +99,24 @@ export async function readChanges(
     return { columns, drift, read, liveRows: read.rows };
   }
   options.onProgress?.({ stage: "ingest", table, rows: 0, phase: "read", runId: run.runId });
-  const { scan, read: keyed } = await run.readers.use(async ({ sql, reference }) => {
+  // The rows are fetched on a reader, which is freed before their object is written: the next table's scan runs
+  // on it meanwhile.
+  const { scan, rows } = await run.readers.use(async ({ sql, reference }) => {
     const candidateSql = candidateByAgeSql(prev, reference);
     const scan = await scanTable(sql, table, candidateSql);
-    if (scan.keys === null) return { scan, read: NOTHING_READ };
-    return {
-      scan,
-      read: await readKeyed(sql, target, columns, { reference, candidateSql, keys: scan.keys }),
-    };
+    if (scan.keys === null) return { scan, rows: null };
+    const rows: KeyedRows = await fetchKeyed(sql, table, columns, {
+      reference,
+      candidateSql,
+      keys: scan.keys,
+    });
+    return { scan, rows };
   });
-  const read = scan.keys === null && scan.candidates > 0 ? await copy(prev) : keyed;
+  const read = rows !== null
+    ? await writeKeyed(target, rows)
+    : scan.candidates > 0
+    ? await copy(prev)
+    : NOTHING_READ;
   if (read.rows !== scan.candidates) {
     throw new Error(
       `Table ${table}: ${read.rows} rows read but the scan found ${scan.candidates} candidates`,

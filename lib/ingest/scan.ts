@@ -44,27 +44,37 @@ export async function scanTable(conn: Sql, table: SourceTableName, candidateSql:
   return { liveRows: Number(row!.n), candidates: Number(row!.c), keys };
 }
 
+/** A table's candidate rows fetched by key ({@link fetchKeyed}), as COPY text lines, ready to be written. */
+export type KeyedRows = readonly string[];
+
 /**
- * Writes the table's object from the candidates of `keys` (a {@link scanTable} list), read by key on the same
- * connection and snapshot as the scan; the candidate condition is applied again, so exactly the scanned rows come.
+ * Fetches the candidates of `keys` (a {@link scanTable} list) by key on the same connection and snapshot as the
+ * scan; the candidate condition is applied again, so exactly the scanned rows come. The rows are returned (at most
+ * {@link KEYED_READ_MAX}) so that the connection is free again before the object is written ({@link writeKeyed}).
  *
  * @param reference the connection's reference xid (xid.ts `referenceXid`)
+ * @throws Error quoting a key list that is not comma-separated integers; database errors.
  */
-export async function readKeyed(
+export async function fetchKeyed(
   conn: Sql,
-  target: ObjectTarget,
+  table: SourceTableName,
   columns: readonly CatalogColumn[],
   read: { reference: number; candidateSql: string; keys: string },
-): Promise<TableRead> {
-  const { pk } = SOURCE_TABLES[target.table];
+): Promise<KeyedRows> {
+  const { pk } = SOURCE_TABLES[table];
   if (!/^\d+(,\d+)*$/.test(read.keys)) throw new Error(`Unexpected key list "${read.keys.slice(0, 200)}"`);
   const where = `"${pk}" = ANY($1::int8[]) AND ${read.candidateSql}`;
-  const sql = `${changesSelectSql(target.table, columns, xidFromAgeSql(read.reference), where)} ORDER BY 1`;
+  const sql = `${changesSelectSql(table, columns, xidFromAgeSql(read.reference), where)} ORDER BY 1`;
   const rows = await conn.unsafe(sql, [`{${read.keys}}`]);
+  return rows.map((r) => copyTextLine(String(r.pk), String(r.xid), String(r.json)));
+}
+
+/** Writes the table's object from rows {@link fetchKeyed} returned (read_table.ts `writeObject`). */
+export async function writeKeyed(target: ObjectTarget, rows: KeyedRows): Promise<TableRead> {
   return await writeObject(
     target,
     (async function* () {
-      for (const r of rows) yield copyTextLine(String(r.pk), String(r.xid), String(r.json));
+      yield* rows;
     })(),
   );
 }

@@ -34,10 +34,14 @@ import { withIngestLock } from "./lock.ts";
 import { readAhead } from "./read_ahead.ts";
 import { beginInSnapshot } from "./read_table.ts";
 import { ReaderPool } from "./scan.ts";
-import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
+import { candidateByAgeSql, type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
 
-/** Tables read at once (issue 15): each in flight holds a COPY connection and up to a chunk of its rows. */
-const READ_AHEAD = 2;
+/**
+ * Tables read at once (issue 15). A first run's read holds a COPY connection and up to a chunk of its rows. An
+ * incremental run's scans share the two snapshot readers, so more tables in flight only let one table's object be
+ * written while the next is scanned (at most 10,000 rows each; a table with more candidates reads by COPY).
+ */
+const READ_AHEAD = { first: 2, incremental: 4 };
 
 export { readIngestState } from "./lake.ts";
 
@@ -113,7 +117,7 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
       const catalog = await catalogRead;
       await readAhead(
         SOURCE_TABLE_NAMES,
-        READ_AHEAD,
+        scansTables(current) ? READ_AHEAD.incremental : READ_AHEAD.first,
         (table) => readChanges(current, table, catalog.get(table) ?? []),
         (table, out) => finishTable(conn, current, table, out),
       );
@@ -124,6 +128,11 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
     await conn.unsafe("COMMIT");
   }
   return await finishRun(run, started);
+}
+
+/** Whether the run scans its tables (an incremental run); else it reads every row by COPY, as a first run. */
+function scansTables(run: Run): boolean {
+  return run.prev !== null && candidateByAgeSql(run.prev, run.snap.reference) !== "true";
 }
 
 /** A run starting from `state` in the snapshot `snap` (its id made and logged). */
