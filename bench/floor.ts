@@ -56,3 +56,31 @@ export async function copyFloor(
   }
   return { ms: performance.now() - t0, tables: perTable };
 }
+
+/**
+ * The scan floor of an incremental run: `SELECT count(*)` of every table in `tables`, two tables at once on two
+ * connections (as the ingest scans them), each connection in a `REPEATABLE READ` transaction. An exact capture
+ * that does not trust `last_updated` must visit every row of every table (its `xmin` and its presence), so an
+ * incremental ingest cannot be cheaper than this on the same server, however few the changes.
+ *
+ * @returns wall time in ms (connections opened before the clock starts).
+ * @throws the server's error when a query fails.
+ */
+export async function scanFloor(sourceUrl: string, tables: readonly string[]): Promise<number> {
+  const conns = [0, 1].map(() => connect(sourceUrl, { max: 1, applicationName: "totes-bench-scan-floor" }));
+  try {
+    for (const c of conns) await c`SELECT 1`;
+    const queue = [...tables];
+    const t0 = performance.now();
+    await Promise.all(conns.map(async (c) => {
+      await c.begin("ISOLATION LEVEL REPEATABLE READ READ ONLY", async (tx) => {
+        for (let table = queue.shift(); table !== undefined; table = queue.shift()) {
+          await tx.unsafe(`SELECT count(*) FROM ${ident(table)}`);
+        }
+      });
+    }));
+    return performance.now() - t0;
+  } finally {
+    await Promise.all(conns.map((c) => c.end()));
+  }
+}

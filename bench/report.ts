@@ -57,6 +57,11 @@ export interface FloorResult {
   noForeignKeysMs: number[];
   /** 1-minute load average when each sample started. */
   load1: number[];
+  /**
+   * Wall time of each scan-floor sample, in ms (bench/floor.ts `scanFloor`: `count(*)` of every source table, two
+   * at once): the least an exact incremental ingest reads. Absent in results written before it was measured.
+   */
+  scanMs?: number[];
 }
 
 /** Everything measured at one scale. */
@@ -189,6 +194,12 @@ export function floorSummary(floor: FloorResult): Summary {
   return summarise(floor.samplesMs, floor.samplesMs.map(() => floor.rows), [], []);
 }
 
+/** Summary of the scan floor's samples (`count(*)` of every table, two at once). */
+export function scanFloorSummary(floor: FloorResult): Summary {
+  const ms = floor.scanMs ?? [];
+  return summarise(ms, ms.map(() => floor.rows), [], []);
+}
+
 /** Summary of the floor's samples without foreign keys. */
 export function noForeignKeysSummary(floor: FloorResult): Summary {
   return summarise(floor.noForeignKeysMs, floor.noForeignKeysMs.map(() => floor.rows), [], []);
@@ -203,7 +214,8 @@ const MIB_KIB = 1024;
 /** The memory target of issue 15: 256 MiB per stage process. */
 export const MEMORY_LIMIT_KIB = 256 * MIB_KIB;
 
-const group = (n: number) => Math.round(n).toLocaleString("en-GB");
+/** A count with thousands separators. */
+export const group = (n: number) => Math.round(n).toLocaleString("en-GB");
 
 /** Orders as a short label: 10k, 100k, 1M, 3M. */
 export function scaleLabel(orders: number): string {
@@ -226,71 +238,12 @@ export function scenarioLabel(s: ScenarioResult): string {
   return s.changes === null ? "full" : `+${group(s.changes)} changes`;
 }
 
-function wallCell(x: Summary): string {
-  if (x.n === 1) return seconds(x.wallMs);
-  return `${seconds(x.wallMs)} (${seconds(x.minMs)}–${seconds(x.maxMs)}, n=${x.n})`;
-}
-
 /** Peak RSS in MiB, or `?`. */
 export function rssCell(kib: number | null): string {
   return kib === null ? "–" : group(kib / MIB_KIB);
 }
 
-function ratio(ms: number, floorMs: number): string {
-  return `${(ms / floorMs).toFixed(ms / floorMs < 10 ? 2 : 1)}×`;
-}
-
-function rate(rows: number, ms: number): string {
-  return ms > 0 ? group(rows / (ms / 1000)) : "–";
-}
-
-/**
- * The results table in Markdown: per scale, the floor, then per scenario each stage and the whole pipeline, with
- * wall time (median, range, samples), rows/s, the ratio to the floor's median, peak RSS and the stages' own time.
- */
-export function resultsTable(scales: readonly ScaleResult[]): string {
-  const lines = [
-    "| orders | scenario | step | rows | wall s (median, range, n) | rows/s | × floor | peak RSS MiB | own s |",
-    "| -----: | -------- | ---- | ---: | ------------------------- | -----: | ------: | -----------: | ----: |",
-  ];
-  for (const scale of scales) {
-    const floor = scale.floor.samplesMs.length > 0 ? floorSummary(scale.floor) : null;
-    const label = scaleLabel(scale.orders);
-    if (floor) {
-      lines.push(
-        `| ${label} | floor | COPY → COPY | ${group(floor.rows)} | ${wallCell(floor)} | ${
-          rate(floor.rows, floor.wallMs)
-        } | 1.00× | – | – |`,
-      );
-    }
-    if (floor && scale.floor.noForeignKeysMs.length > 0) {
-      const nofk = noForeignKeysSummary(scale.floor);
-      lines.push(
-        `| ${label} | floor | COPY → COPY, no FKs | ${group(nofk.rows)} | ${wallCell(nofk)} | ${
-          rate(nofk.rows, nofk.wallMs)
-        } | ${ratio(nofk.wallMs, floor.wallMs)} | – | – |`,
-      );
-    }
-    for (const sc of scale.scenarios) {
-      if (sc.samples.length === 0) continue;
-      const rows: [string, Summary][] = [
-        ...STAGES.map((st) => [st, stageSummary(sc, st)] as [string, Summary]),
-        ["**pipeline**", pipelineSummary(sc)],
-      ];
-      for (const [step, x] of rows) {
-        lines.push(
-          `| ${label} | ${scenarioLabel(sc)} | ${step} | ${group(x.rows)} | ${wallCell(x)} | ${
-            rate(x.rows, x.wallMs)
-          } | ${floor ? ratio(x.wallMs, floor.wallMs) : "–"} | ${rssCell(x.peakRssKiB)} | ${
-            x.stageMs === null ? "–" : seconds(x.stageMs)
-          } |`,
-        );
-      }
-    }
-  }
-  return lines.join("\n");
-}
-
+export * from "./results_table.ts";
 export * from "./targets.ts";
 export * from "./chunked_report.ts";
 export * from "./markdown.ts";

@@ -207,3 +207,23 @@ Deno.test("GNU time output and stage logs are parsed", () => {
   assert.equal(stageOwnMs(lines), 1234);
   assert.equal(stageOwnMs(['{"msg":"Table read","ms":5}']), null);
 });
+
+Deno.test("scan floor: its own row after the COPY floors, and named beside the incremental target", () => {
+  const s = scale(1_000_000, 20_000, [10_000, 10_000, 9_000], [[500, 500, 500]], 200, 10_000);
+  s.floor.scanMs = [410, 390, 400];
+  const rows = resultsTable([s]).split("\n");
+  assert.equal(rows.length, 2 + 3 + 4 + 4);
+  assert.equal(
+    rows[4],
+    "| 1M | floor | count(*) scan, 2 at once | 2,000,000 | 0.400 (0.390–0.410, n=3) | 5,000,000 | 0.02× | – | – |",
+  );
+  const t = evaluateTargets([s]);
+  assert.equal(
+    t[2]!.measured,
+    "own time 0.600 s (median of 1); processes' wall time 1.50 s; " +
+      "scan floor (count(*) of every table, two at once) 0.400 s",
+  );
+  // Results written before the scan floor existed render as before.
+  delete s.floor.scanMs;
+  assert.equal(resultsTable([s]).split("\n").length, 2 + 2 + 4 + 4);
+});

@@ -11,7 +11,7 @@ import {
   simulateActivity,
   TOTESYS_COLUMNS,
 } from "../tools/totesys/mod.ts";
-import { copyFloor } from "./floor.ts";
+import { copyFloor, scanFloor } from "./floor.ts";
 import { loadAverage } from "./measure.ts";
 import { createDatabase, dropDatabase } from "./resources.ts";
 import { scaleLabel, type ScaleResult, type ScenarioResult, seconds, totalRows } from "./report.ts";
@@ -77,7 +77,13 @@ export async function runScale(
   const src: Sql = connect(sourceUrl, { max: 2, applicationName: "totes-bench" });
   try {
     const { seedMs, sourceRows, rows } = await seedSource(src, label, orders, options.seed, sourceDb);
-    const floor = { rows, samplesMs: [] as number[], noForeignKeysMs: [] as number[], load1: [] as number[] };
+    const floor = {
+      rows,
+      samplesMs: [] as number[],
+      noForeignKeysMs: [] as number[],
+      load1: [] as number[],
+      scanMs: [] as number[],
+    };
     const floorRun = async () => {
       floor.load1.push(loadAverage());
       floor.samplesMs.push(await floorSample(label, sourceUrl, stamp, floor.samplesMs.length, true));
@@ -93,6 +99,10 @@ export async function runScale(
     const scenarios: ScenarioResult[] = [full];
     for (const changes of INCREMENTAL_CHANGES) {
       scenarios.push(await incrementalRuns(src, target, label, changes, options.repeat, settings));
+    }
+    for (let i = 0; i < options.repeat; i++) {
+      floor.scanMs.push(Math.round(await scanFloor(sourceUrl, SOURCE_TABLES)));
+      progress(`${label} scan floor ${i + 1}/${options.repeat}: ${seconds(floor.scanMs.at(-1)!)} s`);
     }
     return { orders, sourceRows, seedMs, floor, scenarios };
   } finally {
