@@ -73,6 +73,17 @@ export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET", sta
   return new Bucket(client, required(name), "", { variable: name, endpoint, stage });
 }
 
+/**
+ * Makes the bucket client's first request (a HEAD of `key`) at once, so that the SDK's set-up (tens of ms) overlaps
+ * whatever the caller waits for next (its database connecting). The outcome is ignored: the stage reads for real
+ * later and reports any failure then.
+ *
+ * @returns a promise that always resolves (await it before destroying the client).
+ */
+export function warmUp(bucket: Bucket, key: string): Promise<void> {
+  return bucket.exists(key).then(() => {}, () => {});
+}
+
 /** Reads a non-negative integer variable, or `fallback` when unset. @throws Error quoting a bad value. */
 export function intFromEnv(name: string, fallback: number): number {
   const raw = Deno.env.get(name);

@@ -11,7 +11,7 @@ import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { ingestMetrics } from "./metrics.ts";
 import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
 import { INGEST_POINTER_KEY } from "../lib/run/layout.ts";
-import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv, warmUp } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
@@ -36,9 +36,7 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   const url = await databaseUrl("TOTESYS");
   const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
   const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
-  // The S3 client's first request pays for setting the SDK up (tens of ms): it is made while PostgreSQL connects.
-  // Its outcome does not matter (the run reads the pointer again under the lock, and reports any failure then).
-  const warm = bucket.exists(INGEST_POINTER_KEY).catch(() => false);
+  const warm = warmUp(bucket, INGEST_POINTER_KEY); // while PostgreSQL connects
   let sql: Sql;
   try {
     sql = await connectChecked(url, {
