@@ -62,6 +62,8 @@ export class ProgressReporter {
   #tableStarted = 0;
   #started = 0;
   #live = false;
+  /** Runs reported so far: once there are two (a catch-up), each line names its run. */
+  readonly #runs = new Set<string>();
 
   constructor(options: ProgressReporterOptions = {}) {
     this.#write = options.write ?? stderrWrite;
@@ -76,6 +78,7 @@ export class ProgressReporter {
     if (!cur || cur.stage !== event.stage || cur.table !== event.table || cur.runId !== event.runId) {
       this.#tableStarted = this.#now();
     }
+    if (event.runId !== undefined && this.#runs.size < 2) this.#runs.add(event.runId);
     this.#current = event;
   };
 
@@ -100,7 +103,8 @@ export class ProgressReporter {
     const secs = Math.max((this.#now() - this.#tableStarted) / 1000, 1e-3);
     const rate = e.rows > 0 ? `, ${fmt(e.rows / secs)} rows/s` : "";
     const phase = e.phase ? ` (${e.phase})` : "";
-    return `${e.stage} ${e.table}: ${fmt(e.rows)} rows${rate}${phase}, ${elapsed} s`;
+    const run = this.#runs.size > 1 && e.runId !== undefined ? `, run ${e.runId}` : "";
+    return `${e.stage} ${e.table}: ${fmt(e.rows)} rows${rate}${phase}${run}, ${elapsed} s`;
   }
 
   /** Prints the current line (the timer calls this). */

@@ -39,3 +39,33 @@ Deno.test("ProgressReporter: on a terminal the line is redrawn in place and clea
     "\r\x1b[2K",
   ]);
 });
+
+Deno.test("ProgressReporter: once a second run is reported (a catch-up), each line names its run", () => {
+  let now = 0;
+  const out: string[] = [];
+  const r = new ProgressReporter({ write: (t) => out.push(t), tty: false, now: () => now });
+  r.start();
+  r.stop();
+  r.callback({
+    stage: "transform",
+    table: "dim_date",
+    rows: 0,
+    phase: "write",
+    runId: "20261202T142632597Z-2dbbbb",
+  });
+  now = 3000;
+  r.tick();
+  r.callback({
+    stage: "transform",
+    table: "dim_date",
+    rows: 0,
+    phase: "write",
+    runId: "20261202T142801763Z-d42a97",
+  });
+  now = 6000;
+  r.tick();
+  assert.deepEqual(out, [
+    "transform dim_date: 0 rows (write), 3 s\n",
+    "transform dim_date: 0 rows (write), run 20261202T142801763Z-d42a97, 6 s\n",
+  ]);
+});
