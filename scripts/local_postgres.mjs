@@ -209,6 +209,16 @@ export function initialiseWithInitdb(server, password) {
   }
 }
 
+/** The server log's last FATAL, ERROR and HINT lines (what pg_ctl's "could not start server" leaves out), joined. */
+function logReasons(logFile) {
+  try {
+    const lines = fs.readFileSync(logFile, "utf8").split("\n").slice(-40);
+    return lines.filter((l) => /\b(FATAL|ERROR|HINT):/.test(l)).slice(-3).map((l) => l.trim()).join(" ");
+  } catch {
+    return "";
+  }
+}
+
 export async function startPostgres(server) {
   const { label, port: pgPort } = server;
   const moved = portChangeProblem(
@@ -265,7 +275,13 @@ export async function startPostgres(server) {
     },
   );
   if (res.error || res.status !== 0) {
-    throw new Error(`pg_ctl start of ${label} failed: ${failure(res)}; see ${logFile}`);
+    const why = logReasons(logFile);
+    const hint = /could not bind|address already in use/i.test(why)
+      ? ` Port ${pgPort} is taken (perhaps on another address): set ${server.portVar} to a free port.`
+      : "";
+    throw new Error(
+      `pg_ctl start of ${label} failed: ${failure(res)}; see ${logFile}${why ? `: ${why}` : ""}.${hint}`,
+    );
   }
   await waitFor(() => portOpen(pgPort), label);
 }
