@@ -12,7 +12,7 @@
  * @module
  */
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
-import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import { didYouMean, parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
@@ -48,8 +48,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return help ? 0 : 2;
   }
-  if (!["run", "plan", "chunk", "commit"].includes(command)) {
-    throw new UsageError(`Unknown command "${command}" (deno task chunks --help shows the commands)`);
+  const commands = ["run", "plan", "chunk", "commit"];
+  if (!commands.includes(command)) {
+    throw new UsageError(
+      `Unknown command "${command}"${
+        didYouMean(command, commands)
+      } (deno task chunks --help shows the commands)`,
+    );
   }
   const keys = wholeNumber("chunk-keys", values["chunk-keys"], 0) || undefined;
   loadLocalEnvIfUnconfigured();

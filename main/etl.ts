@@ -16,7 +16,7 @@
  * @module
  */
 import { setLogSink } from "../lib/io/log.ts";
-import { parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import { didYouMean, parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { COMMANDS, USAGE } from "./etl/commands.ts";
 import { stageCommand } from "./etl/stage.ts";
@@ -33,7 +33,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const spec = COMMANDS[command];
   if (!spec) {
-    throw new UsageError(`Unknown command "${command}"; run "deno task etl --help" for the commands`);
+    throw new UsageError(
+      `Unknown command "${command}"${
+        didYouMean(command, Object.keys(COMMANDS))
+      }; run "deno task etl --help" for the commands`,
+    );
   }
   const { help, values } = parseCommandLine(`etl ${command}`, argv.slice(1), spec.options);
   if (command === "status") wholeNumber("runs", values.runs, 10); // a bad value before anything is read

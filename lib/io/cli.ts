@@ -63,7 +63,10 @@ export function parseCommandLine(
       );
     }
     const first = message.split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
-    throw new UsageError(`${first} (deno task ${command} --help shows the options)`);
+    const unknown = /^Unknown option '--([\w-]+)'/.exec(first);
+    const names = [...Object.keys(options), "help"].map((o) => `--${o}`);
+    const hint = unknown ? didYouMean(`--${unknown[1]}`, names) : "";
+    throw new UsageError(`${first}${hint} (deno task ${command} --help shows the options)`);
   }
   const help = parsed.values.help === true;
   if (!help && parsed.positionals.length > maxPositionals) {
@@ -73,6 +76,39 @@ export function parseCommandLine(
     );
   }
   return { help, values: parsed.values as ParsedCommandLine["values"], positionals: parsed.positionals };
+}
+
+/**
+ * The closest of `candidates` to a mistyped `word`, as ` (did you mean "x"?)`, or "" when none is within a third of
+ * the word's length in edits (Levenshtein distance: insertions, deletions, substitutions; at least 1, at most 3).
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./cli.ts";
+ * if (didYouMean("reconcle", ["run", "reconcile"]) !== ' (did you mean "reconcile"?)') throw new Error("no hint");
+ * if (didYouMean("xyz", ["run", "status"]) !== "") throw new Error("hint for nonsense");
+ * ```
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best: { name: string; d: number } | null = null;
+  for (const name of candidates) {
+    const d = editDistance(word, name);
+    if (d <= limit && (best === null || d < best.d)) best = { name, d };
+  }
+  return best ? ` (did you mean ${JSON.stringify(best.name)}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /** Reads a whole-number flag (`--name 12`, `--name=12`), or `fallback` when absent. @throws UsageError */
