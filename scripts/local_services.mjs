@@ -225,6 +225,12 @@ function clean() {
   if (home !== null && home.startsWith(relocationBase + path.sep)) {
     fs.rmSync(home, { recursive: true, force: true });
     log(`deleted ${home}`);
+    // The shared base goes too once no other clone keeps its PostgreSQL there.
+    try {
+      if (fs.readdirSync(relocationBase).length === 0) fs.rmdirSync(relocationBase);
+    } catch {
+      // another clone's folder, or already gone
+    }
   }
   fs.rmSync(pgHomeFile, { force: true });
 }
