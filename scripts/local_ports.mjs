@@ -103,7 +103,7 @@ export async function waitFor(check, what, ms = 30000) {
 
 /**
  * Whether the port belongs to this checkout's service: the process in `pidFile` (PostgreSQL's postmaster.pid, whose
- * line 4 is the port, or s3rver.pid: pid then port) is alive and listens on `port`.
+ * line 4 is the port, or s3rver.process: pid then port) is alive and listens on `port`.
  */
 export function ownsPort(pidFile, port, portLine) {
   if (!fs.existsSync(pidFile)) return false;

@@ -46,6 +46,11 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const local = path.join(root, ".local");
 const s3Dir = path.join(local, "s3");
+// The S3 emulator's pid, then its port (two lines). Not named *.pid: `kill $(cat …)` would signal the port too.
+const s3rverProcess = path.join(local, "s3rver.process");
+// Its name before 2026-12-02, still read so that an emulator started by an older checkout is found and stopped.
+const legacyS3rverPid = path.join(local, "s3rver.pid");
+const s3rverFile = () => (fs.existsSync(s3rverProcess) ? s3rverProcess : legacyS3rverPid);
 // The ports: the variables, else those remembered by the first start (.local/ports.json), else the defaults.
 const { ports } = resolvePorts(local);
 const s3Port = ports.LOCAL_S3_PORT;
@@ -116,11 +121,11 @@ async function startS3() {
     "The S3 emulator",
     "LOCAL_S3_PORT",
     s3Port,
-    runningPort(path.join(local, "s3rver.pid"), 1),
+    runningPort(s3rverFile(), 1),
   );
   if (moved) throw new Error(moved);
   if (await portOpen(s3Port)) {
-    if (!ownsPort(path.join(local, "s3rver.pid"), s3Port, 1)) {
+    if (!ownsPort(s3rverFile(), s3Port, 1)) {
       throw new Error(
         `Port ${s3Port} is in use by another program, not this project's S3 emulator: set LOCAL_S3_PORT`,
       );
@@ -145,7 +150,7 @@ async function startS3() {
       },
     },
   );
-  fs.writeFileSync(path.join(local, "s3rver.pid"), `${child.pid}\n${s3Port}\n`);
+  fs.writeFileSync(s3rverProcess, `${child.pid}\n${s3Port}\n`);
   child.unref();
   await waitFor(() => portOpen(s3Port), "the S3 emulator");
 }
@@ -206,7 +211,7 @@ function down() {
       });
     }
   }
-  const pidFile = path.join(local, "s3rver.pid");
+  const pidFile = s3rverFile();
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
     try {
