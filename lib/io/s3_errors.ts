@@ -70,7 +70,8 @@ export function s3Error(
   const endpoint = context.endpoint
     ? `the S3 endpoint ${context.endpoint} (AWS_ENDPOINT_URL)`
     : "AWS S3 (AWS_ENDPOINT_URL is not set)";
-  const message = (why: string) => new Error(`${why}${during}: ${operation} ${object}`, { cause: err });
+  const message = (why: string, hint = "") =>
+    new Error(`${why}${during}: ${operation} ${object}${hint}`, { cause: err });
   if (name === "NoSuchBucket" || /specified bucket does not exist/i.test(text)) {
     return message(`Bucket "${bucket}"${bucketVar} does not exist at ${endpoint}`);
   }
@@ -82,7 +83,12 @@ export function s3Error(
     );
   }
   if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text)) {
-    return message(`Cannot reach ${endpoint} (${code || "no answer"})`);
+    // The same hint as a refused PostgreSQL (lib/io/pg.ts): a local endpoint is this project's emulator.
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(context.endpoint ?? "");
+    return message(
+      `Cannot reach ${endpoint} (${code || "no answer"})`,
+      local ? " (locally, make local-up starts the services)" : "",
+    );
   }
   if (NOT_S3.test(text)) {
     return message(`${endpoint[0]!.toUpperCase()}${endpoint.slice(1)} did not answer as S3 (${text.trim()})`);
