@@ -116,6 +116,8 @@ export class RunWriter {
     }
     this.counts[table] = n;
     this.files[table] = { key, rows: n, bytes, sha256: digest };
+    // The final count (a small table reports no count while it is encoded, only its 0 at the start).
+    onProgress?.({ stage: "transform", table, rows: n, phase: "written", runId });
     log("info", "transform", "Table written", { run_id: runId, table, rows: n, bytes });
   }
 
