@@ -111,12 +111,17 @@ test: local-up
 # load that is idempotent, a streamed S3 upload. Under a minute on 2 cores; `make test` runs everything.
 TEST_FAST_CORE = /^(first run |a row updated at exactly the watermark|the same run loaded twice|Bucket\.upload\(\) streams)/
 test-fast: local-up
-	@$(LOAD_ENV); status=0; \
-	  deno test -A --parallel lib/ tools/totesys/ tools/lambda/ tests/deploy/ || status=$$?; \
-	  deno test -A --parallel --filter '$(TEST_FAST_CORE)' tests/ingest/ tests/transform/ tests/load/ tests/io/ \
-	    || status=$$?; \
+	@$(LOAD_ENV); log=$$(mktemp); \
+	  { status=0; \
+	    deno test -A --parallel lib/ tools/totesys/ tools/lambda/ tests/deploy/ || status=$$?; \
+	    deno test -A --parallel --filter '$(TEST_FAST_CORE)' tests/ingest/ tests/transform/ tests/load/ tests/io/ \
+	      || status=$$?; \
+	    echo $$status > $$log.status; } 2>&1 | tee $$log; \
+	  status=$$(cat $$log.status 2>/dev/null || echo 1); \
 	  if [ -d .local/s3 ]; then find .local/s3 -mindepth 1 -maxdepth 1 -type d -name 'test-*' -exec rm -rf {} +; fi; \
-	  exit $$status
+	  sed 's/\x1b\[[0-9;]*m//g' $$log | awk -F'|' '/^(ok|FAILED) \| [0-9]+ passed/ { split($$2, a, " "); \
+	    p += a[1]; split($$3, b, " "); f += b[1] } END { printf "test-fast, both parts: %d passed, %d failed\n", p, f }'; \
+	  rm -f $$log $$log.status; exit $$status
 
 local-down:
 	@if [ -d node_modules ]; then node scripts/local_services.mjs down; fi

@@ -14,7 +14,9 @@ import { startRuntimeApiStub, type StubPost } from "./runtime_api_stub.ts";
 const enabled = Deno.env.get("TEST_REAL_BUNDLES") === "1";
 
 Deno.test({
-  name: "the real bundles run ingest → transform → load through the bootstrap and report a failure",
+  name: enabled
+    ? "the real bundles run ingest → transform → load through the bootstrap and report a failure"
+    : "the real bundles run ingest → transform → load through the bootstrap (opt-in: make bundle-test)",
   ignore: !enabled,
   async fn() {
     const { freshBucket, freshDatabase } = await import("../harness.ts");
