@@ -75,6 +75,7 @@ const USAGE = `Usage: deno task bench [options]
                      with 2 workers (fresh buckets each), transform and load of it, an unchunked full run,
                      every warehouse table compared; per-chunk time and peak RSS (without --scales: only this)
   --chunk-keys K     keys per chunk for --chunked (default 250000)
+  --chunked-from F   instead of --chunked, the chunked scenario of an earlier result file F (its commit is named)
   --repeat N         floor samples and samples of each incremental scenario (default 3)
   --full-repeat N    full first runs per scale, each on a fresh warehouse and buckets (default 1)
   --seed S           PRNG seed of the generated ToteSys (default 1)
@@ -101,6 +102,7 @@ function parseOptions() {
         scales: { type: "string" },
         "with-3m": { type: "boolean", default: false },
         chunked: { type: "string" },
+        "chunked-from": { type: "string" },
         "chunk-keys": { type: "string", default: "250000" },
         repeat: { type: "string", default: "3" },
         "full-repeat": { type: "string", default: "1" },
@@ -133,6 +135,14 @@ async function render(values: Options, file: string): Promise<void> {
   }
   await writeMarkdown(result, values.markdown);
   console.log(await writtenBlock(values.markdown, generatedMarkdown(result)));
+}
+
+/** The chunked scenario of an earlier result file, marked with its commit and end. @throws when it has none. */
+async function chunkedFrom(file: string): Promise<ChunkedScenario> {
+  const earlier = JSON.parse(await Deno.readTextFile(file)) as BenchResult;
+  if (!earlier.chunked) throw new Error(`Result file ${file} has no chunked scenario`);
+  const { commit, dirty } = earlier.code;
+  return { ...earlier.chunked, from: { commit, dirty, finishedAt: earlier.finishedAt } };
 }
 
 /** Sets up the environment, the code under test and the results folder, and says so. */
@@ -232,6 +242,8 @@ async function main(): Promise<void> {
   }
   await warmUp(settings);
 
+  // Read before measuring: a wrong file fails now, not after an hour.
+  const earlierChunked = values["chunked-from"] ? await chunkedFrom(values["chunked-from"]) : null;
   const startedAt = new Date().toISOString();
   const result: BenchResult = {
     version: 1,
@@ -251,6 +263,7 @@ async function main(): Promise<void> {
       );
       await checkpoint(result, resultsDir, values, write);
     }
+    if (earlierChunked && !chunked) result.chunked = earlierChunked;
     if (chunked) {
       const onStep = async (partial: ChunkedScenario) => {
         result.chunked = partial;

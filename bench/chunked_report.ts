@@ -50,6 +50,8 @@ export interface ChunkedScenario {
   unchunked: PipelineSample | null;
   /** Every warehouse table compared, or null when not compared. */
   equality: { equal: boolean; tables: Record<string, TableDigest> } | null;
+  /** Set when taken from an earlier result file (`--chunked-from`): the code it measured and when it ended. */
+  from?: { commit: string; dirty: boolean; finishedAt: string };
 }
 
 /** Figures of the chunked scenario over its chunks (those of the last run with the most workers). */
@@ -103,6 +105,14 @@ export function chunkedMarkdown(c: ChunkedScenario): string {
   const eq = c.equality;
   const differing = eq ? Object.entries(eq.tables).filter(([, d]) => d.chunked !== d.unchunked) : [];
   return [
+    ...(c.from
+      ? [
+        `Measured by an earlier run of the benchmark (\`--chunked-from\`), on commit ${
+          c.from.commit.slice(0, 7)
+        }${c.from.dirty ? " with uncommitted changes" : ""}, finished ${c.from.finishedAt}.`,
+        "",
+      ]
+      : []),
     `Chunked first ingest at ${group(c.orders)} orders (seeded in ${
       seconds(c.seedMs)
     } s) by the chunk runner,`,

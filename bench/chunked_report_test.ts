@@ -106,3 +106,21 @@ Deno.test("chunkedMarkdown: one row per worker count, the stages after it and th
   const diff = chunkedMarkdown(chunked(3_000_000, false));
   assert.match(diff, /- Equality: DIFFERENT: fact_sales_order\./);
 });
+
+Deno.test("chunkedMarkdown: a scenario taken from an earlier result file names its commit and end first", () => {
+  const c = {
+    ...chunked(3_000_000),
+    from: {
+      commit: "75d161f84e242748ee6562f891bfcbd8bf40594c",
+      dirty: false,
+      finishedAt: "2026-12-02T15:03:16.627Z",
+    },
+  };
+  const md = chunkedMarkdown(c).split("\n");
+  assert.equal(
+    md[0],
+    "Measured by an earlier run of the benchmark (`--chunked-from`), on commit 75d161f, finished 2026-12-02T15:03:16.627Z.",
+  );
+  assert.equal(md[1], "");
+  assert.match(md[2]!, /^Chunked first ingest at 3,000,000 orders/);
+});
