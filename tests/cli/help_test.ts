@@ -140,7 +140,7 @@ Deno.test("an unknown flag exits 2 with one line naming it; a bad --flag=value i
   assert.equal(seedTypo.code, 2);
   assert.equal(
     seedTypo.stderr.trim(),
-    "seed: Unknown option '--order' (deno task seed --help shows the options)",
+    `seed: Unknown option '--order' (did you mean "--orders"?) (deno task seed --help shows the options)`,
   );
 
   // --flag=value reaches the flag: each value is quoted back in the error.
