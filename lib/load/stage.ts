@@ -271,9 +271,13 @@ async function loadTable(
     if (drop) await tx.unsafe(drop);
     readd = add;
   }
-  const merged = mergeTakesRunId(table)
-    ? await tx.unsafe(mergeSql(table), [runId])
-    : await tx.unsafe(mergeSql(table));
+  // A fact merge looks up each staged row's latest version (mergeSql's lateral join). With the table recorded as
+  // empty (autovacuum after a failed load), that was a sequential scan per staged row over the pages the statement
+  // itself fills: quadratic. The lookup's index is right at every size.
+  const fact = mergeTakesRunId(table);
+  if (fact) await tx`SET LOCAL enable_seqscan = off`;
+  const merged = fact ? await tx.unsafe(mergeSql(table), [runId]) : await tx.unsafe(mergeSql(table));
+  if (fact) await tx`SET LOCAL enable_seqscan = on`;
   if (readd) await tx.unsafe(readd);
   log("info", "load", "Table loaded", {
     run_id: runId,

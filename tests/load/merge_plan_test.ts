@@ -24,11 +24,17 @@ Deno.test("a fact merge into a table recorded as empty looks rows up by index, n
     await migrate(p.wh.sql);
     // What autovacuum leaves after a rolled-back load: the fact table recorded as empty, with no pages.
     await p.wh.sql.unsafe("VACUUM fact_sales_order");
-    const [rel] = await p.wh.sql`SELECT reltuples::int8 AS n FROM pg_class WHERE relname = 'fact_sales_order'`;
+    const [rel] = await p.wh
+      .sql`SELECT reltuples::int8 AS n FROM pg_class WHERE relname = 'fact_sales_order'`;
     assert.equal(Number(rel!.n), 0);
     const conn = connect(p.wh.url, { max: 1 });
     const [me] = await conn`SELECT pg_backend_pid() AS pid`;
-    const result = await runLoad({ now: () => Date.now(), sql: conn, processed: p.processed, runId: r.runId! });
+    const result = await runLoad({
+      now: () => Date.now(),
+      sql: conn,
+      processed: p.processed,
+      runId: r.runId!,
+    });
     assert.deepEqual(result.tables.fact_sales_order, { staged: ORDERS, merged: ORDERS });
     await conn.end();
     const stats = await tableStats(p.wh.sql, Number(me!.pid), "fact_sales_order", ORDERS);
