@@ -22,7 +22,13 @@ import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
 import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
-import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
+import {
+  deletionSql,
+  type ForeignKey,
+  foreignKeyToggleSql,
+  mergeSql,
+  WATCH_CLIENT_SQL,
+} from "./statements.ts";
 import { openParquet, type ParquetSource, RANGED_FILE_BYTES, stageFile } from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 
@@ -194,6 +200,7 @@ async function loadInTransaction(
   at: LoadProgress,
 ): Promise<"loaded" | "already_loaded"> {
   const runId = manifest.run_id;
+  await tx.unsafe(WATCH_CLIENT_SQL); // a killed load's backend must not run on holding the lock
   await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
   await tx`SET LOCAL work_mem = '256MB'`; // the merges sort a run's rows: in memory, not on disk
   const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
