@@ -22,7 +22,13 @@ import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
 import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
-import { deletionSql, type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
+import {
+  deletionSql,
+  type ForeignKey,
+  foreignKeyToggleSql,
+  mergeSql,
+  WATCH_CLIENT_SQL,
+} from "./statements.ts";
 import { openParquet, type ParquetSource, RANGED_FILE_BYTES, stageFile } from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 
@@ -194,6 +200,7 @@ async function loadInTransaction(
   at: LoadProgress,
 ): Promise<"loaded" | "already_loaded"> {
   const runId = manifest.run_id;
+  await tx.unsafe(WATCH_CLIENT_SQL); // a killed load's backend must not run on holding the lock
   await tx`SELECT pg_advisory_xact_lock(${LOAD_LOCK_KEY.toString()}::bigint)`;
   await tx`SET LOCAL work_mem = '256MB'`; // the merges sort a run's rows: in memory, not on disk
   const done = await tx`SELECT 1 FROM etl_load_log WHERE run_id = ${runId} AND outcome = 'loaded'`;
@@ -271,9 +278,13 @@ async function loadTable(
     if (drop) await tx.unsafe(drop);
     readd = add;
   }
-  const merged = mergeTakesRunId(table)
-    ? await tx.unsafe(mergeSql(table), [runId])
-    : await tx.unsafe(mergeSql(table));
+  // A fact merge looks up each staged row's latest version (mergeSql's lateral join). With the table recorded as
+  // empty (autovacuum after a failed load), that was a sequential scan per staged row over the pages the statement
+  // itself fills: quadratic. The lookup's index is right at every size.
+  const fact = mergeTakesRunId(table);
+  if (fact) await tx`SET LOCAL enable_seqscan = off`;
+  const merged = fact ? await tx.unsafe(mergeSql(table), [runId]) : await tx.unsafe(mergeSql(table));
+  if (fact) await tx`SET LOCAL enable_seqscan = on`;
   if (readd) await tx.unsafe(readd);
   log("info", "load", "Table loaded", {
     run_id: runId,

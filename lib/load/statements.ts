@@ -157,3 +157,13 @@ export function foreignKeyToggleSql(
   }`;
   return [drop, add];
 }
+
+/**
+ * Makes the load's backend check its client's socket every second while a statement runs (PostgreSQL 14 and later,
+ * on platforms that can; elsewhere nothing changes). A backend otherwise notices a vanished client only when it
+ * next writes to it: a load killed during a long merge (kill -9, a Lambda timeout) left its backend running that
+ * merge to the end, holding the load lock, and the next load waited for it.
+ */
+export const WATCH_CLIENT_SQL =
+  `DO $$ BEGIN PERFORM set_config('client_connection_check_interval', '1000', true);
+  EXCEPTION WHEN OTHERS THEN NULL; END $$`;
