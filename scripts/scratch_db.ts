@@ -27,6 +27,7 @@ await runCli("scratch-db", async () => {
   try {
     const [row] = await sql`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`;
     if (row!.n === 0) await sql.unsafe(`CREATE DATABASE "${name}"`); // name checked above
+    else console.error(`scratch-db: database ${name} exists already; its URL is printed as it is (not emptied)`);
   } finally {
     await sql.end();
   }
