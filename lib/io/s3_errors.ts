@@ -75,6 +75,12 @@ export function s3Error(
   if (name === "NoSuchBucket" || /specified bucket does not exist/i.test(text)) {
     return message(`Bucket "${bucket}"${bucketVar} does not exist at ${endpoint}`);
   }
+  if (name === "InvalidRange" || /InvalidRange|range is not satisfiable/i.test(text)) {
+    // A ranged read past the end: the object is shorter than the size recorded when it was written.
+    return message(
+      "The object is shorter than the byte range read (replaced or truncated since it was written?)",
+    );
+  }
   if (/timed out after \d+ ms of inactivity/.test(text)) {
     return message(
       `No answer from ${endpoint}: ${

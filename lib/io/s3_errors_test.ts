@@ -24,3 +24,15 @@ Deno.test("s3Error: a refused local endpoint says that make local-up starts the 
       "GetObject s3://totes-ingestion/a.json",
   );
 });
+
+Deno.test("s3Error: a range past the end says the object is shorter than written, naming it", () => {
+  const err = Object.assign(new Error("The requested range is not satisfiable"), { name: "InvalidRange" });
+  const e = s3Error(err, "GetObject", "totes-processed", "fact_payment/a.parquet", {
+    stage: "load",
+  }) as Error;
+  assert.equal(
+    e.message,
+    "The object is shorter than the byte range read (replaced or truncated since it was written?) during load: " +
+      "GetObject s3://totes-processed/fact_payment/a.parquet",
+  );
+});
