@@ -240,10 +240,9 @@ async function main(): Promise<void> {
   if (chunked) {
     progress(`chunked scenario at ${scaleLabel(chunked.orders)}, ${fmt(chunked.chunkKeys)} keys per chunk`);
   }
-  await warmUp(settings);
-
   // Read before measuring: a wrong file fails now, not after an hour.
   const earlierChunked = values["chunked-from"] ? await chunkedFrom(values["chunked-from"]) : null;
+  await warmUp(settings);
   const startedAt = new Date().toISOString();
   const result: BenchResult = {
     version: 1,
@@ -276,6 +275,11 @@ async function main(): Promise<void> {
     if (!values.keep) await runCleanups();
     else if (cleanups.length > 0) progress("--keep: databases bench_* and buckets bench-* are left in place");
   }
+  await printResult(result, values, write, resultsDir);
+}
+
+/** Prints the generated Markdown (as written, with --write), or says where the unwritten result is. */
+async function printResult(result: BenchResult, values: Options, write: boolean, resultsDir: string) {
   const table = generatedMarkdown(result);
   console.log(write ? await writtenBlock(values.markdown, table) : table);
   if (!write) {

@@ -85,6 +85,18 @@ export function chunkedSummary(c: ChunkedScenario): ChunkedSummary {
 const group = (n: number) => Math.round(n).toLocaleString("en-GB");
 const orQ = (v: number | null, f: (x: number) => string) => (v === null ? "–" : f(v));
 
+/** The lines naming the earlier run a scenario was taken from (`--chunked-from`), if it was. */
+function fromLines(c: ChunkedScenario): string[] {
+  if (!c.from) return [];
+  const dirty = c.from.dirty ? " with uncommitted changes" : "";
+  return [
+    `Measured by an earlier run of the benchmark (\`--chunked-from\`), on commit ${
+      c.from.commit.slice(0, 7)
+    }${dirty}, finished ${c.from.finishedAt}.`,
+    "",
+  ];
+}
+
 /** The chunked scenario as Markdown: a table of the runs, then the stages after it and the comparison. */
 export function chunkedMarkdown(c: ChunkedScenario): string {
   const s = chunkedSummary(c);
@@ -105,14 +117,7 @@ export function chunkedMarkdown(c: ChunkedScenario): string {
   const eq = c.equality;
   const differing = eq ? Object.entries(eq.tables).filter(([, d]) => d.chunked !== d.unchunked) : [];
   return [
-    ...(c.from
-      ? [
-        `Measured by an earlier run of the benchmark (\`--chunked-from\`), on commit ${
-          c.from.commit.slice(0, 7)
-        }${c.from.dirty ? " with uncommitted changes" : ""}, finished ${c.from.finishedAt}.`,
-        "",
-      ]
-      : []),
+    ...fromLines(c),
     `Chunked first ingest at ${group(c.orders)} orders (seeded in ${
       seconds(c.seedMs)
     } s) by the chunk runner,`,

@@ -24,6 +24,26 @@ export function setConnectionLostHandler(handler: ConnectionLostHandler | undefi
   connectionLost = handler;
 }
 
+/** The errors made here for a lost connection: each also reaches whoever awaits a statement on that connection. */
+const lostErrors = new WeakSet<Error>();
+let unhandledGuarded = false;
+
+/**
+ * Drops an unhandled rejection with one of this module's lost-connection errors. postgres.js 3.4.9 starts a new
+ * connection's type query from a message handler and drops its promise (connection.js `fetchArrayTypes`): when the
+ * server goes away while a connection opens, that query rejects with the named error and nobody handles it, and
+ * Deno ends the process on an unhandled rejection before the run can report its own error (seen on a loaded
+ * machine in the Lambda tests). The same error reaches every statement awaited on that connection, so nothing is
+ * lost by dropping the copy. Any other unhandled rejection still ends the process.
+ */
+function guardUnhandledLostErrors(): void {
+  if (unhandledGuarded) return;
+  unhandledGuarded = true;
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    if (e.reason instanceof Error && lostErrors.has(e.reason)) e.preventDefault();
+  });
+}
+
 /** What the sockets of one pool tell the pool: whether the server dropped one of them. */
 export interface PoolState {
   lost: boolean;
@@ -97,6 +117,7 @@ export function guardLostConnection<S extends net.Socket>(
   port: number,
   pool: PoolState,
 ): S {
+  guardUnhandledLostErrors();
   let local = false;
   let lostError: Error | undefined;
   const end = socket.end.bind(socket);
@@ -116,6 +137,7 @@ export function guardLostConnection<S extends net.Socket>(
       `The ${label} PostgreSQL at ${host}:${port} closed the connection${cause ? ` (${cause.message})` : ""}`,
       { cause },
     );
+    lostErrors.add(lostError);
     pool.lost = true;
     connectionLost?.({ label, host, port, ...(cause ? { error: cause } : {}) });
     socket.write = failingWrite(socket, lostError);
