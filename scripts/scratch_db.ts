@@ -26,8 +26,11 @@ await runCli("scratch-db", async () => {
   const sql = await openDatabase("WAREHOUSE", "totes-scratch-db", 1);
   try {
     const [row] = await sql`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`;
-    if (row!.n === 0) await sql.unsafe(`CREATE DATABASE "${name}"`); // name checked above
-    else console.error(`scratch-db: database ${name} exists already; its URL is printed as it is (not emptied)`);
+    if (row!.n === 0) {
+      await sql.unsafe(`CREATE DATABASE "${name}"`); // name checked above
+    } else {
+      console.error(`scratch-db: database ${name} exists already; its URL is printed as it is (not emptied)`);
+    }
   } finally {
     await sql.end();
   }
