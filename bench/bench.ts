@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     options: { scales, repeat, fullRepeat, profiled: values.profile },
     code: { commit: code.commit, dirty: code.dirty, snapshot: !values["working-tree"] },
     scales: [],
-    chunked: null,
+    chunked: chunked ? null : earlierChunked, // in every checkpoint written
     targets: [],
   };
   try {
@@ -262,7 +262,6 @@ async function main(): Promise<void> {
       );
       await checkpoint(result, resultsDir, values, write);
     }
-    if (earlierChunked && !chunked) result.chunked = earlierChunked;
     if (chunked) {
       const onStep = async (partial: ChunkedScenario) => {
         result.chunked = partial;
