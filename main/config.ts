@@ -74,14 +74,27 @@ export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET", sta
 }
 
 /**
- * Makes the bucket client's first request (a HEAD of `key`) at once, so that the SDK's set-up (tens of ms) overlaps
- * whatever the caller waits for next (its database connecting). The outcome is ignored: the stage reads for real
- * later and reports any failure then.
+ * Opens a database with `open` while the bucket client makes its first request (a HEAD of `key()`), so that the
+ * SDK's set-up (tens of ms) overlaps the connection. The HEAD's outcome is ignored (the stage reads for real later
+ * and reports any failure then, a bad key included); it is over when this returns.
  *
- * @returns a promise that always resolves (await it before destroying the client).
+ * @returns what `open` returns.
+ * @throws what `open` throws, after destroying the bucket's client.
  */
-export function warmUp(bucket: Bucket, key: string): Promise<void> {
-  return bucket.exists(key).then(() => {}, () => {});
+export async function openWhileWarming<T>(
+  bucket: Bucket,
+  key: () => string,
+  open: () => Promise<T>,
+): Promise<T> {
+  const warm = (async () => await bucket.exists(key()))().then(() => {}, () => {});
+  try {
+    return await open();
+  } catch (err) {
+    bucket.client.destroy();
+    throw err;
+  } finally {
+    await warm;
+  }
 }
 
 /** Reads a non-negative integer variable, or `fallback` when unset. @throws Error quoting a bad value. */

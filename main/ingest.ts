@@ -9,9 +9,9 @@
 import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { ingestMetrics } from "./metrics.ts";
-import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
+import { connect, connectChecked } from "../lib/io/pg.ts";
 import { INGEST_POINTER_KEY } from "../lib/run/layout.ts";
-import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv, warmUp } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl, openWhileWarming, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
@@ -36,21 +36,18 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   const url = await databaseUrl("TOTESYS");
   const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
   const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
-  const warm = warmUp(bucket, INGEST_POINTER_KEY); // while PostgreSQL connects
-  let sql: Sql;
-  try {
-    sql = await connectChecked(url, {
-      max: 2,
-      applicationName: "totes-ingest",
-      tls: databaseTls(),
-      label: "ToteSys",
-      source,
-    });
-  } catch (err) {
-    await warm;
-    bucket.client.destroy();
-    throw err;
-  }
+  const sql = await openWhileWarming(
+    bucket,
+    () => INGEST_POINTER_KEY,
+    () =>
+      connectChecked(url, {
+        max: 2,
+        applicationName: "totes-ingest",
+        tls: databaseTls(),
+        label: "ToteSys",
+        source,
+      }),
+  );
   try {
     return await runIngest({
       sql,
@@ -63,7 +60,6 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
       ...(onProgress ? { onProgress } : {}),
     });
   } finally {
-    await warm;
     await sql.end();
     bucket.client.destroy();
   }

@@ -8,8 +8,7 @@ import { manifestRunIds } from "../lib/event.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
-import { bucketFromEnv, openDatabase, warmUp } from "./config.ts";
-import type { Sql } from "../lib/io/pg.ts";
+import { bucketFromEnv, openDatabase, openWhileWarming } from "./config.ts";
 import { transformManifestKey } from "../lib/run/layout.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { loadMetrics } from "./metrics.ts";
@@ -17,16 +16,11 @@ import { loadMetrics } from "./metrics.ts";
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
   const processed = bucketFromEnv("PROCESSED_BUCKET", "load");
-  // While the warehouse connects (a malformed run id is reported by runLoad, as before).
-  const warm = (async () => await warmUp(processed, transformManifestKey(runId)))().catch(() => {});
-  let sql: Sql;
-  try {
-    sql = await openDatabase("WAREHOUSE", "totes-load", 2);
-  } catch (err) {
-    await warm;
-    processed.client.destroy();
-    throw err;
-  }
+  const sql = await openWhileWarming(
+    processed,
+    () => transformManifestKey(runId), // a malformed run id is reported by runLoad, as before
+    () => openDatabase("WAREHOUSE", "totes-load", 2),
+  );
   try {
     return await runLoad({
       now: () => Date.now(),
@@ -36,7 +30,6 @@ export async function load(runId: string, onProgress?: ProgressCallback): Promis
       ...(onProgress ? { onProgress } : {}),
     });
   } finally {
-    await warm;
     await sql.end();
     processed.client.destroy();
   }

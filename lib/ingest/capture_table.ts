@@ -64,6 +64,14 @@ export interface TableReadOut {
 const NOTHING_READ: TableRead = { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null };
 
 /**
+ * Whether a run from `prev` scans its tables (an incremental run), else reads every row by COPY (a first run, or a
+ * previous snapshot older than any age: xid.ts `candidateByAgeSql` gives "true").
+ */
+export function scansTables(prev: CapturePosition | null, reference: number): prev is CapturePosition {
+  return prev !== null && candidateByAgeSql(prev, reference) !== "true";
+}
+
+/**
  * Reads one table's changes (see the module doc). Safe to run beside other tables' reads: it touches the run only
  * through `seenRead`, a set.
  *
@@ -94,7 +102,7 @@ export async function readChanges(
       xmax: snap.cur.xmax,
       prev: p,
     });
-  if (!prev || candidateByAgeSql(prev, snap.reference) === "true") {
+  if (!scansTables(prev, snap.reference)) {
     const read = await copy(null);
     return { columns, drift, read, liveRows: read.rows };
   }

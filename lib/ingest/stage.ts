@@ -28,13 +28,13 @@ import type { ProgressCallback } from "../io/progress.ts";
 import type { CatalogColumn, IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
 import { capturePosition, newestChanges, runManifest } from "./capture.ts";
-import { finishTable, readChanges, type Run, type RunSnapshot } from "./capture_table.ts";
+import { finishTable, readChanges, type Run, type RunSnapshot, scansTables } from "./capture_table.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { readAhead } from "./read_ahead.ts";
 import { beginInSnapshot } from "./read_table.ts";
 import { ReaderPool } from "./scan.ts";
-import { candidateByAgeSql, type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
+import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
 
 /**
  * Tables read at once (issue 15). A first run's read holds a COPY connection and up to a chunk of its rows. An
@@ -117,7 +117,7 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
       const catalog = await catalogRead;
       await readAhead(
         SOURCE_TABLE_NAMES,
-        scansTables(current) ? READ_AHEAD.incremental : READ_AHEAD.first,
+        scansTables(current.prev, snap.reference) ? READ_AHEAD.incremental : READ_AHEAD.first,
         (table) => readChanges(current, table, catalog.get(table) ?? []),
         (table, out) => finishTable(conn, current, table, out),
       );
@@ -128,11 +128,6 @@ async function ingestLocked(conn: Sql, options: IngestOptions, started: number):
     await conn.unsafe("COMMIT");
   }
   return await finishRun(run, started);
-}
-
-/** Whether the run scans its tables (an incremental run); else it reads every row by COPY, as a first run. */
-function scansTables(run: Run): boolean {
-  return run.prev !== null && candidateByAgeSql(run.prev, run.snap.reference) !== "true";
 }
 
 /** A run starting from `state` in the snapshot `snap` (its id made and logged). */

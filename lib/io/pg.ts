@@ -26,7 +26,6 @@ import net from "node:net";
 import tls from "node:tls";
 import { once } from "node:events";
 import { guardLostConnection, newPoolState, type PoolState, withLostConnectionHandling } from "./pg_lost.ts";
-
 import type { SslMode } from "./ssl_modes.ts";
 export { type ConnectionLostHandler, setConnectionLostHandler } from "./pg_lost.ts";
 

@@ -284,7 +284,7 @@ async function loadTable(
   const fact = mergeTakesRunId(table);
   if (fact) await tx`SET LOCAL enable_seqscan = off`;
   const merged = fact ? await tx.unsafe(mergeSql(table), [runId]) : await tx.unsafe(mergeSql(table));
-  if (fact) await tx`SET LOCAL enable_seqscan = on`;
+  if (fact) await tx`SET LOCAL enable_seqscan TO DEFAULT`;
   if (readd) await tx.unsafe(readd);
   log("info", "load", "Table loaded", {
     run_id: runId,
