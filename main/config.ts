@@ -73,30 +73,6 @@ export function bucketFromEnv(name: "INGESTION_BUCKET" | "PROCESSED_BUCKET", sta
   return new Bucket(client, required(name), "", { variable: name, endpoint, stage });
 }
 
-/**
- * Opens a database with `open` while the bucket client makes its first request (a HEAD of `key()`), so that the
- * SDK's set-up (tens of ms) overlaps the connection. The HEAD's outcome is ignored (the stage reads for real later
- * and reports any failure then, a bad key included); it is over when this returns.
- *
- * @returns what `open` returns.
- * @throws what `open` throws, after destroying the bucket's client.
- */
-export async function openWhileWarming<T>(
-  bucket: Bucket,
-  key: () => string,
-  open: () => Promise<T>,
-): Promise<T> {
-  const warm = (async () => await bucket.exists(key()))().then(() => {}, () => {});
-  try {
-    return await open();
-  } catch (err) {
-    bucket.client.destroy();
-    throw err;
-  } finally {
-    await warm;
-  }
-}
-
 /** Reads a non-negative integer variable, or `fallback` when unset. @throws Error quoting a bad value. */
 export function intFromEnv(name: string, fallback: number): number {
   const raw = Deno.env.get(name);

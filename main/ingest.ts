@@ -10,8 +10,7 @@ import { type IngestResult, runIngest } from "../lib/ingest/stage.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { ingestMetrics } from "./metrics.ts";
 import { connect, connectChecked } from "../lib/io/pg.ts";
-import { INGEST_POINTER_KEY } from "../lib/run/layout.ts";
-import { bucketFromEnv, databaseTls, databaseUrl, openWhileWarming, shareFromEnv } from "./config.ts";
+import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
 import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
@@ -35,19 +34,14 @@ export async function ingest(onProgress?: ProgressCallback): Promise<IngestResul
   const maxDeleteShare = shareFromEnv("INGEST_MAX_DELETE_SHARE", 0.1);
   const url = await databaseUrl("TOTESYS");
   const source = Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN";
+  const sql = await connectChecked(url, {
+    max: 2,
+    applicationName: "totes-ingest",
+    tls: databaseTls(),
+    label: "ToteSys",
+    source,
+  });
   const bucket = bucketFromEnv("INGESTION_BUCKET", "ingest");
-  const sql = await openWhileWarming(
-    bucket,
-    () => INGEST_POINTER_KEY,
-    () =>
-      connectChecked(url, {
-        max: 2,
-        applicationName: "totes-ingest",
-        tls: databaseTls(),
-        label: "ToteSys",
-        source,
-      }),
-  );
   try {
     return await runIngest({
       sql,

@@ -8,19 +8,14 @@ import { manifestRunIds } from "../lib/event.ts";
 import { log } from "../lib/io/log.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import { type LoadResult, runLoad } from "../lib/load/stage.ts";
-import { bucketFromEnv, openDatabase, openWhileWarming } from "./config.ts";
-import { transformManifestKey } from "../lib/run/layout.ts";
+import { bucketFromEnv, openDatabase } from "./config.ts";
 import { emfLines, writeMetrics } from "../lib/io/metrics.ts";
 import { loadMetrics } from "./metrics.ts";
 
 /** Loads one transform run into the configured warehouse. @throws LoadError after rolling back. */
 export async function load(runId: string, onProgress?: ProgressCallback): Promise<LoadResult> {
+  const sql = await openDatabase("WAREHOUSE", "totes-load", 2);
   const processed = bucketFromEnv("PROCESSED_BUCKET", "load");
-  const sql = await openWhileWarming(
-    processed,
-    () => transformManifestKey(runId), // a malformed run id is reported by runLoad, as before
-    () => openDatabase("WAREHOUSE", "totes-load", 2),
-  );
   try {
     return await runLoad({
       now: () => Date.now(),
