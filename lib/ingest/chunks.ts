@@ -31,6 +31,7 @@ import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { readTable } from "./read_table.ts";
 import { readCatalog } from "./stage.ts";
+import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
 export * from "./chunk_plan.ts";
 
@@ -131,7 +132,11 @@ export interface ChunkOptions {
  *
  * @returns the marker and whether the chunk was already done.
  */
-export async function runChunk(options: ChunkOptions): Promise<ChunkDone & { skipped: boolean }> {
+export function runChunk(options: ChunkOptions): Promise<ChunkDone & { skipped: boolean }> {
+  return withExternalMemoryWatch(() => runChunkWatched(options));
+}
+
+async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { skipped: boolean }> {
   const { bucket, runId, table, index } = options;
   const doneKey = chunkDoneKey(runId, table, index);
   const already = await bucket.getJson<ChunkDone>(doneKey);

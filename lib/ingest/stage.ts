@@ -35,6 +35,7 @@ import { readAhead } from "./read_ahead.ts";
 import { beginInSnapshot } from "./read_table.ts";
 import { ReaderPool } from "./scan.ts";
 import { type CapturePosition, nextSeen, parseSnapshot, referenceXid } from "./xid.ts";
+import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
 /**
  * Tables read at once (issue 15). A first run's read holds a COPY connection and up to a chunk of its rows. An
@@ -92,7 +93,11 @@ export interface IngestResult {
  * @throws Error on schema drift (naming table and column), the mass-delete guard, a database or S3 failure; the
  *   capture position stays put.
  */
-export async function runIngest(options: IngestOptions): Promise<IngestResult> {
+export function runIngest(options: IngestOptions): Promise<IngestResult> {
+  return withExternalMemoryWatch(() => runIngestWatched(options));
+}
+
+async function runIngestWatched(options: IngestOptions): Promise<IngestResult> {
   const started = options.now();
   const result = await withIngestLock(options.sql, (conn) => ingestLocked(conn, options, started));
   if (result !== null) return result;

@@ -31,6 +31,7 @@ import {
 } from "./statements.ts";
 import { openParquet, type ParquetSource, RANGED_FILE_BYTES, stageFile } from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
+import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
 export { BULK_FACT_ROWS, RANGED_FILE_BYTES };
 
@@ -106,7 +107,11 @@ export class LoadError extends Error {
  * @throws LoadError naming the run, the table and PostgreSQL's detail (key and value) on any failure, after the
  *   transaction rolled back and a `failed` row was logged; Error when the run has no transform manifest.
  */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return withExternalMemoryWatch(() => runLoadWatched(options));
+}
+
+async function runLoadWatched(options: LoadOptions): Promise<LoadResult> {
   const { sql, processed, runId } = options;
   void prepareParquetWasm(); // compiles while the manifest is read and the warehouse migrated
   const manifest = await processed.getJson<TransformManifest>(transformManifestKey(runId));

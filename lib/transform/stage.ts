@@ -33,6 +33,7 @@ import { RULES, SMALL_DIMENSIONS, type SourceRow, STREAMED_TABLES } from "./rule
 import { RunCore } from "./run_core.ts";
 import { RunWriter } from "./writer.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
+import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
 /**
  * What the transform needs of an object store: lib/io/s3.ts's {@link Bucket} has it, and a test may pass an
@@ -182,7 +183,11 @@ async function pendingRuns(
  * @throws Error when the run's ingest manifest does not exist; {@link BadRowError} (policy `fail`) naming table,
  *   key, column and value; S3 errors. Nothing is committed for a run that fails (no manifest).
  */
-export async function runTransform(options: TransformOptions): Promise<TransformResult> {
+export function runTransform(options: TransformOptions): Promise<TransformResult> {
+  return withExternalMemoryWatch(() => runTransformWatched(options));
+}
+
+async function runTransformWatched(options: TransformOptions): Promise<TransformResult> {
   void prepareParquetWasm(); // compiles while the manifests and state are read
   const { chain, start } = await pendingRuns(options.ingestion, options.processed, options.runId);
   let state = start;

@@ -7,9 +7,9 @@ import { parseStageV8Flags, stageV8Flags } from "../../tools/lambda/v8_flags.ts"
 
 const root = new URL("../../", import.meta.url).pathname;
 
-Deno.test("lambda/bootstrap sets the stages' heap limits", async () => {
+Deno.test("lambda/bootstrap sets the stages' heap limits and exposes collections (lib/io/external_memory.ts)", async () => {
   assert.deepEqual(await stageV8Flags(root), [
-    "--v8-flags=--max-old-space-size=192,--max-semi-space-size=8",
+    "--v8-flags=--expose-gc,--max-old-space-size=192,--max-semi-space-size=8",
   ]);
 });
 
