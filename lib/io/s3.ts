@@ -31,11 +31,19 @@ export interface S3Settings {
   /** AWS region (default `eu-west-2`). */
   region?: string | undefined;
   /**
-   * How long a connection may stay silent before the call fails (default 60 s): an endpoint that accepts the
-   * connection but never answers (a stopped or wedged server) must fail the run, not hang it past a Lambda's limit.
+   * How long a connection may stay silent before the attempt fails (default {@link S3_IDLE_TIMEOUT_MS}, 20 s): an
+   * endpoint that accepts the connection but never answers (a stopped or wedged server) must fail the run, not
+   * hang it past a Lambda's limit. With the SDK's 4 attempts a silent S3 fails a call in about 80 s, well inside
+   * the ingest Lambda's 300 s (at 60 s it took about 4 minutes).
    */
   idleTimeoutMs?: number | undefined;
 }
+
+/** The default idle-socket timeout of {@link createS3Client}, in milliseconds: no byte either way for this long. */
+export const S3_IDLE_TIMEOUT_MS = 20_000;
+
+/** Attempts per S3 call (the first and three retries), the SDK's standard retry mode. */
+export const S3_MAX_ATTEMPTS = 4;
 
 /**
  * Creates an S3 client from explicit settings (the caller reads the environment).
@@ -49,8 +57,11 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    maxAttempts: 4,
-    requestHandler: { connectionTimeout: 10_000, socketTimeout: settings.idleTimeoutMs ?? 60_000 },
+    maxAttempts: S3_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: 10_000,
+      socketTimeout: settings.idleTimeoutMs ?? S3_IDLE_TIMEOUT_MS,
+    },
   });
 }
 

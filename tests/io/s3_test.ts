@@ -66,11 +66,12 @@ Deno.test("an S3 endpoint that accepts connections but never answers fails the c
   }
 });
 
-Deno.test("createS3Client() sets an idle-socket timeout of 60 s by default", async () => {
+Deno.test("createS3Client() sets an idle-socket timeout of 20 s by default: 4 silent attempts fit a Lambda's 300 s", async () => {
   const client = createS3Client({ endpoint: "http://127.0.0.1:1" });
   const handler = client.config.requestHandler as { configProvider?: Promise<Record<string, unknown>> };
   const config = await handler.configProvider;
-  assert.equal(config?.socketTimeout, 60_000);
+  assert.equal(config?.socketTimeout, 20_000);
+  assert.equal(await client.config.maxAttempts(), 4);
   assert.equal(config?.connectionTimeout, 10_000);
   client.destroy();
 });
