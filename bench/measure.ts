@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { stageV8Flags } from "../tools/lambda/v8_flags.ts";
+import { stageEnv, stageV8Flags } from "../tools/lambda/v8_flags.ts";
 
 /** Where GNU time lives on Debian (package `time`). */
 export const GNU_TIME = "/usr/bin/time";
@@ -94,6 +94,7 @@ export async function runMeasured(
   // The stages' V8 flags, as the measured code's Lambda bootstrap sets them (tools/lambda/v8_flags.ts).
   const v8Flags = await stageV8Flags(options.cwd, new URL("..", import.meta.url).pathname);
   const denoArgs = ["run", "-A", ...v8Flags, ...(options.denoFlags ?? []), script, ...args];
+  const mallocEnv = await stageEnv(options.cwd, new URL("..", import.meta.url).pathname);
   const useTime = !options.forcePoll && await executable(GNU_TIME);
   const timeFile = useTime ? await Deno.makeTempFile({ prefix: "bench-time-" }) : null;
   const log = await Deno.open(options.logFile, { write: true, create: true, truncate: true });
@@ -103,7 +104,7 @@ export async function runMeasured(
   const child = new Deno.Command(useTime ? GNU_TIME : deno, {
     args: useTime ? ["-o", timeFile!, "-f", "%M", deno, ...denoArgs] : denoArgs,
     cwd: options.cwd,
-    env: options.env,
+    env: { ...mallocEnv, ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -16,7 +16,7 @@ import { didYouMean, parseCommandLine, runCli, UsageError, wholeNumber } from ".
 import { setLogSink } from "../lib/io/log.ts";
 import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
-import { stageV8Flags } from "../tools/lambda/v8_flags.ts";
+import { stageEnv, stageV8Flags } from "../tools/lambda/v8_flags.ts";
 
 const USAGE = `Usage: deno task chunks <command> [options]
   A first ingest run split into key-range chunks, run by parallel workers, then committed as one run.
@@ -138,11 +138,14 @@ async function runPool(items: ChunkItem[], workers: number, retries: number): Pr
 async function childChunk(
   item: ChunkItem,
 ): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | null> {
-  // the stages' V8 flags (lambda/bootstrap's STAGE_V8_FLAGS), as the ingest Lambda runs a chunk
-  const flags = await stageV8Flags(new URL("..", import.meta.url).pathname);
+  // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
+  const root = new URL("..", import.meta.url).pathname;
+  const flags = await stageV8Flags(root);
+  const env = await stageEnv(root);
   const args = ["run", "-A", ...flags, new URL(import.meta.url).pathname, "chunk"];
   args.push("--run", item.run_id, "--table", item.table, "--index", String(item.index));
-  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit" }).output();
+  const out = await new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "inherit" })
+    .output();
   if (!out.success) return null;
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
   return JSON.parse(last);

@@ -1,6 +1,6 @@
 /**
- * The V8 flags every stage process runs with, read from their one home: the `STAGE_V8_FLAGS="..."` line of
- * lambda/bootstrap (the Lambda runtime's launch). The benchmark launches the stages it measures with the flags of
+ * The V8 flags and the malloc settings every stage process runs with, read from their one home: the
+ * `STAGE_V8_FLAGS="..."` and `export MALLOC_...=...` lines of lambda/bootstrap (the Lambda runtime's launch). The benchmark launches the stages it measures with the flags of
  * the code it measures (bench/measure.ts), and tests/deploy/v8_flags_test.ts checks that deno.json's tasks use
  * the same, so production, local runs and the benchmark cannot drift apart.
  *
@@ -42,18 +42,53 @@ export function parseStageV8Flags(bootstrap: string): string[] {
  * @throws Error as {@link parseStageV8Flags}; the file system's errors other than a missing file.
  */
 export async function stageV8Flags(dir: string, repo = dir): Promise<string[]> {
+  const text = await bootstrapText(dir, repo);
+  return text === undefined ? [] : parseStageV8Flags(text);
+}
+
+/** The bootstrap of the code at `dir` (or of the commit a snapshot folder is named by), or undefined. */
+async function bootstrapText(dir: string, repo: string): Promise<string | undefined> {
   try {
-    return parseStageV8Flags(await Deno.readTextFile(join(dir, BOOTSTRAP_FILE)));
+    return await Deno.readTextFile(join(dir, BOOTSTRAP_FILE));
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
   const commit = /(?:^|\/)([0-9a-f]{12})\/?$/.exec(dir)?.[1];
-  if (commit === undefined) return [];
+  if (commit === undefined) return undefined;
   const out = await new Deno.Command("git", {
     args: ["show", `${commit}:${BOOTSTRAP_FILE}`],
     cwd: repo,
     stdout: "piped",
     stderr: "null",
   }).output();
-  return out.success ? parseStageV8Flags(new TextDecoder().decode(out.stdout)) : [];
+  return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+}
+
+/**
+ * The glibc malloc settings of the bootstrap's `export MALLOC_<NAME>=<value>` lines, as environment variables.
+ * glibc reads them once, when a process starts, so they must be in the environment of the stage process itself.
+ *
+ * @example
+ * ```ts
+ * import { parseStageEnv } from "./v8_flags.ts";
+ * parseStageEnv("export MALLOC_ARENA_MAX=1\n"); // { MALLOC_ARENA_MAX: "1" }
+ * ```
+ * @returns the variables by name; empty when the text has none (a bootstrap of a commit older than them).
+ */
+export function parseStageEnv(bootstrap: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const m of bootstrap.matchAll(/^export (MALLOC_[A-Z_]+)=([0-9]+)$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
+
+/**
+ * The stage processes' malloc settings of the code at `dir` ({@link parseStageEnv}), found as
+ * {@link stageV8Flags} finds the flags.
+ *
+ * @returns the variables by name; empty when the code has no bootstrap or no such line.
+ * @throws the file system's errors other than a missing file.
+ */
+export async function stageEnv(dir: string, repo = dir): Promise<Record<string, string>> {
+  const text = await bootstrapText(dir, repo);
+  return text === undefined ? {} : parseStageEnv(text);
 }
