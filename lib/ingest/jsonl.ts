@@ -7,8 +7,12 @@
 import { createHash, type Hash } from "node:crypto";
 import { parseCopyLine } from "./catalog.ts";
 
-/** Chunks are cut once they reach this many characters (1 MiB): memory stays near one chunk per table. */
-const CHUNK_CHARS = 1 << 20;
+/**
+ * Chunks are cut once they reach this many characters (64 Ki): memory stays near one chunk per table, and the
+ * joined string stays under V8's largest regular object (128 KiB), so it dies young; 1 MiB strings went to the
+ * large-object space, which only a full collection frees.
+ */
+export const CHUNK_CHARS = 1 << 16;
 const LAST_UPDATED = '"last_updated":"';
 
 /** What the chunks held, known once they have all been read. */
@@ -35,7 +39,8 @@ export class JsonlStats {
 
 /**
  * The JSON Lines chunks of a table's COPY lines (`pk \t xid \t json`): each row's JSON on its own line, in chunks of
- * about 1 MiB, each ending with a newline. `onRow` is called with each row's key and xid, and the running row count.
+ * about {@link CHUNK_CHARS} characters, each ending with a newline. `onRow` is called with each row's key and xid,
+ * and the running row count.
  *
  * @example
  * ```ts

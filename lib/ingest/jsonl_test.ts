@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { jsonlChunks, JsonlStats } from "./jsonl.ts";
+import { CHUNK_CHARS, jsonlChunks, JsonlStats } from "./jsonl.ts";
 
 async function* from(lines: string[]): AsyncGenerator<string> {
   for (const l of lines) yield l;
@@ -42,11 +42,14 @@ Deno.test("jsonlChunks() writes each row's JSON on its line and reports key, xid
   assert.equal(stats.sha256(), createHash("sha256").update(text).digest("hex"));
 });
 
-Deno.test("jsonlChunks() cuts chunks near 1 MiB, each ending with a newline, the hash over all of them", async () => {
-  const big = "x".repeat(100_000);
+Deno.test("jsonlChunks() cuts chunks near CHUNK_CHARS, each ending with a newline, the hash over all of them", async () => {
+  const big = "x".repeat(CHUNK_CHARS / 10);
   const lines = Array.from({ length: 25 }, (_, i) => `${i + 1}\t5\t{"n":"${big}"}`);
   const { chunks, stats } = await all(lines);
-  assert.ok(chunks.length >= 2, `${chunks.length} chunks`);
+  assert.equal(chunks.length, 3, "10 rows of a tenth each fill a chunk: 10, 10 and 5 rows");
+  for (const c of chunks.slice(0, 2)) {
+    assert.ok(c.length >= CHUNK_CHARS && c.length < CHUNK_CHARS * 1.2, `${c.length}`);
+  }
   const hash = createHash("sha256");
   for (const c of chunks) {
     assert.equal(c[c.length - 1], 10);

@@ -80,7 +80,21 @@ export async function openParquet(
 }
 
 /**
- * The COPY text lines of a Parquet file's rows, in chunks of about 1 MiB; `onRow` is called for each row. A
+ * Rows decoded at once (2,048): a batch's values die in the young generation. Batches of 10,000 rows lived
+ * through two scavenges and died in the old one; at 1M orders the load took 29–31 s with 87–127 full
+ * collections, against 26.5 s and 54 with 2,048 (docs/benchmarks.md, 2026-12-02 "fourth session").
+ */
+export const DECODE_BATCH_ROWS = 2_048;
+
+/**
+ * Characters per COPY chunk (64 Ki): a string under V8's largest regular object (128 KiB) is born in the young
+ * generation and dies in its next scavenge; 1 MiB chunks went to the large-object space, which only a full
+ * collection frees, and the load's heap grew to 2.5 times its live size between them.
+ */
+export const COPY_CHUNK_CHARS = 1 << 16;
+
+/**
+ * The COPY text lines of a Parquet file's rows, in chunks of about {@link COPY_CHUNK_CHARS} characters; `onRow` is called for each row. A
  * {@link RangedObject}'s failed read is the error thrown (its zeros are never staged).
  */
 export async function* copyLines(
@@ -91,7 +105,7 @@ export async function* copyLines(
   const ranged = file instanceof RangedObject ? file : undefined;
   try {
     const options = {
-      batchSize: 10_000,
+      batchSize: DECODE_BATCH_ROWS,
       ...(ranged
         ? {
           beforeRowGroup: (start: number, end: number, nextEnd?: number) =>
@@ -105,7 +119,7 @@ export async function* copyLines(
       for (const row of batch) {
         chunk += copyTextLine(table, row);
         onRow();
-        if (chunk.length > 1 << 20) {
+        if (chunk.length > COPY_CHUNK_CHARS) {
           yield chunk;
           chunk = "";
         }
