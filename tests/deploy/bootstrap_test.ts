@@ -63,6 +63,7 @@ async function runBootstrap(
       LAMBDA_TASK_ROOT: taskRoot,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
       DENO_BIN: Deno.execPath(),
+      DENO_DIR: join(taskRoot, ".deno-dir"), // not the bootstrap's /tmp/deno-dir, outside the test's folder
     },
     stdout: "piped",
     stderr: "piped",
