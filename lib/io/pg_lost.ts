@@ -29,18 +29,24 @@ const lostErrors = new WeakSet<Error>();
 let unhandledGuarded = false;
 
 /**
- * Drops an unhandled rejection with one of this module's lost-connection errors. postgres.js 3.4.9 starts a new
+ * Drops an unhandled rejection, or an uncaught exception, with one of this module's lost-connection errors.
+ * postgres.js 3.4.9 starts a new
  * connection's type query from a message handler and drops its promise (connection.js `fetchArrayTypes`): when the
  * server goes away while a connection opens, that query rejects with the named error and nobody handles it, and
  * Deno ends the process on an unhandled rejection before the run can report its own error (seen on a loaded
- * machine in the Lambda tests). The same error reaches every statement awaited on that connection, so nothing is
- * lost by dropping the copy. Any other unhandled rejection still ends the process.
+ * machine in the Lambda tests). Likewise a late copy of the error thrown from an event once postgres.js has let go
+ * of the socket (seen on a loaded machine in tests/cli/db_lost_test.ts, after the connection's own test had
+ * passed). The same error reaches every statement awaited on that connection, so nothing is lost by dropping the
+ * copy. Any other unhandled rejection or uncaught exception still ends the process.
  */
 function guardUnhandledLostErrors(): void {
   if (unhandledGuarded) return;
   unhandledGuarded = true;
   globalThis.addEventListener("unhandledrejection", (e) => {
     if (e.reason instanceof Error && lostErrors.has(e.reason)) e.preventDefault();
+  });
+  globalThis.addEventListener("error", (e) => {
+    if (e.error instanceof Error && lostErrors.has(e.error)) e.preventDefault();
   });
 }
 

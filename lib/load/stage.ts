@@ -29,7 +29,13 @@ import {
   mergeSql,
   WATCH_CLIENT_SQL,
 } from "./statements.ts";
-import { openParquet, type ParquetSource, RANGED_FILE_BYTES, stageFile } from "./staging.ts";
+import {
+  openParquet,
+  type ParquetSource,
+  prefetchSmallFiles,
+  RANGED_FILE_BYTES,
+  stageFile,
+} from "./staging.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
@@ -238,28 +244,6 @@ async function loadInTransaction(
     tx.json(at.tables as Record<string, never>)
   })`;
   return "loaded";
-}
-
-/** A run's files smaller than this are all fetched at once, as the load starts (an incremental run's are). */
-const PREFETCH_FILE_BYTES = 1 << 20;
-
-/**
- * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
- * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
- */
-function prefetchSmallFiles(
-  store: ObjectStore,
-  files: ManifestFile[],
-  rangedFrom: number,
-): Map<string, Promise<ParquetSource>> {
-  const fetches = new Map<string, Promise<ParquetSource>>();
-  for (const file of files) {
-    if (file.bytes >= PREFETCH_FILE_BYTES) continue;
-    const blob = openParquet(store, file, rangedFrom);
-    blob.catch(() => {}); // awaited (and thrown) by its table; no unhandled rejection if an earlier table fails
-    fetches.set(file.key, blob);
-  }
-  return fetches;
 }
 
 /** One table: its checked file copied into a staging table, then merged with one set-based statement. */

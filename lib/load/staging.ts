@@ -158,3 +158,25 @@ export async function stageFile(
   progress?.({ stage: "load", table, rows: staged, phase: "merge", runId });
   return staged;
 }
+
+/** A run's files smaller than this are all fetched at once, as the load starts (an incremental run's are). */
+const PREFETCH_FILE_BYTES = 1 << 20;
+
+/**
+ * Starts fetching every file under {@link PREFETCH_FILE_BYTES} at once (a few round trips in one); larger files
+ * are fetched when their table's turn comes, one at a time. A failed fetch surfaces when its table awaits it.
+ */
+export function prefetchSmallFiles(
+  store: ObjectStore,
+  files: ManifestFile[],
+  rangedFrom: number,
+): Map<string, Promise<ParquetSource>> {
+  const fetches = new Map<string, Promise<ParquetSource>>();
+  for (const file of files) {
+    if (file.bytes >= PREFETCH_FILE_BYTES) continue;
+    const blob = openParquet(store, file, rangedFrom);
+    blob.catch(() => {}); // awaited (and thrown) by its table; no unhandled rejection if an earlier table fails
+    fetches.set(file.key, blob);
+  }
+  return fetches;
+}
