@@ -9,6 +9,7 @@
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
 import {
   type ChunkedResult,
+  chunkedRunStanding,
   commitChunkedRun,
   planChunkedRun,
   readPlan,
@@ -88,10 +89,15 @@ export async function plan(chunkKeys?: number): Promise<PlanAnswer> {
   });
 }
 
-/** The chunks of an existing plan (to resume it). */
-export async function planItems(runId: string): Promise<ChunkItem[]> {
+/**
+ * The chunks of an existing plan (to resume it), or `committed` when the run has committed already.
+ *
+ * @throws Error when another run committed since the plan (the chunked run can never commit), before any chunk runs.
+ */
+export async function planItems(runId: string): Promise<ChunkItem[] | "committed"> {
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
+    if (await chunkedRunStanding(bucket, runId) === "committed") return "committed";
     const p = await readPlan(bucket, runId);
     return p.chunks.map((c) => ({ run_id: p.run_id, table: c.table, index: c.index }));
   } finally {

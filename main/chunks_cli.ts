@@ -73,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
   const retries = wholeNumber("retries", values.retries, 1);
   const resume = values.resume as string | undefined;
   const items = resume ? await planItems(resume) : (await plan(keys)).chunks;
+  if (items === "committed") {
+    console.error(`chunks: run ${resume} is already committed; nothing to do`);
+    return 0;
+  }
   const runId = resume ?? items[0]!.run_id;
   console.error(`chunks: run ${runId}, ${items.length} chunks, ${workers} worker(s)`);
   const started = performance.now();

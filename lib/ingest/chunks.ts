@@ -181,6 +181,35 @@ export interface ChunkedResult {
 }
 
 /**
+ * Throws when another run committed since `plan` was made (`current` is the capture's run now): the chunked run
+ * can then never commit. An ordinary ingest run during a chunked first run made the first read itself, so the
+ * chunked run is dropped, not planned again.
+ *
+ * @throws Error naming both runs and what to do.
+ */
+export function checkPlanStillValid(plan: ChunkPlan, current: string | null): void {
+  if (current === plan.previous_run_id) return;
+  const since = plan.previous_run_id === null ? "before any run" : `after run ${plan.previous_run_id}`;
+  throw new Error(
+    `Run ${current} committed after chunked run ${plan.run_id} was planned (${since}): the chunked run cannot ` +
+      `commit. Run ${current} already read ToteSys, so drop the chunked run and go on with ordinary runs`,
+  );
+}
+
+/**
+ * Where a chunked run stands before its chunks are run again (`chunks run --resume`): `committed` when its
+ * manifest exists, else `open`.
+ *
+ * @throws Error as {@link checkPlanStillValid} when another run committed since the plan; the plan's errors.
+ */
+export async function chunkedRunStanding(bucket: ObjectStore, runId: string): Promise<"committed" | "open"> {
+  const plan = await readPlan(bucket, runId);
+  if (await bucket.exists(ingestManifestKey(runId))) return "committed";
+  checkPlanStillValid(plan, (await readIngestState(bucket)).run_id);
+  return "open";
+}
+
+/**
  * Commits a chunked run once every chunk is done: state, manifest, pointer, under the ingest lock. A commit that
  * already happened is reported again (a retried commit changes nothing).
  *
@@ -195,12 +224,7 @@ export async function commitChunkedRun(
     const manifestKey = ingestManifestKey(runId);
     if (await bucket.exists(manifestKey)) return { status: "committed", runId, manifestKey, tables: {} };
     const state = await readIngestState(bucket);
-    if (state.run_id !== plan.previous_run_id) {
-      throw new Error(
-        `Run ${state.run_id} committed after chunked run ${runId} was planned from ${plan.previous_run_id}: ` +
-          `this chunked run cannot commit (plan a new one, or use the ordinary ingest)`,
-      );
-    }
+    checkPlanStillValid(plan, state.run_id);
     const done = await Promise.all(
       plan.chunks.map((c) => bucket.getJson<ChunkDone>(chunkDoneKey(runId, c.table, c.index))),
     );

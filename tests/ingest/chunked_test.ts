@@ -187,6 +187,31 @@ function chunkedTests(
         await transform(p, made.run_id);
         await load(p, made.run_id);
         await assertReconciled(p);
+        const again = await chunkCli(p, ["run", "--resume", made.run_id]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stderr, new RegExp(`run ${made.run_id} is already committed; nothing to do`));
+        assert.doesNotMatch(again.stderr, /^chunk /m, "no chunk is run again");
+      }),
+  );
+
+  Deno.test(
+    name("resuming a chunked run that an ordinary run overtook fails before any chunk, naming both runs"),
+    () =>
+      withSeeded("chk4", async (p) => {
+        const made = await plan(p, 1_500);
+        const ordinary = await ingest(p); // the schedule's ingest, during the chunked run: a whole first read
+        assert.equal(ordinary.status, "committed");
+        const resumed = await chunkCli(p, ["run", "--resume", made.run_id]);
+        assert.equal(resumed.code, 1, resumed.stderr);
+        assert.match(
+          resumed.stderr,
+          new RegExp(
+            `Run ${ordinary.runId} committed after chunked run ${made.run_id} was planned \\(before any run\\): ` +
+              `the chunked run cannot commit\\. Run ${ordinary.runId} already read ToteSys, so drop the chunked run`,
+          ),
+        );
+        assert.doesNotMatch(resumed.stderr, /^chunk /m, "no chunk ran");
+        assert.equal(await p.ingestion.exists(chunkDoneKey(made.run_id, "payment", 0)), false);
       }),
   );
 
