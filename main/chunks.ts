@@ -15,7 +15,7 @@ import {
   readPlan,
   runChunk,
 } from "../lib/ingest/chunks.ts";
-import { connect, type Sql } from "../lib/io/pg.ts";
+import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import type { Bucket } from "../lib/io/s3.ts";
 import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
@@ -63,7 +63,14 @@ export async function chunkedHandler(event: ChunkedEvent): Promise<PlanAnswer | 
 
 async function withResources<T>(fn: (sql: Sql, bucket: Bucket, url: string) => Promise<T>): Promise<T> {
   const url = await databaseUrl("TOTESYS");
-  const sql = connect(url, { max: 2, applicationName: "totes-ingest", tls: databaseTls(), label: "ToteSys" });
+  // checked: a refused or silent server is said with the variable to check and (locally) make local-up
+  const sql = await connectChecked(url, {
+    max: 2,
+    applicationName: "totes-ingest",
+    tls: databaseTls(),
+    label: "ToteSys",
+    source: Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN",
+  });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
     return await fn(sql, bucket, url);
