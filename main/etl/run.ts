@@ -62,7 +62,8 @@ export async function runCommand(progress: ProgressReporter): Promise<void> {
     const earlier = pending.filter((id) => id !== ing.runId);
     if (earlier.length > 0) {
       console.log(
-        `Completing ${runSpan(earlier.length, earlier[0]!, earlier[earlier.length - 1]!)} left half-way`,
+        `Completing ${runSpan(earlier.length, earlier[0]!, earlier[earlier.length - 1]!)} ingested earlier ` +
+          "and not loaded yet (left half-way, or a chunked first run)",
       );
     }
     if (ing.status === "no_changes") console.log("No new changes in ToteSys since the last run.");
