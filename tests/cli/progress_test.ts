@@ -10,7 +10,7 @@ import { seedDatabase } from "../../tools/totesys/mod.ts";
 
 Deno.test("etl run reports progress on stderr every few seconds, naming stage, table, rows and rate", () =>
   withPipeline("prog", async (p) => {
-    await seedDatabase(p.src.sql, { orders: 40_000, seed: 3, createSchema: true });
+    await seedDatabase(p.src.sql, { orders: 160_000, seed: 3, createSchema: true });
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "main/etl.ts", "run"],
       cwd: ROOT,
@@ -34,10 +34,11 @@ Deno.test("etl run reports progress on stderr every few seconds, naming stage, t
     const ended = performance.now();
     await stderr;
     assert.equal(status.code, 0, stamps.map((s) => s.line).join("\n"));
-    assert.match(await stdout, /fact_sales_order\s+40000\s+40000/);
+    assert.match(await stdout, /fact_sales_order\s+160000\s+160000/);
     const times = [started, ...stamps.map((s) => s.at), ended];
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // A run this size takes well over 5 s here; the child's start (Deno compiling) counts as silence too.
+    // A run this size takes about 11.6 s on a quiet 2-core machine (40,000 orders took 5.5 s, too short to tell);
+    // the child's start (Deno compiling) counts as silence too.
     assert.ok(ended - started > 6000, `the run took ${Math.round(ended - started)} ms: too short to tell`);
     // The reporter ticks every 3 s (lib/io/progress.ts, unit-tested); the bound here leaves room for a loaded
     // machine (a stage that stops reporting would be silent for its whole duration). The 5 s figure of the issue
