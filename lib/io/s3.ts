@@ -33,8 +33,9 @@ export interface S3Settings {
   /**
    * How long a connection may stay silent before the attempt fails (default {@link S3_IDLE_TIMEOUT_MS}, 20 s): an
    * endpoint that accepts the connection but never answers (a stopped or wedged server) must fail the run, not
-   * hang it past a Lambda's limit. With the SDK's 4 attempts a silent S3 fails a call in about 80 s, well inside
-   * the ingest Lambda's 300 s (at 60 s it took about 4 minutes).
+   * hang it past a Lambda's limit. An attempt then fails after about 23 s (the SDK arms the timer 3 s late), so a
+   * silent S3 fails a call, an upload included, in about 90 s with the SDK's 4 attempts: inside the ingest
+   * Lambda's 300 s (at 60 s, and with the waits below, a run took about 4.6 minutes).
    */
   idleTimeoutMs?: number | undefined;
 }
@@ -58,6 +59,9 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: S3_MAX_ATTEMPTS,
+    // No `Expect: 100-continue` on large bodies: on a silent endpoint the SDK first waited up to the idle timeout
+    // for the server's "continue", then the idle timeout again for the answer (46 s an attempt instead of 23).
+    expectContinueHeader: false,
     requestHandler: {
       connectionTimeout: 10_000,
       socketTimeout: settings.idleTimeoutMs ?? S3_IDLE_TIMEOUT_MS,
@@ -130,7 +134,9 @@ export class Bucket implements ObjectStore {
       },
       partSize,
       queueSize: 2,
-      leavePartsOnError: false,
+      // A failed upload is not aborted: on a silent endpoint the abort took its own 4 attempts (about 90 s) after
+      // the upload's. The bucket's lifecycle rule removes incomplete uploads' parts (terraform/s3.tf).
+      leavePartsOnError: true,
     });
     await this.call("Upload", key, () => upload.done());
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import net from "node:net";
 import { freshBucket } from "../harness.ts";
 import { Bucket, createS3Client } from "../../lib/io/s3.ts";
@@ -62,6 +63,28 @@ Deno.test("an S3 endpoint that accepts connections but never answers fails the c
     clearTimeout(hang);
     client.destroy();
     for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+Deno.test("a large PutObject goes without `Expect: 100-continue`: a silent endpoint costs one idle timeout an attempt, not two", async () => {
+  const seen: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers.expect);
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { ETag: '"x"' });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const client = createS3Client({ endpoint });
+  try {
+    await new Bucket(client, "b").put("big.bin", new Uint8Array(3 << 20), "application/octet-stream");
+    assert.deepEqual(seen, [undefined]); // the SDK's default adds the header from 2 MB on
+  } finally {
+    client.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
 });
