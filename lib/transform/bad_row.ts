@@ -31,9 +31,32 @@ export class BadRowError extends Error {
     readonly value: unknown,
     readonly reason: string,
   ) {
-    super(`Cannot transform ${table} ${key}: ${column} ${JSON.stringify(value)} ${reason}`);
+    super(`Cannot transform ${table} ${key}: ${column} ${quoteValue(value)} ${reason}`);
     this.name = "BadRowError";
   }
+}
+
+/** Characters of a bad value quoted in full in an error message; a longer one is cut there. */
+export const QUOTED_VALUE_CHARS = 200;
+
+/**
+ * A bad value as an error quotes it: its JSON, cut after {@link QUOTED_VALUE_CHARS} characters with the whole
+ * length said, so that a huge value cannot push the reason off the end of a log line (CloudWatch keeps 256 KB of
+ * an event). The quarantine record keeps the whole value.
+ *
+ * @example
+ * ```ts
+ * import { quoteValue } from "./bad_row.ts";
+ * quoteValue("2024-02-30"); // '"2024-02-30"'
+ * quoteValue("x".repeat(1000)).endsWith('…" (1,000 characters)'); // true
+ * ```
+ */
+export function quoteValue(value: unknown): string {
+  if (typeof value !== "string" || value.length <= QUOTED_VALUE_CHARS) {
+    return JSON.stringify(value) ?? String(value);
+  }
+  const head = JSON.stringify(value.slice(0, QUOTED_VALUE_CHARS));
+  return `${head.slice(0, -1)}…" (${value.length.toLocaleString("en-GB")} characters)`;
 }
 
 /** A quarantined row: the reason and the source row as ingested. */
