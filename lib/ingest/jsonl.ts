@@ -38,9 +38,46 @@ export class JsonlStats {
 }
 
 /**
+ * The most characters of JSON one row may have (4 Mi). A stage's V8 heap is capped (lib/ingest's rows pass
+ * through it as strings several times over), and two rows of 16 MB ended the ingest with "Fatal JavaScript out of
+ * memory" and no word of which row; past this, the run stops naming the row instead. ToteSys's rows are a few
+ * hundred characters.
+ */
+export const MAX_ROW_CHARS = 4 << 20;
+
+/**
+ * The error for a row over {@link MAX_ROW_CHARS}: table, key, the row's size and its longest column.
+ *
+ * @example
+ * ```ts
+ * import { rowTooLarge } from "./jsonl.ts";
+ * rowTooLarge("design", 2, '{"design_id":2,"design_name":"xxxx"}', 10).message.startsWith(
+ *   "Row design 2 is 36 characters of JSON, more than the 10 a row may have (its longest column: design_name",
+ * ); // true
+ * ```
+ */
+export function rowTooLarge(table: string, pk: number, json: string, limit: number = MAX_ROW_CHARS): Error {
+  let longest = "";
+  let longestChars = -1;
+  try {
+    for (const [column, value] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
+      const chars = typeof value === "string" ? value.length : JSON.stringify(value)?.length ?? 0;
+      if (chars > longestChars) [longest, longestChars] = [column, chars];
+    }
+  } catch { /* not JSON: the size alone is said */ }
+  const n = (x: number) => x.toLocaleString("en-GB");
+  const column = longestChars >= 0 ? ` (its longest column: ${longest}, ${n(longestChars)} characters)` : "";
+  return new Error(
+    `Row ${table} ${pk} is ${n(json.length)} characters of JSON, more than the ${n(limit)} a row may have` +
+      `${column}: the ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
+  );
+}
+
+/**
  * The JSON Lines chunks of a table's COPY lines (`pk \t xid \t json`): each row's JSON on its own line, in chunks of
  * about {@link CHUNK_CHARS} characters, each ending with a newline. `onRow` is called with each row's key and xid,
- * and the running row count.
+ * and the running row count. A row over `limits.maxRowChars` ({@link MAX_ROW_CHARS}) throws {@link rowTooLarge}'s
+ * error, naming `limits.table`.
  *
  * @example
  * ```ts
@@ -65,7 +102,9 @@ export async function* jsonlChunks(
   lines: AsyncIterable<string>,
   stats: JsonlStats,
   onRow: (pk: number, xid: number, rows: number) => void,
+  limits: { table?: string; maxRowChars?: number } = {},
 ): AsyncGenerator<Uint8Array> {
+  const maxRowChars = limits.maxRowChars ?? MAX_ROW_CHARS;
   const encoder = new TextEncoder();
   let buf: string[] = [];
   let size = 0;
@@ -78,6 +117,7 @@ export async function* jsonlChunks(
   };
   for await (const line of lines) {
     const { pk, xid, json } = parseCopyLine(line);
+    if (json.length > maxRowChars) throw rowTooLarge(limits.table ?? "row", pk, json, maxRowChars);
     const at = json.indexOf(LAST_UPDATED);
     if (at >= 0 && json.charCodeAt(at + LAST_UPDATED.length) <= 57) { // a digit: not 'infinity' (C6)
       const lu = json.slice(at + LAST_UPDATED.length, at + LAST_UPDATED.length + 26);

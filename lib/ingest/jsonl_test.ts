@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { CHUNK_CHARS, jsonlChunks, JsonlStats } from "./jsonl.ts";
+import { CHUNK_CHARS, jsonlChunks, JsonlStats, MAX_ROW_CHARS } from "./jsonl.ts";
 
 async function* from(lines: string[]): AsyncGenerator<string> {
   for (const l of lines) yield l;
@@ -57,4 +57,33 @@ Deno.test("jsonlChunks() cuts chunks near CHUNK_CHARS, each ending with a newlin
   }
   assert.equal(stats.sha256(), hash.digest("hex"));
   assert.equal(stats.rows, 25);
+});
+
+Deno.test("jsonlChunks() stops at a row over the limit, naming table, key, size and longest column", async () => {
+  const rows = [
+    `1\t5\t{"design_id":1,"design_name":"a"}`,
+    `2\t5\t{"design_id":2,"design_name":"${"é".repeat(500)}"}`,
+  ];
+  async function* lines() {
+    yield* rows;
+  }
+  const seen: number[] = [];
+  await assert.rejects(
+    async () => {
+      for await (
+        const _ of jsonlChunks(lines(), new JsonlStats(), (pk) => seen.push(pk), {
+          table: "design",
+          maxRowChars: 400,
+        })
+      ) { /* drain */ }
+    },
+    {
+      message:
+        "Row design 2 is 532 characters of JSON, more than the 400 a row may have (its longest column: " +
+        "design_name, 500 characters): the ingest stops rather than run out of memory, and changes nothing; " +
+        "shorten the value in ToteSys",
+    },
+  );
+  assert.deepEqual(seen, [1], "the rows before it were read");
+  assert.equal(MAX_ROW_CHARS, 4 << 20);
 });

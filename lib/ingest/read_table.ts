@@ -130,7 +130,7 @@ export async function writeObject(src: ObjectTarget, lines: AsyncIterable<string
     ids.add(pk);
     src.onXid(xid);
     if ((rows & 8191) === 0) src.onProgress?.({ stage: "ingest", table, rows, phase: "read", runId });
-  });
+  }, { table });
   const first = await it.next();
   if (first.done) return { rows: 0, bytes: 0, object: null, candidates: [], maxLastUpdated: null };
   const key = src.key ?? ingestObjectKey(table, runId);

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { textLines } from "./lines.ts";
+
+async function collect(chunks: Uint8Array[]): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of textLines(ReadableStream.from(chunks))) out.push(line);
+  return out;
+}
+
+/** The bytes of `text` cut every `size` bytes (a cut may fall inside a multi-byte character). */
+function cut(text: string, size: number): Uint8Array[] {
+  const bytes = new TextEncoder().encode(text);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+Deno.test("textLines() gives every line whatever the cuts: empty lines, multi-byte characters cut in two, no final newline", async () => {
+  const text = "a\n\nbé€😀c\nd\te\\f\nlast";
+  const expected = ["a", "", "bé€😀c", "d\te\\f", "last"];
+  for (const size of [1, 2, 3, 5, 7, 64]) {
+    assert.deepEqual(await collect(cut(text, size)), expected, `size ${size}`);
+  }
+  assert.deepEqual(await collect(cut("x\n", 1)), ["x"], "a final newline ends the last line");
+  assert.deepEqual(await collect([]), []);
+});
+
+Deno.test("textLines() joins a line spread over many chunks once, in order", async () => {
+  const long = "é€😀\t\\".repeat(200_000); // 1.6 MB over 25 chunks of 64 KiB
+  const lines = await collect(cut(`1\n${long}\n2\n${long}`, 65_536));
+  assert.equal(lines.length, 4);
+  assert.deepEqual([lines[0], lines[2]], ["1", "2"]);
+  assert.equal(lines[1], long);
+  assert.equal(lines[3], long);
+});
