@@ -34,8 +34,9 @@ export interface S3Settings {
    * How long a connection may stay silent before the attempt fails (default {@link S3_IDLE_TIMEOUT_MS}, 20 s): an
    * endpoint that accepts the connection but never answers (a stopped or wedged server) must fail the run, not
    * hang it past a Lambda's limit. An attempt then fails after about 23 s (the SDK arms the timer 3 s late), so a
-   * silent S3 fails a call, an upload included, in about 90 s with the SDK's 4 attempts: inside the ingest
-   * Lambda's 300 s (at 60 s, and with the waits below, a run took about 4.6 minutes).
+   * silent S3 fails a call, an upload included, in about 90 s with the SDK's 4 attempts (92 s measured), and an
+   * ingest whose S3 went silent mid-run in 173 s (two uploads' parts in flight fail one after the other): inside
+   * the ingest Lambda's 300 s, where at 60 s and with the waits below a run took 278 s.
    */
   idleTimeoutMs?: number | undefined;
 }
