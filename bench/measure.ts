@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { stageEnv, stageV8Flags } from "../tools/lambda/v8_flags.ts";
+import { stageLaunch } from "../tools/lambda/v8_flags.ts";
 
 /** Where GNU time lives on Debian (package `time`). */
 export const GNU_TIME = "/usr/bin/time";
@@ -91,10 +91,10 @@ export async function runMeasured(
   options: MeasureOptions,
 ): Promise<MeasuredRun> {
   const deno = Deno.execPath();
-  // The stages' V8 flags, as the measured code's Lambda bootstrap sets them (tools/lambda/v8_flags.ts).
-  const v8Flags = await stageV8Flags(options.cwd, new URL("..", import.meta.url).pathname);
-  const denoArgs = ["run", "-A", ...v8Flags, ...(options.denoFlags ?? []), script, ...args];
-  const mallocEnv = await stageEnv(options.cwd, new URL("..", import.meta.url).pathname);
+  // The stages' V8 flags and malloc settings, as the measured code's Lambda bootstrap sets them
+  // (tools/lambda/v8_flags.ts).
+  const launch = await stageLaunch(options.cwd, new URL("..", import.meta.url).pathname);
+  const denoArgs = ["run", "-A", ...launch.flags, ...(options.denoFlags ?? []), script, ...args];
   const useTime = !options.forcePoll && await executable(GNU_TIME);
   const timeFile = useTime ? await Deno.makeTempFile({ prefix: "bench-time-" }) : null;
   const log = await Deno.open(options.logFile, { write: true, create: true, truncate: true });
@@ -104,7 +104,7 @@ export async function runMeasured(
   const child = new Deno.Command(useTime ? GNU_TIME : deno, {
     args: useTime ? ["-o", timeFile!, "-f", "%M", deno, ...denoArgs] : denoArgs,
     cwd: options.cwd,
-    env: { ...mallocEnv, ...options.env },
+    env: { ...launch.env, ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

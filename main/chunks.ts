@@ -12,13 +12,12 @@ import {
   chunkedRunStanding,
   commitChunkedRun,
   planChunkedRun,
-  readPlan,
   runChunk,
 } from "../lib/ingest/chunks.ts";
 import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import type { Bucket } from "../lib/io/s3.ts";
-import { bucketFromEnv, databaseTls, databaseUrl } from "./config.ts";
+import { bucketFromEnv, databaseSource, databaseTls, databaseUrl } from "./config.ts";
 import { entropy } from "./ingest.ts";
 
 /** One chunk as the plan lists it for the Distributed Map: small, so 10M orders' chunks fit a state's input. */
@@ -69,7 +68,7 @@ async function withResources<T>(fn: (sql: Sql, bucket: Bucket, url: string) => P
     applicationName: "totes-ingest",
     tls: databaseTls(),
     label: "ToteSys",
-    source: Deno.env.get("TOTESYS_DATABASE_URL") ? "TOTESYS_DATABASE_URL" : "TOTESYS_SECRET_ARN",
+    source: databaseSource("TOTESYS"),
   });
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
@@ -104,8 +103,9 @@ export async function plan(chunkKeys?: number): Promise<PlanAnswer> {
 export async function planItems(runId: string): Promise<ChunkItem[] | "committed"> {
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
-    if (await chunkedRunStanding(bucket, runId) === "committed") return "committed";
-    const p = await readPlan(bucket, runId);
+    const standing = await chunkedRunStanding(bucket, runId);
+    if (standing.status === "committed") return "committed";
+    const p = standing.plan;
     return p.chunks.map((c) => ({ run_id: p.run_id, table: c.table, index: c.index }));
   } finally {
     bucket.client.destroy();

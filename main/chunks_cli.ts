@@ -16,7 +16,7 @@ import { didYouMean, parseCommandLine, runCli, UsageError, wholeNumber } from ".
 import { setLogSink } from "../lib/io/log.ts";
 import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
-import { stageEnv, stageV8Flags } from "../tools/lambda/v8_flags.ts";
+import { type StageLaunch, stageLaunch } from "../tools/lambda/v8_flags.ts";
 
 const USAGE = `Usage: deno task chunks <command> [options]
   A first ingest run split into key-range chunks, run by parallel workers, then committed as one run.
@@ -80,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
   const runId = resume ?? items[0]!.run_id;
   console.error(`chunks: run ${runId}, ${items.length} chunks, ${workers} worker(s)`);
   const started = performance.now();
-  await runPool(items, workers, retries);
+  // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
+  const launch = await stageLaunch(new URL("..", import.meta.url).pathname);
+  await runPool(items, workers, retries, launch);
   const result = await commit(runId);
   console.error(`chunks: committed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify(result));
@@ -111,13 +113,18 @@ async function chunkCommand(values: Record<string, unknown>): Promise<number> {
 }
 
 /** Runs the chunks in child processes, `workers` at a time; a failed chunk is retried up to `retries` times. */
-async function runPool(items: ChunkItem[], workers: number, retries: number): Promise<void> {
+async function runPool(
+  items: ChunkItem[],
+  workers: number,
+  retries: number,
+  launch: StageLaunch,
+): Promise<void> {
   const queue = items.map((item) => ({ item, tries: 0 }));
   const failures: string[] = [];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { item } = next;
-      const out = await childChunk(item);
+      const out = await childChunk(item, launch);
       if (out) {
         console.error(
           `chunk ${item.table} #${item.index}: ${out.rows} rows, ${out.s} s, peak RSS ${out.peak_rss_mib} MiB` +
@@ -141,14 +148,16 @@ async function runPool(items: ChunkItem[], workers: number, retries: number): Pr
 /** One chunk as a child process; its answer, or null when it failed (its stderr is passed through). */
 async function childChunk(
   item: ChunkItem,
+  launch: StageLaunch,
 ): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | null> {
-  // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
-  const root = new URL("..", import.meta.url).pathname;
-  const flags = await stageV8Flags(root);
-  const env = await stageEnv(root);
-  const args = ["run", "-A", ...flags, new URL(import.meta.url).pathname, "chunk"];
+  const args = ["run", "-A", ...launch.flags, new URL(import.meta.url).pathname, "chunk"];
   args.push("--run", item.run_id, "--table", item.table, "--index", String(item.index));
-  const out = await new Deno.Command(Deno.execPath(), { args, env, stdout: "piped", stderr: "inherit" })
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    env: launch.env,
+    stdout: "piped",
+    stderr: "inherit",
+  })
     .output();
   if (!out.success) return null;
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;

@@ -183,6 +183,11 @@ export async function openDatabase(
     applicationName,
     tls: databaseTls(),
     label: prefix === "TOTESYS" ? "ToteSys" : "warehouse",
-    source: Deno.env.get(`${prefix}_DATABASE_URL`) ? `${prefix}_DATABASE_URL` : `${prefix}_SECRET_ARN`,
+    source: databaseSource(prefix),
   });
+}
+
+/** The variable a database's URL came from, for errors to name: `<PREFIX>_DATABASE_URL` or `<PREFIX>_SECRET_ARN`. */
+export function databaseSource(prefix: "TOTESYS" | "WAREHOUSE"): string {
+  return Deno.env.get(`${prefix}_DATABASE_URL`) ? `${prefix}_DATABASE_URL` : `${prefix}_SECRET_ARN`;
 }

@@ -10,7 +10,7 @@ import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import type { CatalogColumn } from "../run/manifest.ts";
+import type { CatalogColumn, IngestState } from "../run/manifest.ts";
 import { ingestManifestKey } from "../run/layout.ts";
 import { makeRunId } from "../run/run_id.ts";
 import { capturePosition } from "./capture.ts";
@@ -196,17 +196,23 @@ export function checkPlanStillValid(plan: ChunkPlan, current: string | null): vo
   );
 }
 
+/** Where a chunked run stands: committed, or open with its plan and the capture's state now. */
+export type ChunkedRunStanding =
+  | { status: "committed" }
+  | { status: "open"; plan: ChunkPlan; state: IngestState };
+
 /**
- * Where a chunked run stands before its chunks are run again (`chunks run --resume`): `committed` when its
- * manifest exists, else `open`.
+ * Where a chunked run stands: `committed` when its manifest exists, else `open` with its plan and the capture's
+ * state. Read before its chunks are run again (`chunks run --resume`) and, under the ingest lock, by its commit.
  *
  * @throws Error as {@link checkPlanStillValid} when another run committed since the plan; the plan's errors.
  */
-export async function chunkedRunStanding(bucket: ObjectStore, runId: string): Promise<"committed" | "open"> {
+export async function chunkedRunStanding(bucket: ObjectStore, runId: string): Promise<ChunkedRunStanding> {
   const plan = await readPlan(bucket, runId);
-  if (await bucket.exists(ingestManifestKey(runId))) return "committed";
-  checkPlanStillValid(plan, (await readIngestState(bucket)).run_id);
-  return "open";
+  if (await bucket.exists(ingestManifestKey(runId))) return { status: "committed" };
+  const state = await readIngestState(bucket);
+  checkPlanStillValid(plan, state.run_id);
+  return { status: "open", plan, state };
 }
 
 /**
@@ -220,11 +226,10 @@ export async function commitChunkedRun(
 ): Promise<ChunkedResult> {
   const { bucket, runId } = options;
   const result = await withIngestLock(options.sql, async (): Promise<ChunkedResult> => {
-    const plan = await readPlan(bucket, runId);
     const manifestKey = ingestManifestKey(runId);
-    if (await bucket.exists(manifestKey)) return { status: "committed", runId, manifestKey, tables: {} };
-    const state = await readIngestState(bucket);
-    checkPlanStillValid(plan, state.run_id);
+    const standing = await chunkedRunStanding(bucket, runId);
+    if (standing.status === "committed") return { status: "committed", runId, manifestKey, tables: {} };
+    const { plan, state } = standing;
     const done = await Promise.all(
       plan.chunks.map((c) => bucket.getJson<ChunkDone>(chunkDoneKey(runId, c.table, c.index))),
     );

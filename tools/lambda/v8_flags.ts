@@ -1,8 +1,9 @@
 /**
  * The V8 flags and the malloc settings every stage process runs with, read from their one home: the
- * `STAGE_V8_FLAGS="..."` and `export MALLOC_...=...` lines of lambda/bootstrap (the Lambda runtime's launch). The benchmark launches the stages it measures with the flags of
- * the code it measures (bench/measure.ts), and tests/deploy/v8_flags_test.ts checks that deno.json's tasks use
- * the same, so production, local runs and the benchmark cannot drift apart.
+ * `STAGE_V8_FLAGS="..."` and `export MALLOC_...=...` lines of lambda/bootstrap (the Lambda runtime's launch). The
+ * benchmark launches the stages it measures with those of the code it measures (bench/measure.ts), the chunk
+ * runner its chunks, and tests/deploy/v8_flags_test.ts checks that deno.json's tasks use the same, so
+ * production, local runs and the benchmark cannot drift apart.
  *
  * @module
  */
@@ -42,8 +43,29 @@ export function parseStageV8Flags(bootstrap: string): string[] {
  * @throws Error as {@link parseStageV8Flags}; the file system's errors other than a missing file.
  */
 export async function stageV8Flags(dir: string, repo = dir): Promise<string[]> {
+  return (await stageLaunch(dir, repo)).flags;
+}
+
+/** How a stage process is launched: its `deno run` V8 arguments and its extra environment. */
+export interface StageLaunch {
+  /** The `deno run` arguments of `STAGE_V8_FLAGS` ({@link parseStageV8Flags}). */
+  flags: string[];
+  /** The malloc settings ({@link parseStageEnv}). */
+  env: Record<string, string>;
+}
+
+/**
+ * The flags and the malloc settings of the code at `dir`, from one read of its bootstrap (found as
+ * {@link stageV8Flags} says).
+ *
+ * @returns both; empty when the code has no bootstrap or no such lines.
+ * @throws Error as {@link parseStageV8Flags}; the file system's errors other than a missing file.
+ */
+export async function stageLaunch(dir: string, repo = dir): Promise<StageLaunch> {
   const text = await bootstrapText(dir, repo);
-  return text === undefined ? [] : parseStageV8Flags(text);
+  return text === undefined
+    ? { flags: [], env: {} }
+    : { flags: parseStageV8Flags(text), env: parseStageEnv(text) };
 }
 
 /** The bootstrap of the code at `dir` (or of the commit a snapshot folder is named by), or undefined. */
@@ -89,6 +111,5 @@ export function parseStageEnv(bootstrap: string): Record<string, string> {
  * @throws the file system's errors other than a missing file.
  */
 export async function stageEnv(dir: string, repo = dir): Promise<Record<string, string>> {
-  const text = await bootstrapText(dir, repo);
-  return text === undefined ? {} : parseStageEnv(text);
+  return (await stageLaunch(dir, repo)).env;
 }
