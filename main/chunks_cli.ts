@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const workers = Math.max(1, wholeNumber("workers", values.workers, 2));
   const retries = wholeNumber("retries", values.retries, 1);
-  const resume = values.resume as string | undefined;
+  const resume = values.resume === undefined ? undefined : need(values.resume, "resume");
   const items = resume ? await planItems(resume) : (await plan(keys)).chunks;
   if (items === "committed") {
     console.error(`chunks: run ${resume} is already committed; nothing to do`);

@@ -118,6 +118,9 @@ export class Bucket implements ObjectStore {
   /**
    * Streams `body` to `key`, in parts of `partSize` bytes (multipart upload for large objects).
    * Memory stays near `partSize × queueSize`.
+   *
+   * @throws the error `body` itself throws, as it is (a source's error, such as a row the ingest refuses, is not
+   *   an S3 failure); else the upload's error, as {@link s3Error} describes.
    */
   async upload(
     key: string,
@@ -125,12 +128,21 @@ export class Bucket implements ObjectStore {
     contentType: string,
     partSize = 8 * 1024 * 1024,
   ): Promise<void> {
+    let sourceFailed: { error: unknown } | undefined;
+    const source = async function* () {
+      try {
+        yield* body;
+      } catch (error) {
+        sourceFailed = { error };
+        throw error;
+      }
+    };
     const upload = new Upload({
       client: this.client,
       params: {
         Bucket: this.name,
         Key: this.root + key,
-        Body: Readable.from(body),
+        Body: Readable.from(source()),
         ContentType: contentType,
       },
       partSize,
@@ -139,7 +151,12 @@ export class Bucket implements ObjectStore {
       // the upload's. The bucket's lifecycle rule removes incomplete uploads' parts (terraform/s3.tf).
       leavePartsOnError: true,
     });
-    await this.call("Upload", key, () => upload.done());
+    try {
+      await this.call("Upload", key, () => upload.done());
+    } catch (err) {
+      if (sourceFailed) throw sourceFailed.error;
+      throw err;
+    }
   }
 
   /** Reads the whole object at `key`, or `undefined` when there is none. */

@@ -55,7 +55,11 @@ export function quoteValue(value: unknown): string {
   if (typeof value !== "string" || value.length <= QUOTED_VALUE_CHARS) {
     return JSON.stringify(value) ?? String(value);
   }
-  const head = JSON.stringify(value.slice(0, QUOTED_VALUE_CHARS));
+  // not between the two halves of a surrogate pair (an emoji)
+  const end = /[\uD800-\uDBFF]/.test(value[QUOTED_VALUE_CHARS - 1]!)
+    ? QUOTED_VALUE_CHARS - 1
+    : QUOTED_VALUE_CHARS;
+  const head = JSON.stringify(value.slice(0, end));
   return `${head.slice(0, -1)}…" (${value.length.toLocaleString("en-GB")} characters)`;
 }
 

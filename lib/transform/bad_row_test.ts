@@ -44,4 +44,6 @@ Deno.test("a huge bad value is quoted cut at 200 characters with its length, so 
   assert.equal(err.value, value, "the error keeps the whole value (the quarantine record's)");
   assert.equal(quoteValue(null), "null");
   assert.equal(quoteValue("x".repeat(200)), JSON.stringify("x".repeat(200)));
+  const emoji = "a".repeat(199) + "😀".repeat(10);
+  assert.equal(quoteValue(emoji), `"${"a".repeat(199)}…" (219 characters)`, "an emoji is not cut in two");
 });

@@ -98,3 +98,14 @@ Deno.test("createS3Client() sets an idle-socket timeout of 20 s by default: 4 si
   assert.equal(config?.connectionTimeout, 10_000);
   client.destroy();
 });
+
+Deno.test("Bucket.upload() throws its body's own error as it is, not as an S3 failure", async () => {
+  const bucket = await freshBucket("upload-source-error");
+  const refused = new Error("Row design 2 is too large");
+  async function* body() {
+    yield new Uint8Array(6 << 20); // past one part: the multipart upload has begun
+    throw refused;
+  }
+  await assert.rejects(bucket.upload("a.jsonl", body(), "application/x-ndjson"), (err) => err === refused);
+  assert.equal(await bucket.exists("a.jsonl"), false);
+});
