@@ -20,7 +20,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
 import { objectChanged, type ObjectRange, type ObjectStore } from "./object_store.ts";
-import { type BucketContext, s3Error } from "./s3_errors.ts";
+import { type BucketContext, jsonErrorWhere, s3Error } from "./s3_errors.ts";
 
 export type { BucketContext };
 
@@ -290,18 +290,4 @@ export class Bucket implements ObjectStore {
     } while (token);
     return keys;
   }
-}
-
-/**
- * A JSON.parse error's message with the line (1-based) and column where it failed, computed from `text` when the
- * runtime's message gives only a position.
- */
-export function jsonErrorWhere(err: Error, text: string): string {
-  const m = /at position (\d+)/.exec(err.message);
-  if (!m) return `${err.message} (at the end: line ${text.split("\n").length})`;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const column = pos - before.lastIndexOf("\n");
-  return `${err.message.replace(/ \(line \d+ column \d+\)/, "")} (line ${line} column ${column})`;
 }

@@ -101,3 +101,17 @@ export function s3Error(
   }
   return message(`S3 failed (${name ? `${name}: ` : ""}${text.trim()}) on bucket "${bucket}"${bucketVar}`);
 }
+
+/**
+ * A JSON.parse error's message with the line (1-based) and column where it failed, computed from `text` when the
+ * runtime's message gives only a position.
+ */
+export function jsonErrorWhere(err: Error, text: string): string {
+  const m = /at position (\d+)/.exec(err.message);
+  if (!m) return `${err.message} (at the end: line ${text.split("\n").length})`;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  return `${err.message.replace(/ \(line \d+ column \d+\)/, "")} (line ${line} column ${column})`;
+}
