@@ -11,8 +11,11 @@ import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from
 import { idsOf } from "../id_ranges.ts";
 import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
 
-/** Staged fact rows from which a merge re-validates the foreign keys in one pass (see {@link useBulkMerge}). */
-export const BULK_FACT_ROWS = 20_000;
+/**
+ * Staged rows from which a fact's merge re-validates its foreign keys in one pass (see {@link useBulkMerge}), and
+ * from which a table found empty is filled by a plain insert with its indexes built after (empty_table.ts).
+ */
+export const BULK_ROWS = 20_000;
 
 /** What one run's load does, in order. */
 export interface LoadPlan {
@@ -125,7 +128,7 @@ export function checkStagedRows(file: ManifestFile, staged: number): void {
 
 /**
  * Whether a merge re-validates the table's foreign keys in one pass (dropped before, added back after) instead of
- * row by row: for a fact with at least `bulkFactRows` staged rows (a first load, a backfill). Ten times faster, at
+ * row by row: for a fact with at least `bulkRows` staged rows (a first load, a backfill). Ten times faster, at
  * the price of an exclusive lock on the fact table until commit.
  *
  * @example
@@ -138,8 +141,8 @@ export function checkStagedRows(file: ManifestFile, staged: number): void {
  * assert.equal(useBulkMerge("dim_staff", 1_000_000, 20_000), false);
  * ```
  */
-export function useBulkMerge(table: WarehouseTableName, staged: number, bulkFactRows: number): boolean {
-  return WAREHOUSE_TABLES[table].kind === "fact" && staged >= bulkFactRows;
+export function useBulkMerge(table: WarehouseTableName, staged: number, bulkRows: number): boolean {
+  return WAREHOUSE_TABLES[table].kind === "fact" && staged >= bulkRows;
 }
 
 /**

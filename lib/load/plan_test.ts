@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  BULK_FACT_ROWS,
-  checkedFile,
-  checkStagedRows,
-  loadPlan,
-  mergeTakesRunId,
-  useBulkMerge,
-} from "./plan.ts";
+import { BULK_ROWS, checkedFile, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import type { TransformManifest } from "../run/manifest.ts";
 
 const RUN = "20261130T090000000Z-aaaaaa";
@@ -85,7 +78,7 @@ Deno.test("checkStagedRows() names the key and both counts when they differ", ()
 });
 
 Deno.test("useBulkMerge() is for facts from the threshold on; facts' merges take the run id", () => {
-  assert.equal(useBulkMerge("fact_payment", BULK_FACT_ROWS, BULK_FACT_ROWS), true);
+  assert.equal(useBulkMerge("fact_payment", BULK_ROWS, BULK_ROWS), true);
   assert.equal(useBulkMerge("fact_payment", 1, 1), true);
   assert.equal(useBulkMerge("fact_payment", 0, 1), false);
   assert.equal(useBulkMerge("dim_counterparty", 10 ** 6, 1), false);

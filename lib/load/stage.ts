@@ -6,7 +6,8 @@
  * loaded, following each transform manifest's `previous_run_id`); each run in one transaction holding the load
  * advisory lock: skip if the load log says
  * the run is loaded; else, in contract order (dim_date, the other dimensions, the facts), COPY each file into a
- * temporary staging table and merge it with one set-based statement; then the load-log row, and commit. Any
+ * temporary staging table and merge it with one set-based statement (lib/load/table.ts; a large file into an empty
+ * table is a plain insert with the indexes built after, lib/load/empty_table.ts); then the load-log row, and commit. Any
  * failure rolls everything back, a `failed` row is written to the load log outside the transaction, and the error
  * is rethrown naming the table (and PostgreSQL's detail, which names the key and value).
  *
@@ -18,28 +19,17 @@ import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { transformManifestKey } from "../run/layout.ts";
-import type { ManifestFile, TransformManifest } from "../run/manifest.ts";
+import type { TransformManifest } from "../run/manifest.ts";
 import { earlierPending } from "../run/pending.ts";
 import { LOAD_LOCK_KEY, migrate } from "./migrations.ts";
-import { BULK_FACT_ROWS, checkStagedRows, loadPlan, mergeTakesRunId, useBulkMerge } from "./plan.ts";
-import {
-  deletionSql,
-  type ForeignKey,
-  foreignKeyToggleSql,
-  mergeSql,
-  WATCH_CLIENT_SQL,
-} from "./statements.ts";
-import {
-  openParquet,
-  type ParquetSource,
-  prefetchSmallFiles,
-  RANGED_FILE_BYTES,
-  stageFile,
-} from "./staging.ts";
+import { BULK_ROWS, loadPlan } from "./plan.ts";
+import { deletionSql, WATCH_CLIENT_SQL } from "./statements.ts";
+import { openParquet, prefetchSmallFiles, RANGED_FILE_BYTES } from "./staging.ts";
+import { loadTable } from "./table.ts";
 import { prepareParquetWasm } from "../parquet/mod.ts";
 import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
-export { BULK_FACT_ROWS, RANGED_FILE_BYTES };
+export { BULK_ROWS, RANGED_FILE_BYTES };
 
 /** Inputs of {@link runLoad}. */
 export interface LoadOptions {
@@ -54,8 +44,11 @@ export interface LoadOptions {
    * without `detected_at`, and the durations logged.
    */
   now: () => number;
-  /** Staged fact rows from which foreign keys are re-validated in one pass (default {@link BULK_FACT_ROWS}). */
-  bulkFactRows?: number;
+  /**
+   * Staged rows from which a fact's foreign keys are re-validated in one pass, and a table found empty is filled
+   * by a plain insert with its indexes built after (lib/load/empty_table.ts); default {@link BULK_ROWS}.
+   */
+  bulkRows?: number;
   /** Files from this size on are read by ranged GETs, not fetched whole (default {@link RANGED_FILE_BYTES}). */
   rangedFileBytes?: number;
   /** Test hook: called after each table is merged, inside the transaction (to simulate a crash mid-load). */
@@ -218,12 +211,14 @@ async function loadInTransaction(
   if (done.length > 0) return "already_loaded";
   const plan = loadPlan(manifest, startedAt);
   const ranged = options.rangedFileBytes ?? RANGED_FILE_BYTES;
+  const bulkRows = options.bulkRows ?? BULK_ROWS;
   const small = prefetchSmallFiles(options.processed, plan.files.map((f) => f.file), ranged);
   await prepareParquetWasm();
   for (const { table, file } of plan.files) {
     at.current = table;
     const parquet = small.get(file.key) ?? openParquet(options.processed, file, ranged);
-    at.tables[table] = await loadTable(tx, options, runId, table, file, parquet);
+    const tableOptions = { now: options.now, bulkRows, onProgress: options.onProgress };
+    at.tables[table] = await loadTable(tx, tableOptions, runId, table, file, parquet);
     await options.afterTable?.(table);
   }
   // Deletions found by the ingest: recorded after the merges, so a fact's last version is known.
@@ -244,44 +239,4 @@ async function loadInTransaction(
     tx.json(at.tables as Record<string, never>)
   })`;
   return "loaded";
-}
-
-/** One table: its checked file copied into a staging table, then merged with one set-based statement. */
-async function loadTable(
-  tx: Sql,
-  options: LoadOptions,
-  runId: string,
-  table: WarehouseTableName,
-  file: ManifestFile,
-  parquet: Promise<ParquetSource>,
-): Promise<{ staged: number; merged: number }> {
-  const tTable = options.now();
-  const staged = await stageFile(tx, options.onProgress, runId, table, await parquet);
-  checkStagedRows(file, staged);
-  const tCopy = options.now();
-  let readd = "";
-  if (useBulkMerge(table, staged, options.bulkFactRows ?? BULK_FACT_ROWS)) {
-    const keys = await tx<ForeignKey[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS definition
-      FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype = 'f' ORDER BY conname`;
-    const [drop, add] = foreignKeyToggleSql(table, keys);
-    if (drop) await tx.unsafe(drop);
-    readd = add;
-  }
-  // A fact merge looks up each staged row's latest version (mergeSql's lateral join). With the table recorded as
-  // empty (autovacuum after a failed load), that was a sequential scan per staged row over the pages the statement
-  // itself fills: quadratic. The lookup's index is right at every size.
-  const fact = mergeTakesRunId(table);
-  if (fact) await tx`SET LOCAL enable_seqscan = off`;
-  const merged = fact ? await tx.unsafe(mergeSql(table), [runId]) : await tx.unsafe(mergeSql(table));
-  if (fact) await tx`SET LOCAL enable_seqscan TO DEFAULT`;
-  if (readd) await tx.unsafe(readd);
-  log("info", "load", "Table loaded", {
-    run_id: runId,
-    table,
-    staged,
-    merged: merged.count,
-    copy_ms: Math.round(tCopy - tTable),
-    merge_ms: Math.round(options.now() - tCopy),
-  });
-  return { staged, merged: merged.count };
 }

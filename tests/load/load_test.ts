@@ -1,67 +1,12 @@
 import assert from "node:assert/strict";
-import { freshBucket, freshDatabase, type TestDatabase } from "../harness.ts";
-import { createBaseTotesys } from "../fixtures/totesys_rows.ts";
-import { runIngest } from "../../lib/ingest/stage.ts";
-import { runTransform } from "../../lib/transform/stage.ts";
+import { freshDatabase } from "../harness.ts";
 import { runLoad } from "../../lib/load/stage.ts";
 import { migrate } from "../../lib/load/migrations.ts";
 import { setLogSink } from "../../lib/io/log.ts";
-import { foreignKeys, WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES } from "../../lib/contract/mod.ts";
-import { connect, type Sql } from "../../lib/io/pg.ts";
-import type { Bucket } from "../../lib/io/s3.ts";
+import { foreignKeys, WAREHOUSE_TABLES } from "../../lib/contract/mod.ts";
+import { withEnv } from "./_load_env.ts";
 
 setLogSink(() => {});
-let clock = Date.UTC(2026, 10, 30, 11, 0, 0);
-
-interface Env {
-  src: TestDatabase;
-  wh: TestDatabase;
-  ingestion: Bucket;
-  processed: Bucket;
-  /** ingest + transform; returns the run id */
-  prepare(): Promise<string>;
-  snapshot(sql?: Sql): Promise<string>;
-}
-
-async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
-  const src = await freshDatabase("lds");
-  const wh = await freshDatabase("ldw");
-  const ingestion = await freshBucket("ldi");
-  const processed = await freshBucket("ldp");
-  try {
-    await createBaseTotesys(src.sql);
-    await fn({
-      src,
-      wh,
-      ingestion,
-      processed,
-      async prepare() {
-        const r = await runIngest({
-          sql: src.sql,
-          copyConnection: () => connect(src.url, { max: 1 }),
-          bucket: ingestion,
-          now: () => (clock += 1000),
-          entropy: () => "aaaaaa",
-        });
-        await runTransform({ ingestion, processed, runId: r.runId! });
-        return r.runId!;
-      },
-      async snapshot(sql = wh.sql) {
-        const parts: string[] = [];
-        for (const t of WAREHOUSE_TABLE_NAMES) {
-          const [r] = await sql.unsafe(
-            `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${t} t`,
-          );
-          parts.push(`${t}:${r!.n}:${r!.h}`);
-        }
-        return parts.join("\n");
-      },
-    });
-  } finally {
-    await src.drop();
-    await wh.drop();
-  }
-}
 
 Deno.test("the same run loaded twice gives an identical warehouse; the second load reports it", () =>
   withEnv(async ({ wh, processed, prepare, snapshot }) => {
@@ -231,7 +176,7 @@ Deno.test("a fact whose dimension row is not in the warehouse fails the load nam
 Deno.test("bulk merges (foreign keys re-validated in one pass) give the same warehouse and the same errors", () =>
   withEnv(async ({ src, wh, processed, prepare, snapshot }) => {
     const r1 = await prepare();
-    await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r1, bulkFactRows: 1 });
+    await runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r1, bulkRows: 1 });
     const bulk = await snapshot();
     const wh2 = await freshDatabase("ldw3");
     try {
@@ -255,7 +200,7 @@ Deno.test("bulk merges (foreign keys re-validated in one pass) give the same war
     await wh.sql.unsafe(`TRUNCATE dim_date CASCADE`);
     const before = await snapshot();
     await assert.rejects(
-      runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2, bulkFactRows: 1 }),
+      runLoad({ now: () => Date.now(), sql: wh.sql, processed, runId: r2, bulkRows: 1 }),
       /Load of run .* failed at fact_sales_order: .*foreign key.*\(Key \(\w+\)=\(2022-11-0\d\) is not present in table "dim_date"\.\)/,
     );
     assert.equal(await snapshot(), before);
