@@ -21,6 +21,8 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
 import { objectChanged, type ObjectRange, type ObjectStore } from "./object_store.ts";
 import { type BucketContext, jsonErrorWhere, s3Error } from "./s3_errors.ts";
+import { withUnsignedUploads } from "./s3_unsigned.ts";
+import { abortParts } from "./s3_abort.ts";
 
 export type { BucketContext };
 
@@ -51,23 +53,26 @@ export const S3_MAX_ATTEMPTS = 4;
  * Creates an S3 client from explicit settings (the caller reads the environment).
  *
  * Credentials come from the SDK's default chain (environment variables in tests and local runs, the Lambda role
- * in AWS). Callers must set `AWS_EC2_METADATA_DISABLED=true` outside AWS.
+ * in AWS). Callers must set `AWS_EC2_METADATA_DISABLED=true` outside AWS. Upload bodies are sent unsigned
+ * (s3_unsigned.ts).
  */
 export function createS3Client(settings: S3Settings = {}): S3Client {
-  return new S3Client({
-    region: settings.region ?? "eu-west-2",
-    ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    maxAttempts: S3_MAX_ATTEMPTS,
-    // No `Expect: 100-continue` on large bodies: on a silent endpoint the SDK first waited up to the idle timeout
-    // for the server's "continue", then the idle timeout again for the answer (46 s an attempt instead of 23).
-    expectContinueHeader: false,
-    requestHandler: {
-      connectionTimeout: 10_000,
-      socketTimeout: settings.idleTimeoutMs ?? S3_IDLE_TIMEOUT_MS,
-    },
-  });
+  return withUnsignedUploads(
+    new S3Client({
+      region: settings.region ?? "eu-west-2",
+      ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      maxAttempts: S3_MAX_ATTEMPTS,
+      // No `Expect: 100-continue` on large bodies: on a silent endpoint the SDK first waited up to the idle timeout
+      // for the server's "continue", then the idle timeout again for the answer (46 s an attempt instead of 23).
+      expectContinueHeader: false,
+      requestHandler: {
+        connectionTimeout: 10_000,
+        socketTimeout: settings.idleTimeoutMs ?? S3_IDLE_TIMEOUT_MS,
+      },
+    }),
+  );
 }
 
 /**
@@ -154,8 +159,9 @@ export class Bucket implements ObjectStore {
     try {
       await this.call("Upload", key, () => upload.done());
     } catch (err) {
-      if (sourceFailed) throw sourceFailed.error;
-      throw err;
+      if (!sourceFailed) throw err;
+      await abortParts(this.client, upload); // S3 answers: the body failed (a refused row), not the endpoint
+      throw sourceFailed.error;
     }
   }
 

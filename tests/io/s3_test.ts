@@ -67,10 +67,12 @@ Deno.test("an S3 endpoint that accepts connections but never answers fails the c
   }
 });
 
-Deno.test("a large PutObject goes without `Expect: 100-continue`: a silent endpoint costs one idle timeout an attempt, not two", async () => {
+Deno.test("a large PutObject goes without `Expect: 100-continue` (a silent endpoint costs one idle timeout an attempt, not two) and with its body unsigned", async () => {
   const seen: (string | undefined)[] = [];
+  const hashes: (string | undefined)[] = [];
   const server = http.createServer((req, res) => {
     seen.push(req.headers.expect);
+    hashes.push(`${req.method} ${req.headers["x-amz-content-sha256"]}`);
     req.resume();
     req.on("end", () => {
       res.writeHead(200, { ETag: '"x"' });
@@ -83,6 +85,10 @@ Deno.test("a large PutObject goes without `Expect: 100-continue`: a silent endpo
   try {
     await new Bucket(client, "b").put("big.bin", new Uint8Array(3 << 20), "application/octet-stream");
     assert.deepEqual(seen, [undefined]); // the SDK's default adds the header from 2 MB on
+    await new Bucket(client, "b").get("small.json").catch(() => {});
+    // the upload's body is not hashed for the signature; other requests keep their signed (empty) payload hash
+    assert.equal(hashes[0], "PUT UNSIGNED-PAYLOAD");
+    assert.match(hashes[1]!, /^GET [0-9a-f]{64}$/);
   } finally {
     client.destroy();
     await new Promise((resolve) => server.close(resolve));
@@ -108,4 +114,44 @@ Deno.test("Bucket.upload() throws its body's own error as it is, not as an S3 fa
   }
   await assert.rejects(bucket.upload("a.jsonl", body(), "application/x-ndjson"), (err) => err === refused);
   assert.equal(await bucket.exists("a.jsonl"), false);
+});
+
+Deno.test("an upload whose body fails after its first part aborts the multipart upload, then throws the body's error", async () => {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url?.replace(/&?x-id=[A-Za-z]+/, "")}`);
+    req.resume();
+    req.on("end", () => {
+      if (req.method === "POST" && req.url?.includes("uploads")) {
+        res.writeHead(200, { "Content-Type": "application/xml" });
+        res.end(
+          "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>a.jsonl</Key><UploadId>u1</UploadId>" +
+            "</InitiateMultipartUploadResult>",
+        );
+      } else {
+        res.writeHead(req.method === "DELETE" ? 204 : 200, { ETag: '"e"' });
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const client = createS3Client({ endpoint });
+  const refused = new Error("Row design 2 is too large");
+  async function* body() {
+    yield new Uint8Array(6 << 20);
+    yield new Uint8Array(6 << 20); // the first part is on its way
+    throw refused;
+  }
+  try {
+    await assert.rejects(
+      new Bucket(client, "b").upload("a.jsonl", body(), "application/x-ndjson", 5 << 20),
+      (e) => e === refused,
+    );
+    assert.equal(requests[0], "POST /b/a.jsonl?uploads=");
+    assert.equal(requests.at(-1), "DELETE /b/a.jsonl?uploadId=u1");
+  } finally {
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
