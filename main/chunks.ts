@@ -136,11 +136,27 @@ export async function chunk(
   });
 }
 
-/** Commits a chunked run. @throws when a chunk is not done, the lock is held, or another run committed. */
+/** How long a commit waits for the ingest lock, in seconds (another runner's commit of the same run is quick). */
+const COMMIT_LOCK_WAIT_S = 30;
+
+/**
+ * Commits a chunked run. While another ingest holds the lock (two runners resuming the same run, say), it tries
+ * again every second for up to 30 s: once the other runner's commit is done, this one is a no-op that says so.
+ *
+ * @throws when a chunk is not done, the lock is still held after 30 s, or another run committed.
+ */
 export async function commit(runId: string): Promise<ChunkedResult> {
   return await withResources(async (sql, bucket) => {
-    const r = await commitChunkedRun({ sql, bucket, runId, now: () => Date.now() });
-    if (r.status === "locked") throw new Error("Another ingest run holds the lock; commit again later");
-    return r;
+    for (let waited = 0;; waited++) {
+      const r = await commitChunkedRun({ sql, bucket, runId, now: () => Date.now() });
+      if (r.status !== "locked") return r;
+      if (waited >= COMMIT_LOCK_WAIT_S) {
+        throw new Error(
+          `Another ingest run has held the lock for ${COMMIT_LOCK_WAIT_S} s; commit again later: ` +
+            `deno task chunks commit --run ${runId}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   });
 }

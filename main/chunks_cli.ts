@@ -12,7 +12,14 @@
  * @module
  */
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
-import { didYouMean, parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import {
+  didYouMean,
+  parseCommandLine,
+  PERMANENT_FAILURE_EXIT,
+  runCli,
+  UsageError,
+  wholeNumber,
+} from "../lib/io/cli.ts";
 import { setLogSink } from "../lib/io/log.ts";
 import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
@@ -112,7 +119,11 @@ async function chunkCommand(values: Record<string, unknown>): Promise<number> {
   return 0;
 }
 
-/** Runs the chunks in child processes, `workers` at a time; a failed chunk is retried up to `retries` times. */
+/**
+ * Runs the chunks in child processes, `workers` at a time; a failed chunk is retried up to `retries` times, unless
+ * it failed for good (exit {@link PERMANENT_FAILURE_EXIT}: a refused row, an overtaken plan), which also stops the
+ * chunks not started yet.
+ */
 async function runPool(
   items: ChunkItem[],
   workers: number,
@@ -125,15 +136,21 @@ async function runPool(
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { item } = next;
       const out = await childChunk(item, launch);
-      if (out) {
+      if (typeof out === "number") {
+        // a permanent failure (a refused row, an overtaken plan) repeats: no retry, no further chunk (stderr says why)
+        if (out === PERMANENT_FAILURE_EXIT) {
+          failures.push(`${item.table} #${item.index}, which retrying cannot help`);
+          queue.length = 0;
+        } else if (++next.tries <= retries) {
+          console.error(`chunk ${item.table} #${item.index} failed; retrying (${next.tries}/${retries})`);
+          queue.push(next);
+        } else failures.push(`${item.table} #${item.index}`);
+      } else {
         console.error(
           `chunk ${item.table} #${item.index}: ${out.rows} rows, ${out.s} s, peak RSS ${out.peak_rss_mib} MiB` +
             (out.skipped ? " (already done)" : ""),
         );
-      } else if (++next.tries <= retries) {
-        console.error(`chunk ${item.table} #${item.index} failed; retrying (${next.tries}/${retries})`);
-        queue.push(next);
-      } else failures.push(`${item.table} #${item.index}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
@@ -145,11 +162,11 @@ async function runPool(
   }
 }
 
-/** One chunk as a child process; its answer, or null when it failed (its stderr is passed through). */
+/** One chunk as a child process; its answer, or its exit status when it failed (its stderr is passed through). */
 async function childChunk(
   item: ChunkItem,
   launch: StageLaunch,
-): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | null> {
+): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | number> {
   const args = ["run", "-A", ...launch.flags, new URL(import.meta.url).pathname, "chunk"];
   args.push("--run", item.run_id, "--table", item.table, "--index", String(item.index));
   const out = await new Deno.Command(Deno.execPath(), {
@@ -159,7 +176,7 @@ async function childChunk(
     stderr: "inherit",
   })
     .output();
-  if (!out.success) return null;
+  if (!out.success) return out.code;
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
   return JSON.parse(last);
 }

@@ -53,8 +53,13 @@ locals {
   # its retries if the map always asked for more than the reservation).
   chunked_concurrency = var.ingest_reserved_concurrency == null ? var.chunked_ingest_max_concurrency : min(var.chunked_ingest_max_concurrency, var.ingest_reserved_concurrency)
 
-  # Transient Lambda and throttling errors, and the ingest lock held by a scheduled run, are retried.
+  # Transient Lambda and throttling errors, and the ingest lock held by a scheduled run, are retried. A refused
+  # source (a row too large, a needed column gone) or an overtaken plan fails the same way every time (lib/io/cli.ts
+  # PermanentError), so it is not retried: the first retrier that matches an error is the one used.
   chunked_retry = [{
+    ErrorEquals = ["RefusedInputError", "PermanentError"]
+    MaxAttempts = 0
+    }, {
     ErrorEquals     = ["States.TaskFailed", "Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"]
     IntervalSeconds = 10
     MaxAttempts     = 3

@@ -7,6 +7,7 @@
 import { kindOfPgType, SOURCE_TABLES, type SourceKind, type SourceTableName } from "../contract/mod.ts";
 
 import type { CatalogColumn } from "../run/manifest.ts";
+import { RefusedInputError } from "../io/cli.ts";
 
 export type { CatalogColumn };
 
@@ -61,17 +62,21 @@ export function checkSchemaDrift(
   current: readonly CatalogColumn[],
   previous: readonly CatalogColumn[] | undefined,
 ): SchemaDrift {
-  if (current.length === 0) throw new Error(`Source table ${table} was not found in ToteSys (schema public)`);
+  if (current.length === 0) {
+    throw new RefusedInputError(`Source table ${table} was not found in ToteSys (schema public)`);
+  }
   const now = new Map(current.map((c) => [c.name, c.type]));
   const contract = SOURCE_TABLES[table].columns as Record<string, SourceKind>;
   for (const [name, kind] of Object.entries(contract)) {
     const type = now.get(name);
     if (type === undefined) {
-      throw new Error(`Source column ${table}.${name} is missing; the pipeline needs it`);
+      throw new RefusedInputError(`Source column ${table}.${name} is missing; the pipeline needs it`);
     }
     const actual = kindOfPgType(type);
     if (actual !== kind && !(kind === "text" && actual !== "int")) {
-      throw new Error(`Source column ${table}.${name} has type "${type}"; the pipeline needs ${kind}`);
+      throw new RefusedInputError(
+        `Source column ${table}.${name} has type "${type}"; the pipeline needs ${kind}`,
+      );
     }
   }
   const drift: SchemaDrift = { added: [], dropped: [], retyped: [] };

@@ -9,6 +9,7 @@ import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../cont
 import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
+import { PermanentError } from "../io/cli.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { CatalogColumn, IngestState } from "../run/manifest.ts";
 import { ingestManifestKey } from "../run/layout.ts";
@@ -127,10 +128,11 @@ export interface ChunkOptions {
 }
 
 /**
- * Runs one chunk: skipped when its marker exists; else its key range read in its own snapshot into its object
- * (overwriting a half-done attempt's), then its marker.
+ * Runs one chunk: skipped when its marker exists; else, once the plan is known not to be overtaken by another
+ * run, its key range read in its own snapshot into its object (overwriting a half-done attempt's), then its marker.
  *
  * @returns the marker and whether the chunk was already done.
+ * @throws PermanentError when another run committed since the plan (see {@link checkPlanStillValid}).
  */
 export function runChunk(options: ChunkOptions): Promise<ChunkDone & { skipped: boolean }> {
   return withExternalMemoryWatch(() => runChunkWatched(options));
@@ -142,6 +144,7 @@ async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { ski
   const already = await bucket.getJson<ChunkDone>(doneKey);
   if (already) return { ...already, skipped: true };
   const plan = await readPlan(bucket, runId);
+  checkPlanStillValid(plan, (await readIngestState(bucket)).run_id); // overtaken: no chunk can help any more
   const spec = plan.chunks.find((c) => c.table === table && c.index === index);
   if (!spec) throw new Error(`Chunked run ${runId} has no chunk ${table} #${index}`);
   const read = await readTable({
@@ -190,7 +193,7 @@ export interface ChunkedResult {
 export function checkPlanStillValid(plan: ChunkPlan, current: string | null): void {
   if (current === plan.previous_run_id) return;
   const since = plan.previous_run_id === null ? "before any run" : `after run ${plan.previous_run_id}`;
-  throw new Error(
+  throw new PermanentError(
     `Run ${current} committed after chunked run ${plan.run_id} was planned (${since}): the chunked run cannot ` +
       `commit. Run ${current} already read ToteSys, so drop the chunked run and go on with ordinary runs`,
   );

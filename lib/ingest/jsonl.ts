@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { parseCopyLine } from "./catalog.ts";
+import { RefusedInputError } from "../io/cli.ts";
 
 /**
  * Chunks are cut once they reach this many characters (64 Ki): memory stays near one chunk per table, and the
@@ -46,7 +47,8 @@ export class JsonlStats {
 export const MAX_ROW_CHARS = 4 << 20;
 
 /**
- * The error for a row over {@link MAX_ROW_CHARS}: table, key, the row's size and its longest column.
+ * The error for a row over {@link MAX_ROW_CHARS}: table, key, the row's size and its longest column (a
+ * `RefusedInputError`: the same row fails every time, so a retry cannot help).
  *
  * @example
  * ```ts
@@ -56,7 +58,12 @@ export const MAX_ROW_CHARS = 4 << 20;
  * ); // true
  * ```
  */
-export function rowTooLarge(table: string, pk: number, json: string, limit: number = MAX_ROW_CHARS): Error {
+export function rowTooLarge(
+  table: string,
+  pk: number,
+  json: string,
+  limit: number = MAX_ROW_CHARS,
+): RefusedInputError {
   let longest = "";
   let longestChars = -1;
   try {
@@ -67,7 +74,7 @@ export function rowTooLarge(table: string, pk: number, json: string, limit: numb
   } catch { /* not JSON: the size alone is said */ }
   const n = (x: number) => x.toLocaleString("en-GB");
   const column = longestChars >= 0 ? ` (its longest column: ${longest}, ${n(longestChars)} characters)` : "";
-  return new Error(
+  return new RefusedInputError(
     `Row ${table} ${pk} is ${n(json.length)} characters of JSON, more than the ${n(limit)} a row may have` +
       `${column}: the ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
   );

@@ -17,6 +17,32 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A failure that the same input repeats every time, so retrying cannot help (a chunked run that another run
+ * overtook): the command exits 3, and a runner that retries failures (the chunk runner, Step Functions) stops
+ * instead. The message says what to do.
+ */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentError";
+  }
+}
+
+/**
+ * The source itself is refused (a row too large to carry, a column the pipeline needs is gone or changed type): a
+ * {@link PermanentError} whose message says what to fix in ToteSys.
+ */
+export class RefusedInputError extends PermanentError {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedInputError";
+  }
+}
+
+/** Exit status of a command stopped by a {@link PermanentError}. */
+export const PERMANENT_FAILURE_EXIT = 3;
+
 /** The options of one command, as `parseArgs` takes them (`help` is added). */
 export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
 
@@ -122,8 +148,8 @@ export function wholeNumber(name: string, text: unknown, fallback: number): numb
 
 /**
  * Runs a command's body with the shared error handling: a {@link UsageError} prints `<command>: <message>` and
- * exits 2; any other error prints one line `<command>: <message>` and exits 1 (no stack trace for a user's
- * mistake; `DEBUG=1` prints the stack too).
+ * exits 2, a {@link PermanentError} exits 3 ({@link PERMANENT_FAILURE_EXIT}); any other error prints one line
+ * `<command>: <message>` and exits 1 (no stack trace for a user's mistake; `DEBUG=1` prints the stack too).
  */
 export async function runCli(command: string, body: () => Promise<number | void>): Promise<never> {
   let code: number;
@@ -133,7 +159,7 @@ export async function runCli(command: string, body: () => Promise<number | void>
     const e = err as Error;
     console.error(`${command}: ${e?.message ?? String(err)}`);
     if (Deno.env.get("DEBUG")) console.error(e?.stack);
-    code = err instanceof UsageError ? 2 : 1;
+    code = err instanceof UsageError ? 2 : err instanceof PermanentError ? PERMANENT_FAILURE_EXIT : 1;
   }
   Deno.exit(code);
 }

@@ -103,9 +103,13 @@ run "chunked_ingest_plans_maps_chunks_and_commits_through_the_ingest_function" {
 
   assert {
     condition = alltrue([
-      for s in ["Plan", "Commit"] : jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States[s].Retry[0].MaxAttempts >= 1
-    ]) && jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States.Chunks.ItemProcessor.States.Chunk.Retry[0].MaxAttempts >= 1
-    error_message = "Every step must be retried (a chunk retry redoes it; a commit retry is a no-op once done)."
+      for r in [
+        jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States.Plan.Retry,
+        jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States.Commit.Retry,
+        jsondecode(aws_sfn_state_machine.chunked_ingest[0].definition).States.Chunks.ItemProcessor.States.Chunk.Retry,
+      ] : r[0].ErrorEquals == ["RefusedInputError", "PermanentError"] && r[0].MaxAttempts == 0 && contains(r[1].ErrorEquals, "States.TaskFailed") && r[1].MaxAttempts >= 1
+    ])
+    error_message = "Every step must be retried (a chunk retry redoes it; a commit retry is a no-op once done), except on a refused source or an overtaken plan (PermanentError), which fails the same way every time."
   }
 
   assert {

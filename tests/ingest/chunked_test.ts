@@ -9,55 +9,20 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { openPipeline, type Pipeline } from "../fixtures/pipeline.ts";
-import { captureServers } from "./_servers.ts";
+import type { Pipeline } from "../fixtures/pipeline.ts";
 import { freshBucket, freshDatabase } from "../harness.ts";
-import { digest, etlEnv, ingest, load, ROOT, transform } from "../adversarial/_helpers.ts";
-import { seedDatabase } from "../../tools/totesys/mod.ts";
-import {
-  chunkDoneKey,
-  chunkObjectKey,
-  commitChunkedRun,
-  planChunkedRun,
-  runChunk,
-} from "../../lib/ingest/chunks.ts";
-import type { ChunkPlan, ChunkSpec } from "../../lib/ingest/chunk_plan.ts";
+import { digest, ingest, load, transform } from "../adversarial/_helpers.ts";
+import { chunkDoneKey, chunkObjectKey, commitChunkedRun } from "../../lib/ingest/chunks.ts";
 import { type IngestManifest, ingestManifestKey, tableObjects } from "../../lib/run/mod.ts";
-import { connect } from "../../lib/io/pg.ts";
 import { reconcile } from "../../lib/reconcile/mod.ts";
-
-let clock = Date.UTC(2026, 11, 2, 6, 0, 0);
-const KEYS = 700; // 3,000 orders: 5 sales_order chunks, 7 of payment and transaction, 2 of purchase_order
-
-async function plan(p: Pipeline, chunkKeys = KEYS): Promise<ChunkPlan> {
-  const made = await planChunkedRun({
-    sql: p.src.sql,
-    bucket: p.ingestion,
-    now: () => (clock += 60_000),
-    entropy: () => "c4c4c4",
-    chunkKeys,
-  });
-  assert.ok(made);
-  return made;
-}
-
-async function chunks(p: Pipeline, runId: string, list: ChunkSpec[]): Promise<void> {
-  const copyConnection = () => connect(p.src.url, { max: 1 });
-  const queue = [...list];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      await runChunk({ copyConnection, bucket: p.ingestion, runId, table: c.table, index: c.index });
-    }
-  };
-  await Promise.all([worker(), worker(), worker()]);
-}
+import { chunkCli, chunks, forEachSeededServer, plan, tick } from "./_chunked.ts";
 
 async function commitAndLoad(p: Pipeline, runId: string): Promise<IngestManifest> {
   const r = await commitChunkedRun({
     sql: p.src.sql,
     bucket: p.ingestion,
     runId,
-    now: () => (clock += 60_000),
+    now: tick,
   });
   assert.equal(r.status, "committed");
   await transform(p, runId);
@@ -73,21 +38,7 @@ async function assertReconciled(p: Pipeline): Promise<void> {
   assert.deepEqual(diff, [], "the warehouse equals ToteSys");
 }
 
-/** The tests below, once per server (tests/ingest/_servers.ts); `fn` gets ToteSys seeded with 3,000 orders. */
-for (const server of captureServers()) {
-  const name = (s: string) => `${s} (${server.label})`;
-  const withSeeded = async (prefix: string, fn: (p: Pipeline) => Promise<void>): Promise<void> => {
-    if (server.skip) return console.warn(server.skip);
-    const p = await openPipeline(prefix, server.source);
-    try {
-      await seedDatabase(p.src.sql, { orders: 3_000, seed: 4, createSchema: true });
-      await fn(p);
-    } finally {
-      await p.close();
-    }
-  };
-  chunkedTests(name, withSeeded);
-}
+forEachSeededServer(chunkedTests);
 
 function chunkedTests(
   name: (s: string) => string,
@@ -145,17 +96,6 @@ function chunkedTests(
       }),
   );
 
-  async function chunkCli(p: Pipeline, args: string[]): Promise<{ code: number; stderr: string }> {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main/chunks_cli.ts", ...args],
-      cwd: ROOT,
-      env: etlEnv(p),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-  }
-
   Deno.test(
     name("a chunk worker killed (kill -9) between its object and its marker is redone without duplicates"),
     () =>
@@ -202,7 +142,7 @@ function chunkedTests(
         const ordinary = await ingest(p); // the schedule's ingest, during the chunked run: a whole first read
         assert.equal(ordinary.status, "committed");
         const resumed = await chunkCli(p, ["run", "--resume", made.run_id]);
-        assert.equal(resumed.code, 1, resumed.stderr);
+        assert.equal(resumed.code, 3, resumed.stderr); // a permanent failure
         assert.match(
           resumed.stderr,
           new RegExp(

@@ -1,0 +1,93 @@
+/**
+ * How the chunk runner meets failures that retrying cannot help (a refused row, a plan overtaken while it runs) and a
+ * commit that finds the ingest lock held, on a real PostgreSQL and the S3 emulator.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { ingest } from "../adversarial/_helpers.ts";
+import { chunkDoneKey, chunkObjectKey } from "../../lib/ingest/chunks.ts";
+import { INGEST_LOCK_KEY } from "../../lib/ingest/lock.ts";
+import { ingestManifestKey } from "../../lib/run/mod.ts";
+import { etlEnv, ROOT } from "../adversarial/_helpers.ts";
+import { chunkCli, chunks, forEachSeededServer, plan } from "./_chunked.ts";
+
+forEachSeededServer((name, withSeeded) => {
+  Deno.test(
+    name(
+      "a refused row stops the chunk runner at once, without retries, naming the row; the other chunks wait",
+    ),
+    () =>
+      withSeeded("chkf1", async (p) => {
+        await p.src.sql`UPDATE design SET design_name = repeat('x', 4200000) WHERE design_id = 1`;
+        const made = await plan(p, 1_500);
+        const run = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "1", "--retries", "3"]);
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          /Row design 1 is 4,2\d\d,\d\d\d characters of JSON, more than the 4,194,304/,
+        );
+        assert.match(run.stderr, /design #0, which retrying cannot help/);
+        assert.doesNotMatch(run.stderr, /retrying \(/, "no retry");
+        const started = [...run.stderr.matchAll(/^chunk (\w+) #\d+: /gm)].length;
+        assert.ok(started < made.chunks.length - 1, `the chunks after it were not started (${started} ran)`);
+        assert.equal(await p.ingestion.exists(ingestManifestKey(made.run_id)), false);
+        // once the row is fixed, --resume runs the chunks left and commits
+        await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
+        const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
+      }),
+  );
+
+  Deno.test(
+    name("a chunk of a plan overtaken while the runner works fails at once (exit 3), reading nothing"),
+    () =>
+      withSeeded("chkf2", async (p) => {
+        const made = await plan(p, 1_500);
+        assert.equal((await ingest(p)).status, "committed"); // the schedule's ordinary run overtakes the plan
+        const one = await chunkCli(p, ["chunk", "--run", made.run_id, "--table", "payment", "--index", "0"]);
+        assert.equal(one.code, 3, one.stderr);
+        assert.match(
+          one.stderr,
+          /committed after chunked run .* was planned \(before any run\): the chunked run/,
+        );
+        assert.equal(await p.ingestion.exists(chunkObjectKey("payment", made.run_id, 0)), false);
+        assert.equal(await p.ingestion.exists(chunkDoneKey(made.run_id, "payment", 0)), false);
+      }),
+  );
+
+  Deno.test(
+    name(
+      "a commit that finds the ingest lock held waits for it, then commits (two runners resuming one run)",
+    ),
+    () =>
+      withSeeded("chkf3", async (p) => {
+        const made = await plan(p, 1_500);
+        await chunks(p, made.run_id, made.chunks);
+        const holder = await p.src.sql.reserve();
+        try {
+          await holder`SELECT pg_advisory_lock(${INGEST_LOCK_KEY.toString()}::bigint)`;
+          const child = new Deno.Command(Deno.execPath(), {
+            args: ["run", "-A", "main/chunks_cli.ts", "commit", "--run", made.run_id],
+            cwd: ROOT,
+            env: etlEnv(p),
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          assert.equal(
+            await p.ingestion.exists(ingestManifestKey(made.run_id)),
+            false,
+            "not while the lock is held",
+          );
+          await holder`SELECT pg_advisory_unlock(${INGEST_LOCK_KEY.toString()}::bigint)`;
+          const out = await child.output();
+          assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+          assert.match(new TextDecoder().decode(out.stdout), /"status":"committed"/);
+        } finally {
+          holder.release();
+        }
+      }),
+  );
+});
