@@ -12,6 +12,7 @@ import { ingestMetrics } from "./metrics.ts";
 import { connect, connectChecked } from "../lib/io/pg.ts";
 import { bucketFromEnv, databaseTls, databaseUrl, shareFromEnv } from "./config.ts";
 import { log } from "../lib/io/log.ts";
+import { runCli } from "../lib/io/cli.ts";
 import { chunkedHandler, isChunkedEvent } from "./chunks.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 
@@ -77,6 +78,8 @@ export async function handler(
 }
 
 if (import.meta.main) {
-  const result = await ingest();
-  console.log(JSON.stringify(result));
+  // one line per error, exit 1; a refused source (a row too large, a needed column gone) exits 3 (lib/io/cli.ts)
+  await runCli("ingest", async () => {
+    console.log(JSON.stringify(await ingest()));
+  });
 }

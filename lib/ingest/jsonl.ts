@@ -7,6 +7,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { parseCopyLine } from "./catalog.ts";
 import { RefusedInputError } from "../io/cli.ts";
+import type { LineLimit } from "../io/lines.ts";
 
 /**
  * Chunks are cut once they reach this many characters (64 Ki): memory stays near one chunk per table, and the
@@ -78,6 +79,36 @@ export function rowTooLarge(
     `Row ${table} ${pk} is ${n(json.length)} characters of JSON, more than the ${n(limit)} a row may have` +
       `${column}: the ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
   );
+}
+
+/**
+ * The bound on a COPY line of `table` ({@link MAX_ROW_CHARS} twice over, since COPY doubles a backslash), for
+ * lib/io/lines.ts `textLines`: a line past it stops the read before it is joined into one string, naming the row
+ * by the key at the line's start. A row of 10M characters heavy in escapes otherwise filled the stage's heap
+ * while its line, and then its JSON, were assembled, before {@link jsonlChunks} could refuse it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { copyLineLimit } from "./jsonl.ts";
+ * const limit = copyLineLimit("design");
+ * assert.equal(limit.chars, 8 << 20);
+ * assert.match(limit.tooLong("2\t901\t{\"design_id\":2", 9_000_000).message, /^Row design 2 is more than 8,388,608 characters/);
+ * ```
+ */
+export function copyLineLimit(table: string): LineLimit {
+  const chars = 2 * MAX_ROW_CHARS;
+  return {
+    chars,
+    tooLong: (start, _length) =>
+      new RefusedInputError(
+        `Row ${table} ${start.slice(0, start.indexOf("\t"))} is more than ${chars.toLocaleString("en-GB")} ` +
+          `characters of COPY text, so its JSON passes the ${
+            MAX_ROW_CHARS.toLocaleString("en-GB")
+          } a row may have: ` +
+          `the ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
+      ),
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import { IdSet } from "../transform/id_set.ts";
 import { type CatalogColumn, changesCopySql } from "./catalog.ts";
 import type { TableRead } from "./capture.ts";
 import { DELETE_BUCKET_BITS, mismatchedBuckets } from "./deletions.ts";
-import { jsonlChunks, JsonlStats } from "./jsonl.ts";
+import { copyLineLimit, jsonlChunks, JsonlStats } from "./jsonl.ts";
 import {
   candidateByAgeSql,
   type CapturePosition,
@@ -82,7 +82,7 @@ export async function readTable(src: TableSource): Promise<TableRead> {
     const where = conditions.filter((c) => c !== null).join(" AND ") || null;
     const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
       .readable();
-    return await writeObject(src, textLines(readable));
+    return await writeObject(src, textLines(readable, copyLineLimit(table)));
   } finally {
     await copy.end({ timeout: 0 });
   }

@@ -19,6 +19,7 @@ import type { IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
 import { runManifest } from "./capture.ts";
 import { changesCopySql, parseCopyLine } from "./catalog.ts";
+import { copyLineLimit } from "./jsonl.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { repairEntry, repairIds, type RepairKeys, repairOutcome, repairSnapshotAt } from "./repair_plan.ts";
@@ -101,7 +102,7 @@ async function repairTable(
   // the xid column is not used by a repair (it does not move the capture position)
   const pk = SOURCE_TABLES[table].pk;
   const copy = changesCopySql(table, entry.columns, "0::int8", `"${pk}" IN (${ids.join(",")})`);
-  for await (const line of textLines(await conn.unsafe(copy).readable())) {
+  for await (const line of textLines(await conn.unsafe(copy).readable(), copyLineLimit(table))) {
     const { pk: key, json } = parseCopyLine(line);
     found.add(key);
     lines.push(json);

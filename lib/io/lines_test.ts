@@ -33,3 +33,32 @@ Deno.test("textLines() joins a line spread over many chunks once, in order", asy
   assert.equal(lines[1], long);
   assert.equal(lines[3], long);
 });
+
+Deno.test("textLines() with a limit throws as soon as a line passes it, spread over chunks or whole in one", async () => {
+  const limit = {
+    chars: 1_000,
+    tooLong: (start: string, n: number) => new Error(`long ${start.slice(0, 3)} ${n}`),
+  };
+  const read = async (chunks: Uint8Array[]) => {
+    const out: string[] = [];
+    for await (const line of textLines(ReadableStream.from(chunks), limit)) out.push(line);
+    return out;
+  };
+  assert.deepEqual(
+    await read(cut(`ok\n${"y".repeat(1_000)}\n`, 64)),
+    ["ok", "y".repeat(1_000)],
+    "at the limit",
+  );
+  let pulled = 0;
+  const endless = async function* () {
+    yield new TextEncoder().encode("7\tx");
+    for (;;) {
+      pulled++;
+      yield new TextEncoder().encode("z".repeat(100));
+    }
+  };
+  const lines = textLines(endless(), limit);
+  await assert.rejects(lines.next(), /^Error: long 7\tx 1003$/);
+  assert.equal(pulled, 10, "it stopped reading once the line passed the limit");
+  await assert.rejects(read(cut(`a\nb${"é".repeat(1_000)}\nc\n`, 4096)), /^Error: long béé 1001$/);
+});

@@ -1,0 +1,40 @@
+/**
+ * A row far past what one row may carry, heavy in escapes (every character a tab: 2 characters of JSON, 3 of COPY
+ * text), read by the ingest process under the Lambda's heap cap: the run stops naming the row, exit 3, and
+ * changes nothing, instead of "Fatal JavaScript out of memory" with no row named.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { etlEnv, ingest, open, ROOT } from "../adversarial/_helpers.ts";
+import { stageLaunch } from "../../tools/lambda/v8_flags.ts";
+import { INGEST_POINTER_KEY } from "../../lib/run/mod.ts";
+
+Deno.test("a 9M-character row of escapes stops the ingest (under the Lambda's heap cap) naming the row, changing nothing", async () => {
+  const p = await open("huge");
+  try {
+    await p.src.sql`UPDATE design SET design_name = repeat(E'\t', 9000000) WHERE design_id = 1`;
+    const launch = await stageLaunch(ROOT);
+    assert.ok(
+      launch.flags.some((f) => f.includes("--max-old-space-size=")),
+      "the stage's heap is capped as in AWS",
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", ...launch.flags, "main/ingest.ts"],
+      cwd: ROOT,
+      env: { ...etlEnv(p), ...launch.env },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 3, stderr);
+    assert.match(stderr, /Row design 1 is more than 8,388,608 characters of COPY text/);
+    assert.doesNotMatch(stderr, /Fatal JavaScript|heap out of memory/i);
+    assert.equal(await p.ingestion.exists(INGEST_POINTER_KEY), false, "no state written");
+    // fixed in ToteSys, the next run reads it
+    await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
+    assert.equal((await ingest(p)).status, "committed");
+  } finally {
+    await p.close();
+  }
+});
