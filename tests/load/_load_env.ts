@@ -63,3 +63,14 @@ export async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
     await wh.drop();
   }
 }
+
+/** Every index and constraint of the public schema, with its definition and whether it is validated. */
+export async function structures(sql: Sql): Promise<string[]> {
+  const indexes = await sql<
+    { d: string }[]
+  >`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public'`;
+  const constraints = await sql<{ d: string }[]>`SELECT conrelid::regclass::text || ' ' || conname || ' ' ||
+      pg_get_constraintdef(oid) || ' ' || convalidated AS d
+    FROM pg_constraint WHERE connamespace = 'public'::regnamespace`;
+  return [...indexes, ...constraints].map((r) => r.d).sort();
+}

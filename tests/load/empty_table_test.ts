@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
 import { freshDatabase } from "../harness.ts";
 import { runLoad } from "../../lib/load/stage.ts";
-import { migrate } from "../../lib/load/migrations.ts";
 import { setLogSink } from "../../lib/io/log.ts";
-import type { Sql } from "../../lib/io/pg.ts";
-import { withEnv } from "./_load_env.ts";
+import { structures, withEnv } from "./_load_env.ts";
 
 setLogSink(() => {});
-
-/** Every index and constraint of the public schema, with its definition and whether it is validated. */
-async function structures(sql: Sql): Promise<string[]> {
-  const indexes = await sql<
-    { d: string }[]
-  >`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public'`;
-  const constraints = await sql<{ d: string }[]>`SELECT conrelid::regclass::text || ' ' || conname || ' ' ||
-      pg_get_constraintdef(oid) || ' ' || convalidated AS d
-    FROM pg_constraint WHERE connamespace = 'public'::regnamespace`;
-  return [...indexes, ...constraints].map((r) => r.d).sort();
-}
 
 /** Runs `fn` while collecting the `into` field of each "Table loaded" log line, per table. */
 async function loadPaths(fn: () => Promise<unknown>): Promise<Record<string, string>> {
@@ -66,27 +53,4 @@ Deno.test("a large run into empty tables (indexes rebuilt after a plain insert) 
     } finally {
       await wh2.drop();
     }
-  }));
-
-Deno.test("a load failing after an empty table's indexes were dropped leaves every index, key and foreign key as before", () =>
-  withEnv(async ({ wh, processed, prepare, snapshot }) => {
-    const runId = await prepare();
-    await migrate(wh.sql);
-    const before = await structures(wh.sql);
-    const rows = await snapshot();
-    await assert.rejects(
-      runLoad({
-        now: () => Date.now(),
-        sql: wh.sql,
-        processed,
-        runId,
-        bulkRows: 1,
-        afterTable: (t) => {
-          if (t === "fact_sales_order") throw new Error("simulated crash");
-        },
-      }),
-      /Load of run .* failed at fact_sales_order: simulated crash/,
-    );
-    assert.deepEqual(await structures(wh.sql), before);
-    assert.equal(await snapshot(), rows);
   }));
