@@ -37,7 +37,7 @@ help:
 	@echo "  make setup        install the npm tools and Deno (from the lockfiles); every target does it first"
 	@echo "Checks"
 	@echo "  make test         run the whole test suite (starts what it needs; about 12 minutes on an idle 2-core machine, 25-45 when it is busy)"
-	@echo "  make test-fast    unit tests and a core integration subset (about 2 minutes)"
+	@echo "  make test-fast    unit tests and a core integration subset (under a minute on an idle machine)"
 	@echo "  make lint         deno fmt --check, deno lint, deno check"
 	@echo "Deploy (docs/deploy.md)"
 	@echo "  make build        bundle the three functions: dist/<fn>.zip and dist/deno-layer.zip"

@@ -16,6 +16,7 @@ import {
   didYouMean,
   parseCommandLine,
   PERMANENT_FAILURE_EXIT,
+  PermanentError,
   runCli,
   UsageError,
   wholeNumber,
@@ -132,6 +133,7 @@ async function runPool(
 ): Promise<void> {
   const queue = items.map((item) => ({ item, tries: 0 }));
   const failures: string[] = [];
+  let permanent = false;
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { item } = next;
@@ -140,6 +142,7 @@ async function runPool(
         // a permanent failure (a refused row, an overtaken plan) repeats: no retry, no further chunk (stderr says why)
         if (out === PERMANENT_FAILURE_EXIT) {
           failures.push(`${item.table} #${item.index}, which retrying cannot help`);
+          permanent = true;
           queue.length = 0;
         } else if (++next.tries <= retries) {
           console.error(`chunk ${item.table} #${item.index} failed; retrying (${next.tries}/${retries})`);
@@ -154,12 +157,14 @@ async function runPool(
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  if (failures.length > 0) {
-    throw new Error(
-      `${failures.length} chunk(s) failed (${failures.slice(0, 5).join(", ")}); ` +
-        `finish with: deno task chunks run --resume ${items[0]!.run_id}`,
-    );
+  if (failures.length === 0) return;
+  const list = `${failures.length} chunk(s) failed (${failures.slice(0, 5).join(", ")})`;
+  const resume = `deno task chunks run --resume ${items[0]!.run_id}`;
+  if (permanent) {
+    // exit 3, as the chunk's own: running it again as it is fails the same way
+    throw new PermanentError(`${list}; fix what the chunk's error names (in ToteSys), then: ${resume}`);
   }
+  throw new Error(`${list}; finish with: ${resume}`);
 }
 
 /** One chunk as a child process; its answer, or its exit status when it failed (its stderr is passed through). */

@@ -8,6 +8,7 @@
  */
 import { parseCommandLine, runCli, UsageError } from "../lib/io/cli.ts";
 import { openDatabase } from "../main/config.ts";
+import { loadLocalEnvIfUnconfigured } from "../main/local_env.ts";
 
 const USAGE = `Usage: deno task scratch-db NAME
   Create the empty database NAME (letters, digits, _) on the server of WAREHOUSE_DATABASE_URL if it is missing,
@@ -21,6 +22,7 @@ await runCli("scratch-db", async () => {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new UsageError(`Database name "${name}" is not letters, digits and _ (lower case)`);
   }
+  loadLocalEnvIfUnconfigured(); // the local services' .local/env, as etl, seed and simulate read it
   const url = Deno.env.get("WAREHOUSE_DATABASE_URL");
   if (!url) throw new UsageError("WAREHOUSE_DATABASE_URL is not set: run make local-up, or set it");
   const sql = await openDatabase("WAREHOUSE", "totes-scratch-db", 1);

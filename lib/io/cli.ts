@@ -113,6 +113,7 @@ export function parseCommandLine(
  * import { didYouMean } from "./cli.ts";
  * if (didYouMean("reconcle", ["run", "reconcile"]) !== ' (did you mean "reconcile"?)') throw new Error("no hint");
  * if (didYouMean("xyz", ["run", "status"]) !== "") throw new Error("hint for nonsense");
+ * if (didYouMean("rnu", ["run", "status"]) !== ' (did you mean "run"?)') throw new Error("no hint for a swap");
  * ```
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
@@ -125,13 +126,19 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return best ? ` (did you mean ${JSON.stringify(best.name)}?)` : "";
 }
 
+/** Edits between `a` and `b`: insertions, deletions, substitutions and swaps of two neighbours ("rnu" → "run"). */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        cur[j] = Math.min(cur[j]!, before[j - 2]! + 1);
+      }
     }
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { PipelineStatus } from "./types.ts";
+import { formatChunkedRuns } from "./chunked.ts";
 
 /** Runs ingested but not loaded as one short phrase: a count and the first and last ids (C11). */
 export function runSpan(count: number, first: string | null, last: string | null): string {
@@ -54,6 +55,7 @@ function formatRuns(s: PipelineStatus): string[] {
       (s.pending.failed > 0 ? `, ${s.pending.failed} with a failed load` : "") +
       (s.pending.count > 0 ? `; "deno task etl run" completes them` : ""),
   );
+  out.push(...formatChunkedRuns(s.chunked ?? []));
   return out;
 }
 

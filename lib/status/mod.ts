@@ -28,6 +28,7 @@ import {
 } from "../run/mod.ts";
 import type { TransformState } from "../transform/manifest.ts";
 import { tableStatuses } from "./freshness.ts";
+import { openChunkedRuns } from "./chunked.ts";
 import type { PipelineStatus, ReconcileStatus, RunStage, RunStatus, StatusOptions } from "./types.ts";
 
 export type * from "./types.ts";
@@ -199,6 +200,7 @@ export async function collectStatus(options: StatusOptions): Promise<PipelineSta
       last: notLoaded[notLoaded.length - 1] ?? null,
       failed: notLoaded.filter((id) => byRun.get(id)?.outcome === "failed").length,
     },
+    chunked: await openChunkedRuns(ingestion, ingested),
     tables: await tableStatuses({
       ingestion,
       warehouse,

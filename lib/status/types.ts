@@ -6,6 +6,7 @@
 import type { Bucket } from "../io/s3.ts";
 import type { Sql } from "../io/pg.ts";
 import type { SourceTableName } from "../contract/mod.ts";
+import type { ChunkedRunStatus } from "./chunked.ts";
 
 /** The furthest stage a run reached. `failed`: its last load attempt failed and it is not loaded. */
 export type RunStage = "ingested" | "transformed" | "loaded" | "failed";
@@ -71,6 +72,8 @@ export interface PipelineStatus {
   runs: RunStatus[];
   /** Runs ingested and not loaded (transform or load pending, or failed). */
   pending: { count: number; first: string | null; last: string | null; failed: number };
+  /** Chunked first runs planned and not committed (lib/status/chunked.ts). */
+  chunked: ChunkedRunStatus[];
   tables: TableStatus[];
   /** Waiting rows with their reason, at most 20 (the count is per table). */
   waiting: { source: string; column: string; value: unknown; reason: string }[];

@@ -58,12 +58,13 @@ export const COMMANDS: Record<string, { usage: string; options: CliOptions }> = 
     },
   },
   rebuild: {
-    usage: `Usage: deno task etl rebuild [--into PREFIX]
+    usage: `Usage: deno task etl rebuild [--into PREFIX] [--verbose]
   Rebuild the warehouse from the ingestion zone alone: every ingest run, in order, is transformed into a fresh
   processed location and loaded into the configured warehouse, which must be empty (point
   WAREHOUSE_DATABASE_URL at a new database). Resumable: run it again after a failure or a kill.
-  --into PREFIX  the processed location, a key prefix in PROCESSED_BUCKET (default "rebuild/")`,
-    options: { into: { type: "string" } },
+  --into PREFIX  the processed location, a key prefix in PROCESSED_BUCKET (default "rebuild/")
+  --verbose      print the JSON log lines on stderr`,
+    options: { into: { type: "string" }, verbose: { type: "boolean" } },
   },
   report: {
     usage: `Usage: deno task etl report [--out PATH]

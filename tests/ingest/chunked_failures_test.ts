@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ingest } from "../adversarial/_helpers.ts";
+import { etl, ingest } from "../adversarial/_helpers.ts";
 import { chunkDoneKey, chunkObjectKey } from "../../lib/ingest/chunks.ts";
 import { INGEST_LOCK_KEY } from "../../lib/ingest/lock.ts";
 import { ingestManifestKey } from "../../lib/run/mod.ts";
@@ -22,21 +22,30 @@ forEachSeededServer((name, withSeeded) => {
         await p.src.sql`UPDATE design SET design_name = repeat('x', 4200000) WHERE design_id = 1`;
         const made = await plan(p, 1_500);
         const run = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "1", "--retries", "3"]);
-        assert.equal(run.code, 1, run.stderr);
+        assert.equal(run.code, 3, run.stderr); // a permanent failure, as the chunk's own
         assert.match(
           run.stderr,
           /Row design 1 is 4,2\d\d,\d\d\d characters of JSON, more than the 4,194,304/,
         );
-        assert.match(run.stderr, /design #0, which retrying cannot help/);
+        assert.match(run.stderr, /design #0, which retrying cannot help\); fix what the chunk's error names/);
         assert.doesNotMatch(run.stderr, /retrying \(/, "no retry");
         const started = [...run.stderr.matchAll(/^chunk (\w+) #\d+: /gm)].length;
         assert.ok(started < made.chunks.length - 1, `the chunks after it were not started (${started} ran)`);
         assert.equal(await p.ingestion.exists(ingestManifestKey(made.run_id)), false);
+        const status = await etl(p, ["status"]);
+        assert.match(
+          status.stdout,
+          new RegExp(
+            `Chunked run ${made.run_id} not committed: \\d+ of ${made.chunks.length} chunks done; ` +
+              `"deno task chunks run --resume ${made.run_id}" finishes it`,
+          ),
+        );
         // once the row is fixed, --resume runs the chunks left and commits
         await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
         const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
         assert.equal(resumed.code, 0, resumed.stderr);
         assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
+        assert.doesNotMatch((await etl(p, ["status"])).stdout, /Chunked run/, "committed: no longer listed");
       }),
   );
 
@@ -45,7 +54,14 @@ forEachSeededServer((name, withSeeded) => {
     () =>
       withSeeded("chkf2", async (p) => {
         const made = await plan(p, 1_500);
-        assert.equal((await ingest(p)).status, "committed"); // the schedule's ordinary run overtakes the plan
+        const ordinary = await ingest(p); // the schedule's ordinary run overtakes the plan
+        assert.equal(ordinary.status, "committed");
+        assert.match(
+          (await etl(p, ["status"])).stdout,
+          new RegExp(
+            `Chunked run ${made.run_id} was overtaken by run ${ordinary.runId} .*: it can never commit`,
+          ),
+        );
         const one = await chunkCli(p, ["chunk", "--run", made.run_id, "--table", "payment", "--index", "0"]);
         assert.equal(one.code, 3, one.stderr);
         assert.match(
