@@ -162,7 +162,10 @@ async function runPool(
   const resume = `deno task chunks run --resume ${items[0]!.run_id}`;
   if (permanent) {
     // exit 3, as the chunk's own: running it again as it is fails the same way
-    throw new PermanentError(`${list}; fix what the chunk's error names (in ToteSys), then: ${resume}`);
+    throw new PermanentError(
+      `${list}; its error above says what to do: a refused row or column, fix it in ToteSys, then ${resume}; ` +
+        `a plan overtaken by another run, nothing (go on with ordinary runs)`,
+    );
   }
   throw new Error(`${list}; finish with: ${resume}`);
 }

@@ -82,31 +82,30 @@ export function rowTooLarge(
 }
 
 /**
- * The bound on a COPY line of `table` ({@link MAX_ROW_CHARS} twice over, since COPY doubles a backslash), for
- * lib/io/lines.ts `textLines`: a line past it stops the read before it is joined into one string, naming the row
- * by the key at the line's start. A row of 10M characters heavy in escapes otherwise filled the stage's heap
- * while its line, and then its JSON, were assembled, before {@link jsonlChunks} could refuse it.
+ * The bound on a COPY line of `table`, in bytes ({@link MAX_ROW_CHARS} twice over, since COPY doubles a
+ * backslash), for lib/io/lines.ts `textLines`: a line past it stops the read before any of it is decoded, naming
+ * the row by the key at the line's start. A row of 9M tabs (27 MB of COPY text, arriving as one chunk) otherwise
+ * came into the stage's capped heap whole, before {@link jsonlChunks} could refuse it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { copyLineLimit } from "./jsonl.ts";
  * const limit = copyLineLimit("design");
- * assert.equal(limit.chars, 8 << 20);
- * assert.match(limit.tooLong("2\t901\t{\"design_id\":2", 9_000_000).message, /^Row design 2 is more than 8,388,608 characters/);
+ * assert.equal(limit.bytes, 8 << 20);
+ * assert.match(limit.tooLong("2\t901\t{\"design_id\":2", 9_000_000).message, /^Row design 2 is at least 9,000,000 bytes of COPY text, more than the 8,388,608/);
  * ```
  */
 export function copyLineLimit(table: string): LineLimit {
-  const chars = 2 * MAX_ROW_CHARS;
+  const bytes = 2 * MAX_ROW_CHARS;
+  const n = (x: number) => x.toLocaleString("en-GB");
   return {
-    chars,
-    tooLong: (start, _length) =>
+    bytes,
+    tooLong: (start, seen) =>
       new RefusedInputError(
-        `Row ${table} ${start.slice(0, start.indexOf("\t"))} is more than ${chars.toLocaleString("en-GB")} ` +
-          `characters of COPY text, so its JSON passes the ${
-            MAX_ROW_CHARS.toLocaleString("en-GB")
-          } a row may have: ` +
-          `the ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
+        `Row ${table} ${start.slice(0, start.indexOf("\t"))} is at least ${n(seen)} bytes of COPY text, ` +
+          `more than the ${n(bytes)} a row may have (its JSON passes ${n(MAX_ROW_CHARS)} characters): the ` +
+          `ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
       ),
   };
 }

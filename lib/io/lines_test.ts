@@ -34,9 +34,9 @@ Deno.test("textLines() joins a line spread over many chunks once, in order", asy
   assert.equal(lines[3], long);
 });
 
-Deno.test("textLines() with a limit throws as soon as a line passes it, spread over chunks or whole in one", async () => {
+Deno.test("textLines() with a limit throws as soon as a line's bytes pass it, spread over chunks or whole in one", async () => {
   const limit = {
-    chars: 1_000,
+    bytes: 1_000,
     tooLong: (start: string, n: number) => new Error(`long ${start.slice(0, 3)} ${n}`),
   };
   const read = async (chunks: Uint8Array[]) => {
@@ -51,14 +51,20 @@ Deno.test("textLines() with a limit throws as soon as a line passes it, spread o
   );
   let pulled = 0;
   const endless = async function* () {
-    yield new TextEncoder().encode("7\tx");
+    yield new TextEncoder().encode("a\n7\tx");
     for (;;) {
       pulled++;
       yield new TextEncoder().encode("z".repeat(100));
     }
   };
   const lines = textLines(endless(), limit);
+  assert.equal((await lines.next()).value, "a");
   await assert.rejects(lines.next(), /^Error: long 7\tx 1003$/);
   assert.equal(pulled, 10, "it stopped reading once the line passed the limit");
-  await assert.rejects(read(cut(`a\nb${"é".repeat(1_000)}\nc\n`, 4096)), /^Error: long béé 1001$/);
+  // é is 2 bytes: 600 of them pass 1,000 bytes; a whole line in one chunk, after others, is refused undecoded
+  await assert.rejects(read(cut(`a\nb${"é".repeat(600)}\nc\n`, 4096)), /^Error: long béé 1201$/);
+  await assert.rejects(
+    read([new TextEncoder().encode(`a\n${"q".repeat(2_000)}\nc\n`)]),
+    /^Error: long qqq 2000$/,
+  );
 });
