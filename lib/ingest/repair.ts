@@ -7,19 +7,17 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
-import { textLines } from "../io/lines.ts";
-import { countIds } from "../id_ranges.ts";
-import { ingestObjectKey } from "../run/layout.ts";
+import { countIds, idsOf } from "../id_ranges.ts";
 import type { IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
 import { runManifest } from "./capture.ts";
-import { changesCopySql, parseCopyLine } from "./catalog.ts";
-import { copyLineLimit } from "./jsonl.ts";
+import { type CatalogColumn, changesSelectSql, copyTextLine } from "./catalog.ts";
+import { writeObject } from "./read_table.ts";
+import { KEYED_READ_MAX } from "./scan.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { repairEntry, repairIds, type RepairKeys, repairOutcome, repairSnapshotAt } from "./repair_plan.ts";
@@ -97,27 +95,35 @@ async function repairTable(
   if (entry.columns.length === 0) {
     throw new Error(`Cannot repair ${table}: no earlier run recorded its columns (run "etl run" first)`);
   }
-  const lines: string[] = [];
-  const found = new Set<number>();
-  // the xid column is not used by a repair (it does not move the capture position)
-  const pk = SOURCE_TABLES[table].pk;
-  const copy = changesCopySql(table, entry.columns, "0::int8", `"${pk}" IN (${ids.join(",")})`);
-  for await (const line of textLines(await conn.unsafe(copy).readable(), copyLineLimit(table))) {
-    const { pk: key, json } = parseCopyLine(line);
-    found.add(key);
-    lines.push(json);
-  }
+  // Read by plain queries, 10,000 keys at a time, and written as a stream: the keys of a whole table (a warehouse
+  // truncated by hand) as one COPY on the locked connection left its socket paused (porsager/postgres#499) with
+  // ToteSys waiting to send (ClientWrite), and the rows held whole came near the heap's cap.
+  const read = await writeObject(
+    { bucket: options.bucket, runId, table, onXid: () => {}, onProgress: undefined },
+    keyedLines(conn, table, entry.columns, ids),
+  );
+  const found = new Set(idsOf(read.candidates));
   const out = repairOutcome(table, state.tables[table], ids, found, options.maxDeleteShare ?? 0.1);
-  if (lines.length > 0) {
-    const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
-    const key = ingestObjectKey(table, runId);
-    await options.bucket.put(key, bytes, "application/x-ndjson");
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    entry.object = { key, rows: lines.length, bytes: bytes.length, sha256 };
-  }
+  if (read.object) entry.object = read.object;
   if (out.gone.length > 0) entry.deleted = out.gone;
   if (out.state) next.tables[table] = out.state;
   const deleted = countIds(out.gone);
-  log("info", "repair", "Table repaired", { run_id: runId, table, reread: lines.length, deleted });
-  return lines.length + deleted;
+  log("info", "repair", "Table repaired", { run_id: runId, table, reread: read.rows, deleted });
+  return read.rows + deleted;
+}
+
+/** The current rows of `ids` as COPY-format lines (`pk \t xid \t json`, xid 0), by queries of 10,000 keys. */
+async function* keyedLines(
+  conn: Sql,
+  table: SourceTableName,
+  columns: readonly CatalogColumn[],
+  ids: readonly number[],
+): AsyncGenerator<string> {
+  const pk = SOURCE_TABLES[table].pk;
+  // the xid column is not used by a repair (it does not move the capture position)
+  const select = `${changesSelectSql(table, columns, "0::int8", `"${pk}" = ANY($1::int8[])`)} ORDER BY 1`;
+  for (let i = 0; i < ids.length; i += KEYED_READ_MAX) {
+    const rows = await conn.unsafe(select, [`{${ids.slice(i, i + KEYED_READ_MAX).join(",")}}`]);
+    for (const r of rows) yield copyTextLine(String(r.pk), String(r.xid), String(r.json));
+  }
 }
