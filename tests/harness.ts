@@ -26,13 +26,41 @@ function loadLocalEnv(): void {
 loadLocalEnv();
 Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
 
+/** The services' variables the tests read, kept under a prefix of their own (see {@link serviceEnv}). */
+const SERVICE_VARIABLES = [
+  "TOTESYS_DATABASE_URL",
+  "TOTESYS13_DATABASE_URL",
+  "AWS_ENDPOINT_URL",
+  "AWS_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+] as const;
+
+/**
+ * A service variable as it was before any test ran. The environment is one per process, and `deno test
+ * --parallel` runs test files side by side in one process: a test that points `TOTESYS_DATABASE_URL` at a proxy
+ * for an in-process Lambda handler (tests/cli/db_lost_lambda_test.ts) made another file's fresh databases go
+ * through that proxy, and its cut failed them. The first import of this module copies each variable to
+ * `TOTES_TEST_<name>`, which no test changes; every helper reads that copy.
+ */
+export function serviceEnv(name: (typeof SERVICE_VARIABLES)[number]): string | undefined {
+  const kept = Deno.env.get(`TOTES_TEST_${name}`);
+  return kept === undefined ? Deno.env.get(name) : kept === "" ? undefined : kept;
+}
+
+for (const name of SERVICE_VARIABLES) {
+  if (Deno.env.get(`TOTES_TEST_${name}`) === undefined) {
+    Deno.env.set(`TOTES_TEST_${name}`, Deno.env.get(name) ?? "");
+  }
+}
+
 /** A unique lower-case name with `prefix` (database and bucket names). */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`.toLowerCase();
 }
 
 /** URL of database `db` on the server of `baseUrl` (default: the server of TOTESYS_DATABASE_URL). */
-export function serverUrl(db: string, baseUrl = Deno.env.get("TOTESYS_DATABASE_URL")!): string {
+export function serverUrl(db: string, baseUrl = serviceEnv("TOTESYS_DATABASE_URL")!): string {
   const url = new URL(baseUrl);
   url.pathname = `/${db}`;
   return url.toString();
@@ -75,7 +103,7 @@ async function createDatabaseOn(baseUrl: string, prefix: string): Promise<TestDa
 
 /** Creates a fresh empty database on the test server (the server of TOTESYS_DATABASE_URL). */
 export function freshDatabase(prefix = "t"): Promise<TestDatabase> {
-  return createDatabaseOn(Deno.env.get("TOTESYS_DATABASE_URL")!, prefix);
+  return createDatabaseOn(serviceEnv("TOTESYS_DATABASE_URL")!, prefix);
 }
 
 /**
@@ -84,15 +112,15 @@ export function freshDatabase(prefix = "t"): Promise<TestDatabase> {
  * is unset (configured endpoints without a PostgreSQL 13 server): skip the test then, saying why.
  */
 export async function freshDatabase13(prefix = "t"): Promise<TestDatabase | null> {
-  const baseUrl = Deno.env.get("TOTESYS13_DATABASE_URL");
+  const baseUrl = serviceEnv("TOTESYS13_DATABASE_URL");
   return baseUrl ? await createDatabaseOn(baseUrl, prefix) : null;
 }
 
 /** Creates a fresh empty bucket on the configured S3 endpoint. */
 export async function freshBucket(prefix = "t"): Promise<Bucket> {
   const client = createS3Client({
-    endpoint: Deno.env.get("AWS_ENDPOINT_URL"),
-    region: Deno.env.get("AWS_REGION"),
+    endpoint: serviceEnv("AWS_ENDPOINT_URL"),
+    region: serviceEnv("AWS_REGION"),
   });
   const name = uniqueName(`test-${prefix}`).slice(0, 63);
   await client.send(new CreateBucketCommand({ Bucket: name }));

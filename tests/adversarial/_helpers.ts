@@ -5,6 +5,7 @@
  * @module
  */
 import { openPipeline, type Pipeline, type SourceFactory } from "../fixtures/pipeline.ts";
+import { serviceEnv } from "../harness.ts";
 import { createBaseTotesys } from "../fixtures/totesys_rows.ts";
 import { type IngestOptions, type IngestResult, runIngest } from "../../lib/ingest/stage.ts";
 import { runTransform, type TransformResult } from "../../lib/transform/stage.ts";
@@ -108,10 +109,10 @@ export function etlEnv(p: Pipeline, extra: Record<string, string> = {}): Record<
     WAREHOUSE_DATABASE_URL: p.wh.url,
     INGESTION_BUCKET: p.ingestion.name,
     PROCESSED_BUCKET: p.processed.name,
-    AWS_ENDPOINT_URL: Deno.env.get("AWS_ENDPOINT_URL")!,
-    AWS_ACCESS_KEY_ID: Deno.env.get("AWS_ACCESS_KEY_ID") ?? "S3RVER",
-    AWS_SECRET_ACCESS_KEY: Deno.env.get("AWS_SECRET_ACCESS_KEY") ?? "S3RVER",
-    AWS_REGION: Deno.env.get("AWS_REGION") ?? "eu-west-2",
+    AWS_ENDPOINT_URL: serviceEnv("AWS_ENDPOINT_URL")!,
+    AWS_ACCESS_KEY_ID: serviceEnv("AWS_ACCESS_KEY_ID") ?? "S3RVER",
+    AWS_SECRET_ACCESS_KEY: serviceEnv("AWS_SECRET_ACCESS_KEY") ?? "S3RVER",
+    AWS_REGION: serviceEnv("AWS_REGION") ?? "eu-west-2",
     AWS_EC2_METADATA_DISABLED: "true",
     ...extra,
   };

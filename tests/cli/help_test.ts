@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { freshBucket, freshDatabase } from "../harness.ts";
+import { freshBucket, freshDatabase, serviceEnv } from "../harness.ts";
 import { ROOT } from "../adversarial/_helpers.ts";
 
 /** Runs `deno run -A <module> <args>` with `env` (nothing else inherited but PATH and HOME). */
@@ -90,7 +90,7 @@ Deno.test("--help of every command prints each option, exits 0 and touches nothi
       WAREHOUSE_DATABASE_URL: wh.url,
       INGESTION_BUCKET: ingestion.name,
       PROCESSED_BUCKET: processed.name,
-      AWS_ENDPOINT_URL: Deno.env.get("AWS_ENDPOINT_URL")!,
+      AWS_ENDPOINT_URL: serviceEnv("AWS_ENDPOINT_URL")!,
       AWS_ACCESS_KEY_ID: "S3RVER",
       AWS_SECRET_ACCESS_KEY: "S3RVER",
       AWS_EC2_METADATA_DISABLED: "true",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SourceFactory } from "../fixtures/pipeline.ts";
-import { freshDatabase13 } from "../harness.ts";
+import { freshDatabase13, serviceEnv } from "../harness.ts";
 
 /** A server to run the capture tests on; `skip` says why they cannot run there. */
 export interface CaptureServer {
@@ -16,7 +16,7 @@ export interface CaptureServer {
 
 /** The servers, the default first. */
 export function captureServers(): CaptureServer[] {
-  const pg13: CaptureServer = Deno.env.get("TOTESYS13_DATABASE_URL")
+  const pg13: CaptureServer = serviceEnv("TOTESYS13_DATABASE_URL")
     ? {
       label: "PostgreSQL 13",
       source: async (prefix) => {
