@@ -171,8 +171,8 @@ export function guardLostConnection<S extends net.Socket>(
 /**
  * Emits a lost connection's named error on its socket: not at all when postgres.js has dropped its listeners (an
  * `error` with no listener is thrown as an uncaught exception, seen on a loaded machine when the held-back error
- * arrived after that), and never rethrown when a listener throws it back (seen once in CI, failing the next test
- * 0.1 s in): every statement on the connection has it already.
+ * arrived after that), and never rethrown when a listener throws it back: every statement on the connection has
+ * it already.
  */
 function emitLost(socket: net.Socket, emit: Emit, lostError: Error): boolean {
   if (socket.listenerCount("error") === 0) return false;
