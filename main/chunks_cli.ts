@@ -65,6 +65,10 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const keys = wholeNumber("chunk-keys", values["chunk-keys"], 0) || undefined;
+  // every option is checked before anything is read or planned
+  const workers = wholeNumber("workers", values.workers, 2);
+  if (workers < 1) throw new UsageError(`--workers must be at least 1, got ${workers}`);
+  const retries = wholeNumber("retries", values.retries, 1);
   loadLocalEnvIfUnconfigured();
   if (!values.verbose) setLogSink(() => {});
   switch (command) {
@@ -77,8 +81,6 @@ async function main(argv: string[]): Promise<number> {
     case "chunk":
       return await chunkCommand(values);
   }
-  const workers = Math.max(1, wholeNumber("workers", values.workers, 2));
-  const retries = wholeNumber("retries", values.retries, 1);
   const resume = values.resume === undefined ? undefined : need(values.resume, "resume");
   const items = resume ? await planItems(resume) : (await plan(keys)).chunks;
   if (items === "committed") {

@@ -55,7 +55,14 @@ await runCli("simulate", async () => {
           `${table.padEnd(width)}  ${String(t.inserted).padStart(8)}  ${String(t.updated).padStart(7)}`,
         );
       }
-      console.log(`${"total".padEnd(width)}  ${String(summary.total).padStart(17)}`);
+      const all = Object.values(summary.tables);
+      const sum = (f: (t: (typeof all)[number]) => number) => String(all.reduce((a, t) => a + f(t), 0));
+      // each column its own total (one number under "updated" read as the updates alone)
+      console.log(
+        `${"total".padEnd(width)}  ${sum((t) => t.inserted).padStart(8)}  ${
+          sum((t) => t.updated).padStart(7)
+        }`,
+      );
     }
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     console.error(

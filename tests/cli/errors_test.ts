@@ -13,7 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { etl, ingest, withPipeline } from "../adversarial/_helpers.ts";
+import { etl, etlEnv, ingest, ROOT, withPipeline } from "../adversarial/_helpers.ts";
 import { seedDatabase } from "../../tools/totesys/mod.ts";
 import { ingestObjectKey, ingestStateKey } from "../../lib/run/mod.ts";
 import { closedPort } from "../_ports.ts";
@@ -171,5 +171,27 @@ Deno.test("C6: a timestamp that is not a time ('infinity', '-infinity') is quote
     assert.match(
       lastLine(out.stderr),
       new RegExp(`sales_order ${b!.id}: created_at "-infinity" is not a timestamp`),
+    );
+  }));
+
+Deno.test("C7: make sql against a database that is down names it, its variable and make local-up", () =>
+  withPipeline("c7s", async (p) => {
+    const down = new URL(p.wh.url);
+    down.port = String(await closedPort());
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/sql.ts", "SELECT 1"],
+      cwd: ROOT,
+      env: etlEnv(p, { WAREHOUSE_DATABASE_URL: down.toString() }),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1, stderr);
+    assert.match(
+      lastLine(stderr),
+      new RegExp(
+        `^sql: Cannot connect to the warehouse PostgreSQL at 127\\.0\\.0\\.1:${down.port}.*` +
+          `\\(check WAREHOUSE_DATABASE_URL; locally, make local-up starts the services\\)$`,
+      ),
     );
   }));

@@ -149,12 +149,14 @@ Deno.test("an unknown flag exits 2 with one line naming it; a bad --flag=value i
     child("scripts/simulate.ts", ["--changes=many"], env),
     child("scripts/sql.ts", ["--limit=ten", "SELECT 1"], env),
     child("main/etl.ts", ["status", "--runs=none"], env),
+    child("main/chunks_cli.ts", ["run", "--workers=0"], env),
   ]);
   assert.deepEqual(eq.map((r) => [r.code, r.stderr.trim()]), [
     [2, `seed: --orders must be a whole number, got "5x"`],
     [2, `simulate: --changes must be a whole number, got "many"`],
     [2, `sql: --limit must be a whole number, got "ten"`],
     [2, `Error: --runs must be a whole number, got "none"`],
+    [2, `chunks: --workers must be at least 1, got 0`],
   ]);
   // a value that starts with "-": never "ambiguous", but what to write instead; and with "=" the value's error
   const dash = await Promise.all([
