@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { connectChecked } from "../lib/io/pg.ts";
-import { databaseSource, databaseTls, databaseUrl } from "../main/config.ts";
+import { openDatabase } from "../main/config.ts";
 import { loadLocalEnvIfUnconfigured } from "../main/local_env.ts";
 import { parseCommandLine, runCli, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { formatRows, type OutputFormat, type ResultColumn } from "./sql_format.ts";
@@ -39,14 +38,7 @@ await runCli("sql", async () => {
   const format: OutputFormat = values.csv ? "csv" : values.json ? "json" : "table";
   loadLocalEnvIfUnconfigured();
   const target = values.totesys ? "TOTESYS" : "WAREHOUSE";
-  // checked: a server that is down is said with the variable to check and (locally) make local-up
-  const sql = await connectChecked(await databaseUrl(target), {
-    max: 1,
-    applicationName: "totes-sql",
-    tls: databaseTls(),
-    label: target === "TOTESYS" ? "ToteSys" : "warehouse",
-    source: databaseSource(target),
-  });
+  const sql = await openDatabase(target, "totes-sql", 1); // a server that is down is named with its variable
   try {
     const { rows, columns, more } = await sql.begin("READ ONLY", async (tx) => {
       const rows: Record<string, unknown>[] = [];
