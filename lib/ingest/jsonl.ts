@@ -93,7 +93,7 @@ export function rowTooLarge(
  * import { copyLineLimit } from "./jsonl.ts";
  * const limit = copyLineLimit("design");
  * assert.equal(limit.bytes, 8 << 20);
- * assert.match(limit.tooLong("2\t901\t{\"design_id\":2", 9_000_000).message, /^Row design 2 is at least 9,000,000 bytes of COPY text, more than the 8,388,608/);
+ * assert.match(limit.tooLong("2\t901\t{\"design_id\":2", 9_000_000).message, /^Row design 2 is at least 9,000,000 bytes as read from ToteSys, more than the 8,388,608/);
  * ```
  */
 export function copyLineLimit(table: string): LineLimit {
@@ -103,7 +103,9 @@ export function copyLineLimit(table: string): LineLimit {
     bytes,
     tooLong: (start, seen) =>
       new RefusedInputError(
-        `Row ${table} ${start.slice(0, start.indexOf("\t"))} is at least ${n(seen)} bytes of COPY text, ` +
+        `Row ${table} ${start.slice(0, start.indexOf("\t"))} is at least ${
+          n(seen)
+        } bytes as read from ToteSys, ` +
           `more than the ${n(bytes)} a row may have (its JSON passes ${n(MAX_ROW_CHARS)} characters): the ` +
           `ingest stops rather than run out of memory, and changes nothing; shorten the value in ToteSys`,
       ),

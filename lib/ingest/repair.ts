@@ -15,9 +15,9 @@ import { countIds, idsOf } from "../id_ranges.ts";
 import type { IngestState, ManifestTable } from "../run/manifest.ts";
 import { makeRunId } from "../run/run_id.ts";
 import { runManifest } from "./capture.ts";
-import { type CatalogColumn, changesSelectSql, copyTextLine } from "./catalog.ts";
+import type { CatalogColumn } from "./catalog.ts";
 import { writeObject } from "./read_table.ts";
-import { KEYED_READ_MAX } from "./scan.ts";
+import { KEYED_READ_MAX, keyedLine, keyedSelectSql } from "./scan.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { repairEntry, repairIds, type RepairKeys, repairOutcome, repairSnapshotAt } from "./repair_plan.ts";
@@ -121,9 +121,9 @@ async function* keyedLines(
 ): AsyncGenerator<string> {
   const pk = SOURCE_TABLES[table].pk;
   // the xid column is not used by a repair (it does not move the capture position)
-  const select = `${changesSelectSql(table, columns, "0::int8", `"${pk}" = ANY($1::int8[])`)} ORDER BY 1`;
+  const select = keyedSelectSql(table, columns, "0::int8", `"${pk}" = ANY($1::int8[])`);
   for (let i = 0; i < ids.length; i += KEYED_READ_MAX) {
     const rows = await conn.unsafe(select, [`{${ids.slice(i, i + KEYED_READ_MAX).join(",")}}`]);
-    for (const r of rows) yield copyTextLine(String(r.pk), String(r.xid), String(r.json));
+    for (const r of rows) yield keyedLine(table, r);
   }
 }

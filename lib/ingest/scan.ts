@@ -11,6 +11,7 @@ import { SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { TableRead } from "./capture.ts";
 import { type CatalogColumn, changesSelectSql, copyTextLine } from "./catalog.ts";
+import { copyLineLimit } from "./jsonl.ts";
 import { type ObjectTarget, writeObject } from "./read_table.ts";
 import { xidFromAgeSql } from "./xid.ts";
 
@@ -64,9 +65,39 @@ export async function fetchKeyed(
   const { pk } = SOURCE_TABLES[table];
   if (!/^\d+(,\d+)*$/.test(read.keys)) throw new Error(`Unexpected key list "${read.keys.slice(0, 200)}"`);
   const where = `"${pk}" = ANY($1::int8[]) AND ${read.candidateSql}`;
-  const sql = `${changesSelectSql(table, columns, xidFromAgeSql(read.reference), where)} ORDER BY 1`;
-  const rows = await conn.unsafe(sql, [`{${read.keys}}`]);
-  return rows.map((r) => copyTextLine(String(r.pk), String(r.xid), String(r.json)));
+  const rows = await conn.unsafe(keyedSelectSql(table, columns, xidFromAgeSql(read.reference), where), [
+    `{${read.keys}}`,
+  ]);
+  return rows.map((r) => keyedLine(table, r));
+}
+
+/**
+ * The `SELECT` of rows read by key (catalog.ts `changesSelectSql`, in key order) that leaves out, in PostgreSQL,
+ * the JSON of a row past the bound of jsonl.ts `copyLineLimit` and gives its size instead: a row of 9M tabs read
+ * whole by a plain query filled the stage's capped heap before any check could see it (an incremental run, a
+ * repair). Identifiers as `changesSelectSql`'s; `where` may use `$1`.
+ */
+export function keyedSelectSql(
+  table: SourceTableName,
+  columns: readonly CatalogColumn[],
+  xidSql: string,
+  where: string,
+): string {
+  const max = copyLineLimit(table).bytes;
+  return `SELECT pk, xid, CASE WHEN octet_length(json) > ${max} THEN NULL ELSE json END AS json, ` +
+    `octet_length(json)::int8 AS bytes FROM (${
+      changesSelectSql(table, columns, xidSql, where)
+    }) c ORDER BY 1`;
+}
+
+/**
+ * One row of {@link keyedSelectSql} as a COPY text line (`pk \t xid \t json`).
+ *
+ * @throws RefusedInputError (jsonl.ts `copyLineLimit`) naming the row when its JSON was left out for its size.
+ */
+export function keyedLine(table: SourceTableName, r: Record<string, unknown>): string {
+  if (r.json === null) throw copyLineLimit(table).tooLong(`${r.pk}\t`, Number(r.bytes));
+  return copyTextLine(String(r.pk), String(r.xid), String(r.json));
 }
 
 /** Writes the table's object from rows {@link fetchKeyed} returned (read_table.ts `writeObject`). */

@@ -30,11 +30,37 @@ Deno.test("a 9M-character row of escapes stops the ingest (under the Lambda's he
     assert.equal(out.code, 3, stderr);
     assert.match(
       stderr,
-      /Row design 1 is at least 27,000,\d+ bytes of COPY text, more than the 8,388,608 a row may have/,
+      /Row design 1 is at least 27,000,\d+ bytes as read from ToteSys, more than the 8,388,608 a row may have/,
     );
     assert.doesNotMatch(stderr, /Fatal JavaScript|heap out of memory/i);
     assert.equal(await p.ingestion.exists(INGEST_POINTER_KEY), false, "no state written");
     // fixed in ToteSys, the next run reads it
+    await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
+    assert.equal((await ingest(p)).status, "committed");
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("a 9M-character row of escapes changed after a first run stops the incremental ingest the same way (rows read by key)", async () => {
+  const p = await open("huge2");
+  try {
+    assert.equal((await ingest(p)).status, "committed");
+    await p.src.sql`UPDATE design SET design_name = repeat(E'\t', 9000000) WHERE design_id = 1`;
+    const launch = await stageLaunch(ROOT);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", ...launch.flags, "main/ingest.ts"],
+      cwd: ROOT,
+      env: { ...etlEnv(p), ...launch.env },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 3, stderr);
+    assert.match(
+      stderr,
+      /Row design 1 is at least 18,000,\d+ bytes as read from ToteSys, more than the 8,388,608/,
+    );
     await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
     assert.equal((await ingest(p)).status, "committed");
   } finally {
