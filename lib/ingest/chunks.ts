@@ -50,13 +50,14 @@ export interface PlanOptions {
  * Plans a chunked first run: S0, the catalog and the key bounds, under the ingest lock; writes the plan.
  *
  * @returns the plan, or null when another ingest run holds the lock.
- * @throws Error when the capture already has a position (chunked runs are first full reads), or on schema drift.
+ * @throws PermanentError when the capture already has a position (chunked runs are first full reads), or its
+ *   RefusedInputError on schema drift.
  */
 export async function planChunkedRun(options: PlanOptions): Promise<ChunkPlan | null> {
   return await withIngestLock(options.sql, async (conn) => {
     const state = await readIngestState(options.bucket);
     if (capturePosition(state)) {
-      throw new Error(
+      throw new PermanentError(
         `The capture already has a position (run ${state.run_id}): a chunked run is a first full read; ` +
           `use the ordinary ingest for changes`,
       );
