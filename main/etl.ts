@@ -16,14 +16,7 @@
  * @module
  */
 import { setLogSink } from "../lib/io/log.ts";
-import {
-  didYouMean,
-  parseCommandLine,
-  PERMANENT_FAILURE_EXIT,
-  PermanentError,
-  UsageError,
-  wholeNumber,
-} from "../lib/io/cli.ts";
+import { didYouMean, exitCodeOf, parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { COMMANDS, USAGE } from "./etl/commands.ts";
 import { stageCommand } from "./etl/stage.ts";
@@ -80,11 +73,7 @@ if (import.meta.main) {
     code = await main(Deno.args);
   } catch (err) {
     console.error(`Error: ${(err as Error).message}`);
-    code = err instanceof UsageError || Deno.args[0] === "reconcile"
-      ? 2
-      : err instanceof PermanentError
-      ? PERMANENT_FAILURE_EXIT
-      : 1;
+    code = Deno.args[0] === "reconcile" ? 2 : exitCodeOf(err);
   }
   Deno.exit(code);
 }

@@ -84,6 +84,21 @@ export interface ChunkDone {
   max_last_updated: string | null;
 }
 
+/**
+ * The committed run that overtook `plan` (`current` is the capture's run now, or null before any): the chunked run
+ * can then never commit. Null while it still can (no run committed since the plan was made).
+ *
+ * @example
+ * ```ts
+ * import { type ChunkPlan, planOvertakenBy } from "./chunk_plan.ts";
+ * const plan = { previous_run_id: null } as ChunkPlan;
+ * if (planOvertakenBy(plan, null) !== null || planOvertakenBy(plan, "r2") !== "r2") throw new Error("wrong");
+ * ```
+ */
+export function planOvertakenBy(plan: ChunkPlan, current: string | null): string | null {
+  return current === plan.previous_run_id ? null : current;
+}
+
 /** Prefix of a chunked run's plan and markers (under `_state/`, which triggers nothing). */
 export function chunkedPrefix(runId: string): string {
   return `_state/ingest/chunked/${runId}/`;

@@ -26,6 +26,7 @@ import {
   type ChunkSpec,
   DEFAULT_CHUNK_KEYS,
   planKey,
+  planOvertakenBy,
   tableChunks,
 } from "./chunk_plan.ts";
 import { commitIngestRun, readIngestState } from "./lake.ts";
@@ -192,7 +193,7 @@ export interface ChunkedResult {
  * @throws Error naming both runs and what to do.
  */
 export function checkPlanStillValid(plan: ChunkPlan, current: string | null): void {
-  if (current === plan.previous_run_id) return;
+  if (planOvertakenBy(plan, current) === null) return;
   const since = plan.previous_run_id === null ? "before any run" : `after run ${plan.previous_run_id}`;
   throw new PermanentError(
     `Run ${current} committed after chunked run ${plan.run_id} was planned (${since}): the chunked run cannot ` +

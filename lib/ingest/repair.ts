@@ -119,9 +119,8 @@ async function* keyedLines(
   columns: readonly CatalogColumn[],
   ids: readonly number[],
 ): AsyncGenerator<string> {
-  const pk = SOURCE_TABLES[table].pk;
   // the xid column is not used by a repair (it does not move the capture position)
-  const select = keyedSelectSql(table, columns, "0::int8", `"${pk}" = ANY($1::int8[])`);
+  const select = keyedSelectSql(table, columns, "0::int8", null);
   for (let i = 0; i < ids.length; i += KEYED_READ_MAX) {
     const rows = await conn.unsafe(select, [`{${ids.slice(i, i + KEYED_READ_MAX).join(",")}}`]);
     for (const r of rows) yield keyedLine(table, r);

@@ -64,29 +64,28 @@ export async function fetchKeyed(
 ): Promise<KeyedRows> {
   const { pk } = SOURCE_TABLES[table];
   if (!/^\d+(,\d+)*$/.test(read.keys)) throw new Error(`Unexpected key list "${read.keys.slice(0, 200)}"`);
-  const where = `"${pk}" = ANY($1::int8[]) AND ${read.candidateSql}`;
-  const rows = await conn.unsafe(keyedSelectSql(table, columns, xidFromAgeSql(read.reference), where), [
-    `{${read.keys}}`,
-  ]);
+  const sql = keyedSelectSql(table, columns, xidFromAgeSql(read.reference), read.candidateSql);
+  const rows = await conn.unsafe(sql, [`{${read.keys}}`]);
   return rows.map((r) => keyedLine(table, r));
 }
 
 /**
- * The `SELECT` of rows read by key (catalog.ts `changesSelectSql`, in key order) that leaves out, in PostgreSQL,
- * the JSON of a row past the bound of jsonl.ts `copyLineLimit` and gives its size instead: a row of 9M tabs read
- * whole by a plain query filled the stage's capped heap before any check could see it (an incremental run, a
- * repair). Identifiers as `changesSelectSql`'s; `where` may use `$1`.
+ * The `SELECT` of the rows whose keys are `$1` (an `int8[]`), and that match `where` when given (catalog.ts
+ * `changesSelectSql`, in key order), that leaves out, in PostgreSQL, the JSON of a row past the bound of jsonl.ts
+ * `copyLineLimit` and gives its size instead: a row of 9M tabs read whole by a plain query filled the stage's
+ * capped heap before any check could see it (an incremental run, a repair). Identifiers as `changesSelectSql`'s.
  */
 export function keyedSelectSql(
   table: SourceTableName,
   columns: readonly CatalogColumn[],
   xidSql: string,
-  where: string,
+  where: string | null,
 ): string {
+  const byKey = `"${SOURCE_TABLES[table].pk}" = ANY($1::int8[])${where === null ? "" : ` AND ${where}`}`;
   const max = copyLineLimit(table).bytes;
   return `SELECT pk, xid, CASE WHEN octet_length(json) > ${max} THEN NULL ELSE json END AS json, ` +
     `octet_length(json)::int8 AS bytes FROM (${
-      changesSelectSql(table, columns, xidSql, where)
+      changesSelectSql(table, columns, xidSql, byKey)
     }) c ORDER BY 1`;
 }
 

@@ -43,6 +43,21 @@ export class RefusedInputError extends PermanentError {
 /** Exit status of a command stopped by a {@link PermanentError}. */
 export const PERMANENT_FAILURE_EXIT = 3;
 
+/**
+ * The exit status of a command that stopped with `err`: 2 for a {@link UsageError}, 3 for a {@link PermanentError}
+ * ({@link PERMANENT_FAILURE_EXIT}), 1 for anything else.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf, RefusedInputError, UsageError } from "./cli.ts";
+ * if (exitCodeOf(new RefusedInputError("row too large")) !== 3) throw new Error("not 3");
+ * if (exitCodeOf(new UsageError("bad flag")) !== 2 || exitCodeOf(new Error("lost")) !== 1) throw new Error("wrong");
+ * ```
+ */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof UsageError ? 2 : err instanceof PermanentError ? PERMANENT_FAILURE_EXIT : 1;
+}
+
 /** The options of one command, as `parseArgs` takes them (`help` is added). */
 export type CliOptions = NonNullable<ParseArgsConfig["options"]>;
 
@@ -166,7 +181,7 @@ export async function runCli(command: string, body: () => Promise<number | void>
     const e = err as Error;
     console.error(`${command}: ${e?.message ?? String(err)}`);
     if (Deno.env.get("DEBUG")) console.error(e?.stack);
-    code = err instanceof UsageError ? 2 : err instanceof PermanentError ? PERMANENT_FAILURE_EXIT : 1;
+    code = exitCodeOf(err);
   }
   Deno.exit(code);
 }

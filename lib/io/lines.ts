@@ -30,7 +30,7 @@ export async function* textLines(
   const max = limit?.bytes ?? Infinity;
   let pieces: string[] = []; // the unfinished line
   let pending = 0; // its bytes
-  let head = new Uint8Array(0); // its first bytes (up to 800), for the error
+  let head: Uint8Array = new Uint8Array(0); // its first bytes (up to 800), for the error
   const tooLong = (bytes: number, more: Uint8Array) => {
     const start = new Uint8Array([...head, ...more.subarray(0, 800)]);
     return limit!.tooLong(new TextDecoder().decode(start).replace(/\uFFFD+$/, "").slice(0, 200), bytes);
@@ -51,10 +51,10 @@ export async function* textLines(
       }
       const last = nl < 0 ? -1 : chunk.lastIndexOf(10);
       if (nl < 0) {
-        if (pending === 0) head = chunk.slice(0, 800);
+        if (pending === 0) head = chunk.subarray(0, 800);
         pending += chunk.length;
       } else {
-        head = chunk.slice(last + 1, last + 801);
+        head = chunk.subarray(last + 1, last + 801); // a view, no copy: only an error reads it
         pending = chunk.length - last - 1;
       }
     }

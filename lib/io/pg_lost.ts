@@ -161,27 +161,13 @@ export function guardLostConnection<S extends net.Socket>(
       lose(args[0] as Error); // a reset: the named error goes on instead
       return true;
     }
-    if (event === "error" && lostError && args[0] === lostError) return emitLost(socket, emit, lostError);
+    // postgres.js drops its listeners once it has given the connection up; an `error` with no listener would be
+    // thrown as an uncaught exception (seen on a loaded machine, the held-back error arriving after that)
+    if (event === "error" && args[0] === lostError && socket.listenerCount("error") === 0) return false;
     return emit(event, ...args);
   }) as typeof socket.emit;
   socket.on("end", () => lose());
   return socket;
-}
-
-/**
- * Emits a lost connection's named error on its socket: not at all when postgres.js has dropped its listeners (an
- * `error` with no listener is thrown as an uncaught exception, seen on a loaded machine when the held-back error
- * arrived after that), and never rethrown when a listener throws it back: every statement on the connection has
- * it already.
- */
-function emitLost(socket: net.Socket, emit: Emit, lostError: Error): boolean {
-  if (socket.listenerCount("error") === 0) return false;
-  try {
-    return emit("error", lostError);
-  } catch (err) {
-    if (err === lostError) return false;
-    throw err;
-  }
 }
 
 /** A socket's original `emit`. */

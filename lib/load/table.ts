@@ -18,7 +18,7 @@ import {
 } from "./empty_table.ts";
 import { checkStagedRows, mergeTakesRunId, useBulkMerge } from "./plan.ts";
 import { type ParquetSource, stageFile } from "./staging.ts";
-import { type ForeignKey, foreignKeyToggleSql, mergeSql } from "./statements.ts";
+import { foreignKeyToggleSql, mergeSql } from "./statements.ts";
 
 /** What {@link loadTable} needs besides the table: the clock, the bulk threshold and progress. */
 export interface TableLoadOptions {
@@ -51,9 +51,7 @@ export async function loadTable(
   const tCopy = options.now();
   let readd = "";
   if (useBulkMerge(table, staged, options.bulkRows)) {
-    const keys = await tx<ForeignKey[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS definition
-      FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype = 'f' ORDER BY conname`;
-    const [drop, add] = foreignKeyToggleSql(table, keys);
+    const [drop, add] = foreignKeyToggleSql(table, await constraints(tx, table, "foreignKeys"));
     if (drop) await tx.unsafe(drop);
     readd = add;
   }
@@ -99,19 +97,38 @@ async function insertIntoEmpty(tx: Sql, table: WarehouseTableName, runId: string
   return inserted.count;
 }
 
+/** Which constraints {@link constraints} reads: the table's own foreign keys, those that reference it, its keys. */
+const CONSTRAINTS = {
+  foreignKeys: "conrelid = $1::regclass AND contype = 'f'",
+  referencing: "confrelid = $1::regclass AND contype = 'f'",
+  keys: "conrelid = $1::regclass AND contype IN ('p', 'u')",
+} as const;
+
+/** Constraints of `table` from the catalog, ordered by the table they are on, then by name. */
+async function constraints(
+  tx: Sql,
+  table: WarehouseTableName,
+  which: keyof typeof CONSTRAINTS,
+): Promise<Constraint[]> {
+  const rows = await tx.unsafe<Constraint[]>(
+    `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
+    FROM pg_constraint WHERE ${CONSTRAINTS[which]} ORDER BY conrelid::regclass::text, conname`,
+    [table],
+  );
+  return [...rows];
+}
+
 /** The table's keys and indexes, and the foreign keys that reference it, from the catalog, in name order. */
 async function tableStructures(tx: Sql, table: WarehouseTableName): Promise<TableStructures> {
-  const referencing = await tx<Constraint[]>`SELECT conrelid::regclass::text AS table, conname AS name,
-      pg_get_constraintdef(oid) AS definition
-    FROM pg_constraint WHERE confrelid = ${table}::regclass AND contype = 'f' ORDER BY conrelid::regclass::text, conname`;
-  const keys = await tx<Constraint[]>`SELECT conrelid::regclass::text AS table, conname AS name,
-      pg_get_constraintdef(oid) AS definition
-    FROM pg_constraint WHERE conrelid = ${table}::regclass AND contype IN ('p', 'u') ORDER BY conname`;
   const indexes = await tx<{ name: string; definition: string }[]>`SELECT c.relname AS name,
       pg_get_indexdef(i.indexrelid) AS definition
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
     WHERE i.indrelid = ${table}::regclass
       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)
     ORDER BY c.relname`;
-  return { referencing: [...referencing], keys: [...keys], indexes: [...indexes] };
+  return {
+    referencing: await constraints(tx, table, "referencing"),
+    keys: await constraints(tx, table, "keys"),
+    indexes: [...indexes],
+  };
 }

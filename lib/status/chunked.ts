@@ -5,7 +5,7 @@
  * @module
  */
 import type { ObjectStore } from "../io/object_store.ts";
-import { chunkedPrefix, type ChunkPlan } from "../ingest/chunk_plan.ts";
+import { chunkedPrefix, type ChunkPlan, planOvertakenBy } from "../ingest/chunk_plan.ts";
 
 /** One chunked run not committed yet. */
 export interface ChunkedRunStatus {
@@ -45,7 +45,7 @@ export async function openChunkedRuns(
       runId: plan.run_id,
       done: keys.filter((k) => k.startsWith(prefix)).length,
       chunks: plan.chunks.length,
-      overtakenBy: last === plan.previous_run_id ? null : last,
+      overtakenBy: planOvertakenBy(plan, last),
     });
   }
   return out;

@@ -121,14 +121,17 @@ export function etlEnv(p: Pipeline, extra: Record<string, string> = {}): Record<
 /** Root of the repository (for child processes). */
 export const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** Runs `deno run -A main/etl.ts <args>` to completion. */
-export async function etl(
+/**
+ * Runs `deno run -A <args>` (a script and its arguments, after any deno flags) to completion from the repository
+ * root, with `p`'s environment (etlEnv) and `extra`.
+ */
+export async function denoRun(
   p: Pipeline,
   args: string[],
   extra: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main/etl.ts", ...args],
+    args: ["run", "-A", ...args],
     cwd: ROOT,
     env: etlEnv(p, extra),
     stdout: "piped",
@@ -136,6 +139,15 @@ export async function etl(
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Runs `deno run -A main/etl.ts <args>` to completion. */
+export function etl(
+  p: Pipeline,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return denoRun(p, ["main/etl.ts", ...args], extra);
 }
 
 /** A source row inserted as the next sales order, copied from sales order 1 with some columns replaced. */

@@ -13,7 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { etl, etlEnv, ingest, ROOT, withPipeline } from "../adversarial/_helpers.ts";
+import { denoRun, etl, ingest, withPipeline } from "../adversarial/_helpers.ts";
 import { seedDatabase } from "../../tools/totesys/mod.ts";
 import { ingestObjectKey, ingestStateKey } from "../../lib/run/mod.ts";
 import { closedPort } from "../_ports.ts";
@@ -178,15 +178,10 @@ Deno.test("C7: make sql against a database that is down names it, its variable a
   withPipeline("c7s", async (p) => {
     const down = new URL(p.wh.url);
     down.port = String(await closedPort());
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/sql.ts", "SELECT 1"],
-      cwd: ROOT,
-      env: etlEnv(p, { WAREHOUSE_DATABASE_URL: down.toString() }),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 1, stderr);
+    const { code, stderr } = await denoRun(p, ["scripts/sql.ts", "SELECT 1"], {
+      WAREHOUSE_DATABASE_URL: down.toString(),
+    });
+    assert.equal(code, 1, stderr);
     assert.match(
       lastLine(stderr),
       new RegExp(

@@ -6,28 +6,26 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { etlEnv, ingest, open, ROOT } from "../adversarial/_helpers.ts";
+import { denoRun, ingest, open, type Pipeline, ROOT } from "../adversarial/_helpers.ts";
 import { stageLaunch } from "../../tools/lambda/v8_flags.ts";
 import { INGEST_POINTER_KEY } from "../../lib/run/mod.ts";
+
+/** `main/ingest.ts` on `p` with the Lambda's V8 flags and malloc settings (lambda/bootstrap's). */
+async function cappedIngest(p: Pipeline): Promise<{ code: number; stderr: string }> {
+  const launch = await stageLaunch(ROOT);
+  assert.ok(
+    launch.flags.some((f) => f.includes("--max-old-space-size=")),
+    "the stage's heap is capped as in AWS",
+  );
+  return await denoRun(p, [...launch.flags, "main/ingest.ts"], launch.env);
+}
 
 Deno.test("a 9M-character row of escapes stops the ingest (under the Lambda's heap cap) naming the row, changing nothing", async () => {
   const p = await open("huge");
   try {
     await p.src.sql`UPDATE design SET design_name = repeat(E'\t', 9000000) WHERE design_id = 1`;
-    const launch = await stageLaunch(ROOT);
-    assert.ok(
-      launch.flags.some((f) => f.includes("--max-old-space-size=")),
-      "the stage's heap is capped as in AWS",
-    );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...launch.flags, "main/ingest.ts"],
-      cwd: ROOT,
-      env: { ...etlEnv(p), ...launch.env },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 3, stderr);
+    const { code, stderr } = await cappedIngest(p);
+    assert.equal(code, 3, stderr);
     assert.match(
       stderr,
       /Row design 1 is at least 27,000,\d+ bytes as read from ToteSys, more than the 8,388,608 a row may have/,
@@ -47,16 +45,8 @@ Deno.test("a 9M-character row of escapes changed after a first run stops the inc
   try {
     assert.equal((await ingest(p)).status, "committed");
     await p.src.sql`UPDATE design SET design_name = repeat(E'\t', 9000000) WHERE design_id = 1`;
-    const launch = await stageLaunch(ROOT);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...launch.flags, "main/ingest.ts"],
-      cwd: ROOT,
-      env: { ...etlEnv(p), ...launch.env },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 3, stderr);
+    const { code, stderr } = await cappedIngest(p);
+    assert.equal(code, 3, stderr);
     assert.match(
       stderr,
       /Row design 1 is at least 18,000,\d+ bytes as read from ToteSys, more than the 8,388,608/,
