@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
+import { SOURCE_TABLE_NAMES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";

@@ -62,7 +62,6 @@ export async function fetchKeyed(
   columns: readonly CatalogColumn[],
   read: { reference: number; candidateSql: string; keys: string },
 ): Promise<KeyedRows> {
-  const { pk } = SOURCE_TABLES[table];
   if (!/^\d+(,\d+)*$/.test(read.keys)) throw new Error(`Unexpected key list "${read.keys.slice(0, 200)}"`);
   const sql = keyedSelectSql(table, columns, xidFromAgeSql(read.reference), read.candidateSql);
   const rows = await conn.unsafe(sql, [`{${read.keys}}`]);
