@@ -9,6 +9,7 @@ import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import { textLines } from "../io/lines.ts";
+import { copyOutChunks } from "../io/copy_out.ts";
 import { type IdRanges, idsBetween, rangesOf } from "../id_ranges.ts";
 import { ingestObjectKey } from "../run/layout.ts";
 import { IdSet } from "../transform/id_set.ts";
@@ -82,7 +83,7 @@ export async function readTable(src: TableSource): Promise<TableRead> {
     const where = conditions.filter((c) => c !== null).join(" AND ") || null;
     const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
       .readable();
-    return await writeObject(src, textLines(readable, copyLineLimit(table)));
+    return await writeObject(src, textLines(copyOutChunks(readable), copyLineLimit(table)));
   } finally {
     await copy.end({ timeout: 0 });
   }
