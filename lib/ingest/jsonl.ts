@@ -114,7 +114,8 @@ export function copyLineLimit(table: string): LineLimit {
 
 /**
  * The JSON Lines chunks of a table's COPY lines (`pk \t xid \t json`): each row's JSON on its own line, in chunks of
- * about {@link CHUNK_CHARS} characters, each ending with a newline. `onRow` is called with each row's key and xid,
+ * about {@link CHUNK_CHARS} characters, each ending with a newline. `lines` gives lines one by one or in batches
+ * (lib/io/lines.ts `textLineBatches`). `onRow` is called with each row's key and xid,
  * and the running row count. A row over `limits.maxRowChars` ({@link MAX_ROW_CHARS}) throws {@link rowTooLarge}'s
  * error, naming `limits.table`.
  *
@@ -138,7 +139,7 @@ export function copyLineLimit(table: string): LineLimit {
  * ```
  */
 export async function* jsonlChunks(
-  lines: AsyncIterable<string>,
+  lines: AsyncIterable<string | string[]>,
   stats: JsonlStats,
   onRow: (pk: number, xid: number, rows: number) => void,
   limits: { table?: string; maxRowChars?: number } = {},
@@ -154,7 +155,8 @@ export async function* jsonlChunks(
     stats.add(out);
     return out;
   };
-  for await (const line of lines) {
+  /** Adds one COPY line; returns a chunk when the buffer is full. */
+  const take = (line: string): Uint8Array | null => {
     const { pk, xid, json } = parseCopyLine(line);
     if (json.length > maxRowChars) throw rowTooLarge(limits.table ?? "row", pk, json, maxRowChars);
     const at = json.indexOf(LAST_UPDATED);
@@ -166,7 +168,18 @@ export async function* jsonlChunks(
     onRow(pk, xid, stats.rows);
     buf.push(json);
     size += json.length + 1;
-    if (size >= CHUNK_CHARS) yield flush();
+    return size >= CHUNK_CHARS ? flush() : null;
+  };
+  for await (const item of lines) {
+    if (typeof item === "string") {
+      const out = take(item);
+      if (out) yield out;
+      continue;
+    }
+    for (const line of item) { // a batch of lines (lib/io/lines.ts textLineBatches)
+      const out = take(line);
+      if (out) yield out;
+    }
   }
   if (buf.length > 0) yield flush();
 }

@@ -87,3 +87,26 @@ Deno.test("jsonlChunks() stops at a row over the limit, naming table, key, size 
   assert.deepEqual(seen, [1], "the rows before it were read");
   assert.equal(MAX_ROW_CHARS, 4 << 20);
 });
+
+Deno.test("jsonlChunks() gives the same bytes, keys and counts for lines in batches as for lines one by one", async () => {
+  const lines = Array.from(
+    { length: 5000 },
+    (_, i) => `${i + 1}\t${700 + i}\t{"staff_id":${i + 1},"x":"${"y".repeat(i % 97)}"}`,
+  );
+  const one = await all(lines);
+  async function* batches(): AsyncGenerator<string[]> {
+    for (let i = 0; i < lines.length; i += 333) yield lines.slice(i, i + 333);
+  }
+  const stats = new JsonlStats();
+  const rows: number[][] = [];
+  const chunks: Uint8Array[] = [];
+  for await (const c of jsonlChunks(batches(), stats, (pk, xid, n) => rows.push([pk, xid, n]))) {
+    chunks.push(c);
+  }
+  const text = (cs: Uint8Array[]) => cs.map((c) => new TextDecoder().decode(c)).join("");
+  assert.equal(text(chunks), text(one.chunks));
+  assert.ok(chunks.length > 1);
+  assert.deepEqual(rows, one.rows);
+  assert.equal(rows[4999]!.join(","), "5000,5699,5000");
+  assert.equal(stats.rows, 5000);
+});

@@ -8,7 +8,7 @@ import { SOURCE_TABLES, type SourceTableName } from "../contract/mod.ts";
 import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import type { ProgressCallback } from "../io/progress.ts";
-import { textLines } from "../io/lines.ts";
+import { textLineBatches } from "../io/lines.ts";
 import { copyOutChunks } from "../io/copy_out.ts";
 import { type IdRanges, idsBetween, rangesOf } from "../id_ranges.ts";
 import { ingestObjectKey } from "../run/layout.ts";
@@ -83,7 +83,7 @@ export async function readTable(src: TableSource): Promise<TableRead> {
     const where = conditions.filter((c) => c !== null).join(" AND ") || null;
     const readable = await copy.unsafe(changesCopySql(table, src.columns, xidFromAgeSql(reference), where))
       .readable();
-    return await writeObject(src, textLines(copyOutChunks(readable), copyLineLimit(table)));
+    return await writeObject(src, textLineBatches(copyOutChunks(readable), copyLineLimit(table)));
   } finally {
     await copy.end({ timeout: 0 });
   }
@@ -122,8 +122,11 @@ export async function beginInSnapshot(copy: Sql, exported: string, xmax: number)
 /** Where a table's object goes: the parts of {@link TableSource} that writing it needs. */
 export type ObjectTarget = Pick<TableSource, "bucket" | "runId" | "table" | "onXid" | "onProgress" | "key">;
 
-/** Writes the table's object from its lines (COPY's text form); no object when there are no rows. */
-export async function writeObject(src: ObjectTarget, lines: AsyncIterable<string>): Promise<TableRead> {
+/** Writes the table's object from its lines (COPY's text form, one by one or in batches); no object when there are no rows. */
+export async function writeObject(
+  src: ObjectTarget,
+  lines: AsyncIterable<string | string[]>,
+): Promise<TableRead> {
   const { table, runId } = src;
   const ids = new IdSet();
   const stats = new JsonlStats();

@@ -11,12 +11,19 @@
  */
 import type { Readable } from "node:stream";
 
+/**
+ * The size the rows are gathered into. Small enough that the text decoded from one chunk stays out of V8's
+ * large-object space (a run decoding 1 MiB chunks peaked at 300 MB RSS instead of 250), large enough that the
+ * per-chunk costs vanish (a row is ~100–300 bytes).
+ */
+export const COPY_OUT_CHUNK = 32 * 1024;
+
 /** Bytes held before the Readable is paused (backpressure): the most this buffers beyond one socket read. */
-export const COPY_OUT_HIGH_WATER = 1 << 20;
+export const COPY_OUT_HIGH_WATER = 128 * 1024;
 
 /**
- * Yields the Readable's bytes, each chunk the concatenation of every row-sized chunk that arrived since the last
- * one was taken: same bytes, same order, fewer and larger chunks. The Readable is paused while
+ * Yields the Readable's bytes, each chunk the concatenation of row-sized chunks that arrived since the last were
+ * taken, up to {@link COPY_OUT_CHUNK} bytes: same bytes, same order, fewer and larger chunks. The Readable is paused while
  * {@link COPY_OUT_HIGH_WATER} bytes or more wait, and destroyed when the consumer stops early.
  *
  * @param readable a `COPY … TO STDOUT` stream (postgres.js `.readable()`), not yet read.
@@ -66,11 +73,11 @@ export async function* copyOutChunks(readable: Readable): AsyncGenerator<Uint8Ar
   try {
     while (true) {
       if (waiting.length > 0) {
-        const out = concat(waiting, bytes);
+        const taken = waiting;
         waiting = [];
         bytes = 0;
         if (readable.isPaused()) readable.resume();
-        yield out;
+        yield* gathered(taken);
         continue;
       }
       if (failure) throw (failure as { error: unknown }).error;
@@ -82,13 +89,25 @@ export async function* copyOutChunks(readable: Readable): AsyncGenerator<Uint8Ar
   }
 }
 
-function concat(chunks: Uint8Array[], bytes: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+/** `chunks` joined into chunks of about {@link COPY_OUT_CHUNK} bytes (a larger one alone), in order. */
+function* gathered(chunks: Uint8Array[]): Generator<Uint8Array> {
+  let from = 0;
+  while (from < chunks.length) {
+    let to = from;
+    let size = 0;
+    while (to < chunks.length && (size === 0 || size + chunks[to]!.length <= COPY_OUT_CHUNK)) {
+      size += chunks[to++]!.length;
+    }
+    if (to - from === 1) yield chunks[from]!;
+    else {
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (let i = from; i < to; i++) {
+        out.set(chunks[i]!, at);
+        at += chunks[i]!.length;
+      }
+      yield out;
+    }
+    from = to;
   }
-  return out;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { COPY_OUT_HIGH_WATER, copyOutChunks } from "./copy_out.ts";
+import { COPY_OUT_CHUNK, COPY_OUT_HIGH_WATER, copyOutChunks } from "./copy_out.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (chunks: Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c)).join("");
@@ -28,6 +28,15 @@ Deno.test("copyOutChunks gathers the rows of each burst into one chunk, same byt
   const want = Array.from({ length: 200 }, (_, i) => `${i}\trow\n`).join("");
   assert.equal(dec(chunks), want);
   assert.ok(chunks.length <= 8, `expected about one chunk per burst, got ${chunks.length}`);
+});
+
+Deno.test("copyOutChunks cuts a large burst into chunks of at most COPY_OUT_CHUNK bytes", async () => {
+  const chunks = await Array.fromAsync(copyOutChunks(bursts(10_000, 2)));
+  const text = dec(chunks);
+  assert.equal(text.split("\n").length, 20_001);
+  assert.ok(text.length > 4 * COPY_OUT_CHUNK);
+  assert.ok(chunks.every((c) => c.length <= COPY_OUT_CHUNK), `sizes ${chunks.map((c) => c.length)}`);
+  assert.ok(chunks.length < 40, `${chunks.length} chunks`);
 });
 
 Deno.test("copyOutChunks yields what arrived, then throws the stream's error", async () => {

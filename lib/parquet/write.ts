@@ -27,6 +27,8 @@ export interface EncodeParquetOptions {
   rowGroupSize?: number;
   /** Compression codec of every column (default `"zstd"`). */
   compression?: "zstd" | "snappy";
+  /** Called once for each row taken from `rows`, as it is taken (counting and progress, without a wrapper). */
+  onRow?: () => void;
 }
 
 type AnyIterator<T> = Iterator<T> | AsyncIterator<T>;
@@ -61,6 +63,7 @@ class BatchSource {
     private readonly columns: readonly Column[],
     private readonly iterator: AnyIterator<WarehouseRow>,
     private readonly batchRows: number,
+    private readonly onRow: () => void = () => {},
   ) {
     this.stream = new ReadableStream({
       pull: (controller) => this.pull(controller),
@@ -87,6 +90,7 @@ class BatchSource {
           break;
         }
         batch.push(next.value);
+        this.onRow();
       }
       // The writer takes the schema from its first batch: an empty input still sends one (empty) batch.
       if (batch.length > 0 || this.written === 0) controller.enqueue(this.toWasm(batch));
@@ -156,7 +160,13 @@ export async function* encodeParquetStream(
   }
   arrowSchema(columns); // validates the columns before any work
   const pq = parquetWasm();
-  const source = new BatchSource(pq, columns, iteratorOf(rows), Math.min(rowGroupSize, WRITE_BATCH_ROWS));
+  const source = new BatchSource(
+    pq,
+    columns,
+    iteratorOf(rows),
+    Math.min(rowGroupSize, WRITE_BATCH_ROWS),
+    options.onRow,
+  );
   const properties = new pq.WriterPropertiesBuilder()
     .setCompression(options.compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.ZSTD)
     .setMaxRowGroupSize(rowGroupSize)

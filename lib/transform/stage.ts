@@ -74,13 +74,14 @@ export interface TransformResult {
   caughtUp: string[];
 }
 
-/** Reads a JSON Lines object, checking its SHA-256 against the manifest's. */
-async function* readJsonl(
-  bucket: Readable,
-  object: { key: string; sha256: string },
-): AsyncGenerator<SourceRow> {
-  const hash = createHash("sha256");
-  const hashed = (async function* () {
+/**
+ * Reads a JSON Lines object, checking its SHA-256 against the manifest's: a mismatch throws once the last bytes are
+ * read (before the rows of the object's last chunk reach the caller). The rows come straight from
+ * lib/io/lines.ts `jsonLines`, with no generator of its own between (one step of promises per row less).
+ */
+function readJsonl(bucket: Readable, object: { key: string; sha256: string }): AsyncGenerator<SourceRow> {
+  const hashed = async function* () {
+    const hash = createHash("sha256");
     try {
       for await (const chunk of bucket.stream(object.key)) {
         hash.update(chunk);
@@ -95,14 +96,14 @@ async function* readJsonl(
       }
       throw err;
     }
-  })();
-  yield* jsonLines<SourceRow>(hashed, `Ingestion object ${object.key}`);
-  const digest = hash.digest("hex");
-  if (digest !== object.sha256) {
-    throw new Error(
-      `Ingestion object ${object.key} has SHA-256 ${digest}, the manifest says ${object.sha256}`,
-    );
-  }
+    const digest = hash.digest("hex");
+    if (digest !== object.sha256) {
+      throw new Error(
+        `Ingestion object ${object.key} has SHA-256 ${digest}, the manifest says ${object.sha256}`,
+      );
+    }
+  };
+  return jsonLines<SourceRow>(hashed(), `Ingestion object ${object.key}`);
 }
 
 /** Source objects under this size are read at once, as the run starts (an incremental run's are). */
@@ -134,12 +135,12 @@ function prefetchSmall(bucket: Readable, m: IngestManifest, tables: SourceTableN
 }
 
 /** A source table's rows in a run: its objects' lines (a chunked run's parts in key order), or none. */
-async function* sourceRows(
-  bucket: Readable,
-  m: IngestManifest,
-  table: SourceTableName,
-): AsyncGenerator<SourceRow> {
-  for (const object of tableObjects(m.tables[table])) yield* readJsonl(bucket, object);
+function sourceRows(bucket: Readable, m: IngestManifest, table: SourceTableName): AsyncGenerator<SourceRow> {
+  const objects = tableObjects(m.tables[table]);
+  if (objects.length === 1) return readJsonl(bucket, objects[0]!); // the usual case: no generator between
+  return (async function* () {
+    for (const object of objects) yield* readJsonl(bucket, object);
+  })();
 }
 
 /** The run's changed rows of the small source tables, their objects read at once (a few round trips in one). */

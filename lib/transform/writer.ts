@@ -35,22 +35,29 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-/** The rows of `rows` after the first (already read), counted into `count` with progress every 8,192 rows. */
-async function* counted(
+/**
+ * `source` with `first` (already read from it) put back in front: a plain iterator, not a generator, so that a row
+ * costs no step of promises of its own on its way to the Parquet writer.
+ */
+function withFirst(
   first: WarehouseRow,
   source: Iterator<WarehouseRow> | AsyncIterator<WarehouseRow>,
-  onRow: () => void,
-): AsyncGenerator<WarehouseRow> {
-  let next: IteratorResult<WarehouseRow> = { done: false, value: first };
-  try {
-    while (!next.done) {
-      onRow();
-      yield next.value;
-      next = await source.next();
-    }
-  } finally {
-    if (!next.done) await source.return?.(); // stopped early (a bad row, a failed upload): release the source
-  }
+): AsyncIterable<WarehouseRow> {
+  let head: WarehouseRow | undefined = first;
+  const iterator: AsyncIterator<WarehouseRow> = {
+    next: () => {
+      if (head === undefined) return Promise.resolve(source.next());
+      const value = head;
+      head = undefined;
+      return Promise.resolve({ done: false, value });
+    },
+    // stopped early (a bad row, a failed upload): release the source
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 /** Writes one run's objects: Parquet per table, quarantine objects; the runner then writes state and manifest. */
@@ -81,7 +88,9 @@ export class RunWriter {
     const onRow = () => {
       if ((++n & 8191) === 0) onProgress?.({ stage: "transform", table, rows: n, phase: "write", runId });
     };
-    const chunks = encodeParquetStream(WAREHOUSE_TABLES[table].columns, counted(first.value, source, onRow));
+    const chunks = encodeParquetStream(WAREHOUSE_TABLES[table].columns, withFirst(first.value, source), {
+      onRow,
+    });
     const head: Uint8Array[] = [];
     let bytes = 0;
     let next = await chunks.next();
