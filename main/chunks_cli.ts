@@ -82,6 +82,16 @@ async function main(argv: string[]): Promise<number> {
       return await chunkCommand(values);
   }
   const resume = values.resume === undefined ? undefined : need(values.resume, "resume");
+  return await runChunks(resume, keys, workers, retries);
+}
+
+/** `chunks run`: plans (or resumes) a chunked run, runs its chunks in child processes, then commits. */
+async function runChunks(
+  resume: string | undefined,
+  keys: number | undefined,
+  workers: number,
+  retries: number,
+): Promise<number> {
   const items = resume ? await planItems(resume) : (await plan(keys)).chunks;
   if (items === "committed") {
     console.error(`chunks: run ${resume} is already committed; nothing to do`);
@@ -92,11 +102,42 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
   const launch = await stageLaunch(new URL("..", import.meta.url).pathname);
-  await runPool(items, workers, retries, launch);
+  const pool: Pool = { done: 0, children: new Set() };
+  const stopWatching = onInterrupt((signal) => {
+    for (const child of pool.children) {
+      try {
+        child.kill("SIGTERM"); // a chunk cut short is read again on resume
+      } catch { /* it had just ended */ }
+    }
+    console.error(
+      `\nchunks: interrupted (${signal}) with ${pool.done} of ${items.length} chunks done in this run; nothing is ` +
+        `committed. Finish with: deno task chunks run --resume ${runId}`,
+    );
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
+  });
+  try {
+    await runPool(items, workers, retries, launch, pool);
+  } finally {
+    stopWatching();
+  }
   const result = await commit(runId);
   console.error(`chunks: committed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify(result));
   return 0;
+}
+
+/** The chunk runner's progress and the chunk processes running (stopped when the runner is interrupted). */
+interface Pool {
+  done: number;
+  children: Set<Deno.ChildProcess>;
+}
+
+/** Calls `stop` on SIGINT (Ctrl-C) or SIGTERM; returns the function that stops listening. */
+function onInterrupt(stop: (signal: "SIGINT" | "SIGTERM") => void): () => void {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const handlers = signals.map((signal) => () => stop(signal));
+  signals.forEach((signal, i) => Deno.addSignalListener(signal, handlers[i]!));
+  return () => signals.forEach((signal, i) => Deno.removeSignalListener(signal, handlers[i]!));
 }
 
 function need(v: unknown, name: string): string {
@@ -132,6 +173,7 @@ async function runPool(
   workers: number,
   retries: number,
   launch: StageLaunch,
+  pool: Pool,
 ): Promise<void> {
   const queue = items.map((item) => ({ item, tries: 0 }));
   const failures: string[] = [];
@@ -139,7 +181,7 @@ async function runPool(
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { item } = next;
-      const out = await childChunk(item, launch);
+      const out = await childChunk(item, launch, pool.children);
       if (typeof out === "number") {
         // a permanent failure (a refused row, an overtaken plan) repeats: no retry, no further chunk (stderr says why)
         if (out === PERMANENT_FAILURE_EXIT) {
@@ -151,6 +193,7 @@ async function runPool(
           queue.push(next);
         } else failures.push(`${item.table} #${item.index}`);
       } else {
+        pool.done++;
         console.error(
           `chunk ${item.table} #${item.index}: ${out.rows} rows, ${out.s} s, peak RSS ${out.peak_rss_mib} MiB` +
             (out.skipped ? " (already done)" : ""),
@@ -176,16 +219,18 @@ async function runPool(
 async function childChunk(
   item: ChunkItem,
   launch: StageLaunch,
+  running: Set<Deno.ChildProcess>,
 ): Promise<(ChunkAnswer & { s: number; peak_rss_mib: number }) | number> {
   const args = ["run", "-A", ...launch.flags, new URL(import.meta.url).pathname, "chunk"];
   args.push("--run", item.run_id, "--table", item.table, "--index", String(item.index));
-  const out = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args,
     env: launch.env,
     stdout: "piped",
     stderr: "inherit",
-  })
-    .output();
+  }).spawn();
+  running.add(child);
+  const out = await child.output().finally(() => running.delete(child));
   if (!out.success) return out.code;
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
   return JSON.parse(last);

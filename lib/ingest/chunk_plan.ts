@@ -126,6 +126,30 @@ export function chunkDoneKey(runId: string, table: SourceTableName, index: numbe
   return `${chunkedPrefix(runId)}done/${table}-${String(index).padStart(5, "0")}.json`;
 }
 
+/**
+ * Key of a chunk's refusal: written when the chunk failed for good (a refused row or column: retrying cannot help),
+ * with the error for `etl status`; a chunk done later (after the row was fixed, by `--resume`) makes it moot.
+ *
+ * @example
+ * ```ts
+ * import { chunkRefusedKey } from "./chunk_plan.ts";
+ * import assert from "node:assert/strict";
+ * const id = "20261130T084501123Z-0a1b2c";
+ * assert.equal(chunkRefusedKey(id, "design", 0), `_state/ingest/chunked/${id}/refused/design-00000.json`);
+ * ```
+ */
+export function chunkRefusedKey(runId: string, table: SourceTableName, index: number): string {
+  return `${chunkedPrefix(runId)}refused/${table}-${String(index).padStart(5, "0")}.json`;
+}
+
+/** A chunk's refusal as {@link chunkRefusedKey} holds it. */
+export interface ChunkRefusal {
+  table: SourceTableName;
+  index: number;
+  /** The error's message (it names the table, key and what to fix). */
+  error: string;
+}
+
 /** Key of a chunk's JSON Lines object (see {@link chunkDoneKey}). */
 export function chunkObjectKey(table: SourceTableName, runId: string, index: number): string {
   return `${table}/${runIdPartition(runId)}/${runId}-c${String(index).padStart(5, "0")}.jsonl`;

@@ -9,7 +9,7 @@ import { SOURCE_TABLE_NAMES, SOURCE_TABLES, type SourceTableName } from "../cont
 import type { Sql } from "../io/pg.ts";
 import type { ObjectStore } from "../io/object_store.ts";
 import { log } from "../io/log.ts";
-import { PermanentError } from "../io/cli.ts";
+import { PermanentError, RefusedInputError } from "../io/cli.ts";
 import type { ProgressCallback } from "../io/progress.ts";
 import type { CatalogColumn, IngestState } from "../run/manifest.ts";
 import { ingestManifestKey } from "../run/layout.ts";
@@ -23,6 +23,8 @@ import {
   chunkObjectKey,
   type ChunkPlan,
   chunkRangeSql,
+  type ChunkRefusal,
+  chunkRefusedKey,
   type ChunkSpec,
   DEFAULT_CHUNK_KEYS,
   planKey,
@@ -32,6 +34,7 @@ import {
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { readTable } from "./read_table.ts";
+import type { TableRead } from "./capture.ts";
 import { readCatalog } from "./stage.ts";
 import { withExternalMemoryWatch } from "../io/external_memory.ts";
 
@@ -149,20 +152,28 @@ async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { ski
   checkPlanStillValid(plan, (await readIngestState(bucket)).run_id); // overtaken: no chunk can help any more
   const spec = plan.chunks.find((c) => c.table === table && c.index === index);
   if (!spec) throw new Error(`Chunked run ${runId} has no chunk ${table} #${index}`);
-  const read = await readTable({
-    copy: options.copyConnection(),
-    bucket,
-    runId,
-    exported: null,
-    table,
-    columns: plan.columns[table],
-    xmax: 0,
-    prev: null,
-    onXid: () => {},
-    onProgress: options.onProgress,
-    range: chunkRangeSql(SOURCE_TABLES[table].pk, spec),
-    key: chunkObjectKey(table, runId, index),
-  });
+  let read: TableRead;
+  try {
+    read = await readTable({
+      copy: options.copyConnection(),
+      bucket,
+      runId,
+      exported: null,
+      table,
+      columns: plan.columns[table],
+      xmax: 0,
+      prev: null,
+      onXid: () => {},
+      onProgress: options.onProgress,
+      range: chunkRangeSql(SOURCE_TABLES[table].pk, spec),
+      key: chunkObjectKey(table, runId, index),
+    });
+  } catch (err) {
+    if (err instanceof RefusedInputError) {
+      await noteRefusal(bucket, runId, { table, index, error: err.message });
+    }
+    throw err;
+  }
   await options.afterObject?.(spec);
   const done: ChunkDone = {
     table,
@@ -175,6 +186,13 @@ async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { ski
   };
   await bucket.put(doneKey, JSON.stringify(done));
   return { ...done, skipped: false };
+}
+
+/** Records a chunk's refusal for `etl status` (best effort: the refusal itself is the error to report). */
+async function noteRefusal(bucket: ObjectStore, runId: string, refusal: ChunkRefusal): Promise<void> {
+  try {
+    await bucket.put(chunkRefusedKey(runId, refusal.table, refusal.index), JSON.stringify(refusal));
+  } catch { /* the chunk's own error is thrown either way */ }
 }
 
 /** Outcome of the commit step (as an ingest run's). */

@@ -5,7 +5,14 @@
  * @module
  */
 import type { ObjectStore } from "../io/object_store.ts";
-import { chunkedPrefix, type ChunkPlan, planOvertakenBy } from "../ingest/chunk_plan.ts";
+import {
+  chunkDoneKey,
+  chunkedPrefix,
+  type ChunkPlan,
+  type ChunkRefusal,
+  chunkRefusedKey,
+  planOvertakenBy,
+} from "../ingest/chunk_plan.ts";
 
 /** One chunked run not committed yet. */
 export interface ChunkedRunStatus {
@@ -19,6 +26,8 @@ export interface ChunkedRunStatus {
    * never commit and needs nothing more; null while the plan can still commit.
    */
   overtakenBy: string | null;
+  /** Chunks not done that failed for good (a refused row or column), with their errors. */
+  refused: ChunkRefusal[];
 }
 
 /**
@@ -40,12 +49,20 @@ export async function openChunkedRuns(
     if (!m || committed.has(m[1]!)) continue;
     const plan = await ingestion.getJson<ChunkPlan>(key);
     if (!plan) continue;
-    const prefix = `${chunkedPrefix(plan.run_id)}done/`;
+    const done = new Set(keys.filter((k) => k.startsWith(`${chunkedPrefix(plan.run_id)}done/`)));
+    const refused: ChunkRefusal[] = [];
+    for (const c of plan.chunks) {
+      const k = chunkRefusedKey(plan.run_id, c.table, c.index);
+      if (done.has(chunkDoneKey(plan.run_id, c.table, c.index)) || !keys.includes(k)) continue;
+      const r = await ingestion.getJson<ChunkRefusal>(k);
+      if (r) refused.push(r);
+    }
     out.push({
       runId: plan.run_id,
-      done: keys.filter((k) => k.startsWith(prefix)).length,
+      done: done.size,
       chunks: plan.chunks.length,
       overtakenBy: planOvertakenBy(plan, last),
+      refused,
     });
   }
   return out;
@@ -58,17 +75,33 @@ export async function openChunkedRuns(
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatChunkedRuns } from "./chunked.ts";
- * assert.deepEqual(formatChunkedRuns([{ runId: "r1", done: 12, chunks: 61, overtakenBy: null }]), [
+ * assert.deepEqual(formatChunkedRuns([{ runId: "r1", done: 12, chunks: 61, overtakenBy: null, refused: [] }]), [
  *   'Chunked run r1 not committed: 12 of 61 chunks done; "deno task chunks run --resume r1" finishes it',
  * ]);
+ * assert.deepEqual(
+ *   formatChunkedRuns([{
+ *     runId: "r2", done: 3, chunks: 5, overtakenBy: null,
+ *     refused: [{ table: "design", index: 0, error: "Row design 1 is 4,200,017 characters of JSON, …" }],
+ *   }]),
+ *   [
+ *     'Chunked run r2 not committed: 3 of 5 chunks done; "deno task chunks run --resume r2" finishes it once the refused input below is fixed in ToteSys',
+ *     "  chunk design #0 refused: Row design 1 is 4,200,017 characters of JSON, …",
+ *   ],
+ * );
  * ```
  */
 export function formatChunkedRuns(runs: ChunkedRunStatus[]): string[] {
-  return runs.map((r) =>
+  return runs.flatMap((r) =>
     r.overtakenBy === null
-      ? `Chunked run ${r.runId} not committed: ${r.done} of ${r.chunks} chunks done; ` +
-        `"deno task chunks run --resume ${r.runId}" finishes it`
-      : `Chunked run ${r.runId} was overtaken by run ${r.overtakenBy} (it read ToteSys itself): ` +
-        `it can never commit and needs nothing more; its chunk objects are in no manifest and are never read`
+      ? [
+        `Chunked run ${r.runId} not committed: ${r.done} of ${r.chunks} chunks done; ` +
+        `"deno task chunks run --resume ${r.runId}" finishes it` +
+        (r.refused.length > 0 ? ` once the refused input below is fixed in ToteSys` : ""),
+        ...r.refused.map((f) => `  chunk ${f.table} #${f.index} refused: ${f.error}`),
+      ]
+      : [
+        `Chunked run ${r.runId} was overtaken by run ${r.overtakenBy} (it read ToteSys itself): ` +
+        `it can never commit and needs nothing more; its chunk objects are in no manifest and are never read`,
+      ]
   );
 }

@@ -11,6 +11,7 @@ import { INGEST_LOCK_KEY } from "../../lib/ingest/lock.ts";
 import { ingestManifestKey } from "../../lib/run/mod.ts";
 import { etlEnv, ROOT } from "../adversarial/_helpers.ts";
 import { chunkCli, chunks, forEachSeededServer, plan } from "./_chunked.ts";
+import { textLines } from "../../lib/io/lines.ts";
 
 forEachSeededServer((name, withSeeded) => {
   Deno.test(
@@ -40,8 +41,12 @@ forEachSeededServer((name, withSeeded) => {
           status.stdout,
           new RegExp(
             `Chunked run ${made.run_id} not committed: \\d+ of ${made.chunks.length} chunks done; ` +
-              `"deno task chunks run --resume ${made.run_id}" finishes it`,
+              `"deno task chunks run --resume ${made.run_id}" finishes it once the refused input below is fixed`,
           ),
+        );
+        assert.match(
+          status.stdout,
+          /\n {2}chunk design #0 refused: Row design 1 is 4,2\d\d,\d\d\d characters of JSON/,
         );
         // once the row is fixed, --resume runs the chunks left and commits
         await p.src.sql`UPDATE design SET design_name = 'Fixed' WHERE design_id = 1`;
@@ -49,6 +54,45 @@ forEachSeededServer((name, withSeeded) => {
         assert.equal(resumed.code, 0, resumed.stderr);
         assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
         assert.doesNotMatch((await etl(p, ["status"])).stdout, /Chunked run/, "committed: no longer listed");
+      }),
+  );
+
+  Deno.test(
+    name(
+      "Ctrl-C stops the chunk runner and its chunks (exit 130), saying how many are done and how to resume",
+    ),
+    () =>
+      withSeeded("chkf4", async (p) => {
+        const made = await plan(p, 400);
+        const child = new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", "main/chunks_cli.ts", "run", "--resume", made.run_id, "--workers", "1"],
+          cwd: ROOT,
+          env: etlEnv(p),
+          stdout: "null",
+          stderr: "piped",
+        }).spawn();
+        let stderr = "";
+        let signalled = false;
+        for await (const line of textLines(child.stderr)) {
+          stderr += line + "\n";
+          if (!signalled && /^chunk \w+ #\d+: \d+ rows/m.test(line)) {
+            child.kill("SIGINT"); // after the first chunk is done
+            signalled = true;
+          }
+        }
+        const { code } = await child.status;
+        assert.equal(code, 130, stderr);
+        const m = /interrupted \(SIGINT\) with (\d+) of (\d+) chunks done in this run; nothing is committed/
+          .exec(stderr);
+        assert.ok(m, stderr);
+        assert.ok(Number(m[1]) >= 1 && Number(m[1]) < made.chunks.length, stderr);
+        assert.equal(Number(m[2]), made.chunks.length);
+        assert.match(stderr, new RegExp(`Finish with: deno task chunks run --resume ${made.run_id}`));
+        assert.equal(await p.ingestion.exists(ingestManifestKey(made.run_id)), false);
+        const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.match(resumed.stderr, /\(already done\)/);
+        assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
       }),
   );
 
