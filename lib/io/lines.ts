@@ -115,6 +115,8 @@ const indexOf = (bytes: Uint8Array, byte: number, from = 0) =>
  * Parses JSON Lines: yields the value of each non-empty line of `chunks`.
  *
  * @param where names the object in errors, e.g. `Ingestion object sales_order/2026/12/02/RUN.jsonl`.
+ * @param atEnd called once every line is parsed, before the generator ends (a whole-object check, such as its
+ *   digest, that must come after a bad line is named: C5); what it throws is thrown.
  * @throws Error naming `where`, the line (1-based, counting every line) and the parser's reason when a line is not
  *   valid JSON: an altered line, or the last line of a truncated object (C5).
  * @example
@@ -127,6 +129,7 @@ const indexOf = (bytes: Uint8Array, byte: number, from = 0) =>
 export async function* jsonLines<T = unknown>(
   chunks: AsyncIterable<Uint8Array>,
   where: string,
+  atEnd?: () => void,
 ): AsyncGenerator<T> {
   let n = 0;
   for await (const lines of textLineBatches(chunks)) {
@@ -146,4 +149,5 @@ export async function* jsonLines<T = unknown>(
       yield value;
     }
   }
+  atEnd?.();
 }

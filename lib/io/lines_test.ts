@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { textLines } from "./lines.ts";
+import { jsonLines, textLines } from "./lines.ts";
 
 async function collect(chunks: Uint8Array[]): Promise<string[]> {
   const out: string[] = [];
@@ -67,4 +67,26 @@ Deno.test("textLines() with a limit throws as soon as a line's bytes pass it, sp
     read([new TextEncoder().encode(`a\n${"q".repeat(2_000)}\nc\n`)]),
     /^Error: long qqq 2000$/,
   );
+});
+
+Deno.test("jsonLines() calls atEnd once after the last line, and names a broken last line before it", async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const calls: number[] = [];
+  const rows: unknown[] = [];
+  for await (
+    const row of jsonLines(ReadableStream.from([enc('{"a":1}\n{"a"'), enc(":2}\n")]), "x", () => {
+      calls.push(rows.length);
+    })
+  ) rows.push(row);
+  assert.deepEqual(rows, [{ a: 1 }, { a: 2 }]);
+  assert.deepEqual(calls, [2]);
+  let ended = false;
+  await assert.rejects(
+    Array.fromAsync(jsonLines(ReadableStream.from([enc('{"a":1}\n{"a":')]), "Object k", () => {
+      ended = true;
+      throw new Error("digest differs");
+    })),
+    /^Error: Object k line 2 is not valid JSON/,
+  );
+  assert.equal(ended, false);
 });

@@ -75,13 +75,13 @@ export interface TransformResult {
 }
 
 /**
- * Reads a JSON Lines object, checking its SHA-256 against the manifest's: a mismatch throws once the last bytes are
- * read (before the rows of the object's last chunk reach the caller). The rows come straight from
- * lib/io/lines.ts `jsonLines`, with no generator of its own between (one step of promises per row less).
+ * Reads a JSON Lines object, checking its SHA-256 against the manifest's once every line is parsed (so that a
+ * truncated or altered line is named first: C5). The rows come straight from lib/io/lines.ts `jsonLines`, with no
+ * generator of its own between (one step of promises per row less).
  */
 function readJsonl(bucket: Readable, object: { key: string; sha256: string }): AsyncGenerator<SourceRow> {
+  const hash = createHash("sha256");
   const hashed = async function* () {
-    const hash = createHash("sha256");
     try {
       for await (const chunk of bucket.stream(object.key)) {
         hash.update(chunk);
@@ -96,6 +96,8 @@ function readJsonl(bucket: Readable, object: { key: string; sha256: string }): A
       }
       throw err;
     }
+  };
+  const checkDigest = () => {
     const digest = hash.digest("hex");
     if (digest !== object.sha256) {
       throw new Error(
@@ -103,7 +105,7 @@ function readJsonl(bucket: Readable, object: { key: string; sha256: string }): A
       );
     }
   };
-  return jsonLines<SourceRow>(hashed(), `Ingestion object ${object.key}`);
+  return jsonLines<SourceRow>(hashed(), `Ingestion object ${object.key}`, checkDigest);
 }
 
 /** Source objects under this size are read at once, as the run starts (an incremental run's are). */
