@@ -8,6 +8,7 @@
  */
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
 import {
+  chunkedPrefix,
   type ChunkedResult,
   chunkedRunStanding,
   commitChunkedRun,
@@ -107,6 +108,18 @@ export async function planItems(runId: string): Promise<ChunkItem[] | "committed
     if (standing.status === "committed") return "committed";
     const p = standing.plan;
     return p.chunks.map((c) => ({ run_id: p.run_id, table: c.table, index: c.index }));
+  } finally {
+    bucket.client.destroy();
+  }
+}
+
+/** The chunks of run `runId` whose done marker exists (one listing), as `table #index` strings. */
+export async function doneChunks(runId: string): Promise<Set<string>> {
+  const bucket = bucketFromEnv("INGESTION_BUCKET");
+  try {
+    const prefix = `${chunkedPrefix(runId)}done/`;
+    const names = (await bucket.list(prefix)).map((k) => /^(\w+)-(\d+)\.json$/.exec(k.slice(prefix.length)));
+    return new Set(names.filter((m) => m !== null).map((m) => `${m![1]} #${Number(m![2])}`));
   } finally {
     bucket.client.destroy();
   }

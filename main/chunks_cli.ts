@@ -22,7 +22,7 @@ import {
   wholeNumber,
 } from "../lib/io/cli.ts";
 import { setLogSink } from "../lib/io/log.ts";
-import { chunk, type ChunkAnswer, type ChunkItem, commit, plan, planItems } from "./chunks.ts";
+import { chunk, type ChunkAnswer, type ChunkItem, commit, doneChunks, plan, planItems } from "./chunks.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { type StageLaunch, stageLaunch } from "../tools/lambda/v8_flags.ts";
 
@@ -98,11 +98,16 @@ async function runChunks(
     return 0;
   }
   const runId = resume ?? items[0]!.run_id;
-  console.error(`chunks: run ${runId}, ${items.length} chunks, ${workers} worker(s)`);
+  const done = resume ? await doneChunks(runId) : new Set<string>();
+  const todo = items.filter((c) => !done.has(`${c.table} #${c.index}`));
+  console.error(
+    `chunks: run ${runId}, ${items.length} chunks` +
+      (done.size > 0 ? ` (${items.length - todo.length} already done)` : "") + `, ${workers} worker(s)`,
+  );
   const started = performance.now();
   // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
   const launch = await stageLaunch(new URL("..", import.meta.url).pathname);
-  const pool: Pool = { done: 0, children: new Set() };
+  const pool: Pool = { done: items.length - todo.length, children: new Set() };
   const stopWatching = onInterrupt((signal) => {
     for (const child of pool.children) {
       try {
@@ -110,13 +115,13 @@ async function runChunks(
       } catch { /* it had just ended */ }
     }
     console.error(
-      `\nchunks: interrupted (${signal}) with ${pool.done} of ${items.length} chunks done in this run; nothing is ` +
+      `\nchunks: interrupted (${signal}) with ${pool.done} of ${items.length} chunks done; nothing is ` +
         `committed. Finish with: deno task chunks run --resume ${runId}`,
     );
     Deno.exit(signal === "SIGINT" ? 130 : 143);
   });
   try {
-    await runPool(items, workers, retries, launch, pool);
+    await runPool(todo, workers, retries, launch, pool);
   } finally {
     stopWatching();
   }

@@ -65,7 +65,8 @@ await runCli("sql", async () => {
     if (format === "table") console.log(`(${rows.length} row${rows.length === 1 ? "" : "s"})`);
     if (more) {
       console.error(
-        `Note: only the first ${limit} rows are shown; add LIMIT to the query, or --limit N (0 = all).`,
+        `Note: only the first ${limit} rows are shown (--limit ${limit}); --limit 0 shows all, or add LIMIT to the ` +
+          "query.",
       );
     }
   } catch (err) {

@@ -215,7 +215,7 @@ export function checkPlanStillValid(plan: ChunkPlan, current: string | null): vo
   const since = plan.previous_run_id === null ? "before any run" : `after run ${plan.previous_run_id}`;
   throw new PermanentError(
     `Run ${current} committed after chunked run ${plan.run_id} was planned (${since}): the chunked run cannot ` +
-      `commit. Run ${current} already read ToteSys, so drop the chunked run and go on with ordinary runs`,
+      `commit. Run ${current} already read ToteSys, so give up the chunked run (nothing needs deleting) and go on with ordinary runs`,
   );
 }
 

@@ -89,7 +89,8 @@ ${quarantineHtml(d.quarantine)}
 <h3>Last reconcile</h3>
 ${
     d.reconcile.status === "not_recorded"
-      ? `<p>Not recorded yet: <code>deno task etl reconcile</code> prints its result but no table keeps it.</p>`
+      ? `<p>None yet: <code>deno task etl reconcile</code> compares ToteSys with the warehouse and keeps each ` +
+        `result in the warehouse's <code>reconcile_log</code>, shown here.</p>`
       : table(["column", "value"], Object.entries(d.reconcile.row).map(([k, v]) => [esc(k), esc(v ?? "")]))
   }
 </section>`;

@@ -20,16 +20,19 @@ export const USAGE =
 /** Each command's usage: what it does and its options. */
 export const COMMANDS: Record<string, { usage: string; options: CliOptions }> = {
   run: {
-    usage: `Usage: deno task etl run [--verbose]
+    usage: `Usage: deno task etl run [--verbose] [--abandon-chunked]
   Ingest the changes since the last run, then transform and load every run not yet loaded (so a run left
-  half-way earlier is completed), then print a report.
-  --verbose   print the JSON log lines on stderr`,
-    options: { verbose: { type: "boolean" } },
+  half-way earlier is completed), then print a report. Refused while a chunked first run can still commit.
+  --verbose           print the JSON log lines on stderr
+  --abandon-chunked   run even so: the chunked run is given up (it can then never commit)`,
+    options: { verbose: { type: "boolean" }, "abandon-chunked": { type: "boolean" } },
   },
   ingest: {
-    usage: `Usage: deno task etl ingest
-  Read the ToteSys changes since the last run into the ingestion zone; prints the result as JSON.`,
-    options: {},
+    usage: `Usage: deno task etl ingest [--abandon-chunked]
+  Read the ToteSys changes since the last run into the ingestion zone; prints the result as JSON. Refused while
+  a chunked first run can still commit.
+  --abandon-chunked   run even so: the chunked run is given up (it can then never commit)`,
+    options: { "abandon-chunked": { type: "boolean" } },
   },
   transform: {
     usage: `Usage: deno task etl transform --run RUN_ID

@@ -9,6 +9,8 @@ import { setConnectionLostHandler } from "../../lib/io/pg.ts";
 import { ProgressReporter } from "../../lib/io/progress.ts";
 import { UsageError } from "../../lib/io/cli.ts";
 import { runCommand } from "./run.ts";
+import { refuseOverOpenChunkedRun } from "./chunked_guard.ts";
+import { bucketFromEnv } from "../config.ts";
 
 /** Runs one stage command (`run`, `ingest`, `transform`, `load`); returns the exit code. */
 export async function stageCommand(command: string, values: Record<string, unknown>): Promise<number> {
@@ -60,11 +62,17 @@ async function stage(
 ): Promise<number> {
   switch (command) {
     case "run":
-      await runCommand(progress);
+    case "ingest": {
+      const ingestion = bucketFromEnv("INGESTION_BUCKET", "ingest");
+      try {
+        await refuseOverOpenChunkedRun(ingestion, command, values["abandon-chunked"] === true);
+      } finally {
+        ingestion.client.destroy();
+      }
+      if (command === "run") await runCommand(progress);
+      else console.log(JSON.stringify(await ingest(progress.callback)));
       return 0;
-    case "ingest":
-      console.log(JSON.stringify(await ingest(progress.callback)));
-      return 0;
+    }
     case "transform":
     case "load": {
       const runId = values.run as string | undefined;

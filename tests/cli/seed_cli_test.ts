@@ -46,6 +46,31 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "with AWS keys in the shell and nothing else configured, the CLI talks to the S3 emulator with its own keys",
+  ignore: (() => {
+    try {
+      return !Deno.statSync(`${ROOT}.local/env`).isFile;
+    } catch {
+      return true;
+    }
+  })(),
+  fn: async () => {
+    const r = await run("main/etl.ts", ["status"], {
+      ...PATH,
+      AWS_ACCESS_KEY_ID: "AKIAFROMTHESHELL",
+      AWS_SECRET_ACCESS_KEY: "from-the-shell",
+      AWS_SESSION_TOKEN: "from-the-shell",
+    });
+    assert.equal(r.code, 0, r.stderr); // it failed with InvalidAccessKeyId, naming the bucket's variable
+    assert.match(
+      r.stderr.split("\n")[0]!,
+      /^Using the local services from \.local\/env \(no TOTESYS_DATABASE_URL set\): \d+ variables; the shell's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY replaced by the S3 emulator's$/,
+    );
+  },
+});
+
 Deno.test("seed progress never repeats its last line; a password in --database-url gets a note, never an echo", async () => {
   const db = await freshDatabase("seedcli");
   try {

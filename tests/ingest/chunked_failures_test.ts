@@ -82,7 +82,7 @@ forEachSeededServer((name, withSeeded) => {
         }
         const { code } = await child.status;
         assert.equal(code, 130, stderr);
-        const m = /interrupted \(SIGINT\) with (\d+) of (\d+) chunks done in this run; nothing is committed/
+        const m = /interrupted \(SIGINT\) with (\d+) of (\d+) chunks done; nothing is committed/
           .exec(stderr);
         assert.ok(m, stderr);
         assert.ok(Number(m[1]) >= 1 && Number(m[1]) < made.chunks.length, stderr);
@@ -91,8 +91,44 @@ forEachSeededServer((name, withSeeded) => {
         assert.equal(await p.ingestion.exists(ingestManifestKey(made.run_id)), false);
         const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
         assert.equal(resumed.code, 0, resumed.stderr);
-        assert.match(resumed.stderr, /\(already done\)/);
+        const already = new RegExp(
+          `chunks: run ${made.run_id}, ${made.chunks.length} chunks \\((\\d+) already done\\)`,
+        )
+          .exec(resumed.stderr);
+        assert.ok(already && Number(already[1]) >= Number(m[1]), resumed.stderr); // a chunk may end as it is stopped
+        assert.doesNotMatch(resumed.stderr, /\(already done\)$/m, "no process started for a chunk done");
         assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
+      }),
+  );
+
+  Deno.test(
+    name(
+      "etl run and etl ingest refuse while a chunked run can commit; --abandon-chunked runs and overtakes it",
+    ),
+    () =>
+      withSeeded("chkf5", async (p) => {
+        const made = await plan(p, 1_500);
+        await chunks(p, made.run_id, made.chunks.slice(0, 2));
+        for (const command of ["run", "ingest"]) {
+          const refused = await etl(p, [command]);
+          assert.equal(refused.code, 2, refused.stderr);
+          assert.match(
+            refused.stderr,
+            new RegExp(
+              `Chunked run ${made.run_id} is planned and not committed \\(2 of ${made.chunks.length} chunks ` +
+                `done\\): .*"deno task chunks run --resume ${made.run_id}", or give it up \\(nothing needs ` +
+                `deleting\\) with "deno task etl ${command} --abandon-chunked"`,
+            ),
+          );
+        }
+        assert.deepEqual(await p.ingestion.list("_manifests/ingest/"), [], "nothing read, nothing committed");
+        const run = await etl(p, ["run", "--abandon-chunked"]);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(
+          (await etl(p, ["status"])).stdout,
+          new RegExp(`Chunked run ${made.run_id} was overtaken`),
+        );
+        assert.equal((await etl(p, ["run"])).code, 0, "an overtaken plan no longer holds runs back");
       }),
   );
 

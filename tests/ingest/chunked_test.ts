@@ -147,7 +147,7 @@ function chunkedTests(
           resumed.stderr,
           new RegExp(
             `Run ${ordinary.runId} committed after chunked run ${made.run_id} was planned \\(before any run\\): ` +
-              `the chunked run cannot commit\\. Run ${ordinary.runId} already read ToteSys, so drop the chunked run`,
+              `the chunked run cannot commit\\. Run ${ordinary.runId} already read ToteSys, so give up the chunked run \\(nothing needs deleting\\)`,
           ),
         );
         assert.doesNotMatch(resumed.stderr, /^chunk /m, "no chunk ran");

@@ -171,7 +171,10 @@ Deno.test("report: figures, page and the page in headless Chromium", async (t) =
       assert.doesNotMatch(html, /https?:\/\//);
       assert.doesNotMatch(html, /<script|<link|<img|<iframe|\bsrc=|@import|url\(/i);
       assert.match(html, /amounts in different currencies are never added together/);
-      assert.match(html, /Not recorded yet/);
+      assert.match(
+        html,
+        /None yet: <code>deno task etl reconcile<\/code> compares ToteSys with the warehouse and keeps each result in the warehouse.s <code>reconcile_log<\/code>/,
+      );
       assert.match(html, /PROCESSED_BUCKET is not configured/);
       assert.equal((html.match(/<svg /g) ?? []).length, 8);
       assert.match(html, /<td class="n">130\.00&nbsp;GBP<\/td>/);
