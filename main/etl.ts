@@ -16,7 +16,14 @@
  * @module
  */
 import { setLogSink } from "../lib/io/log.ts";
-import { didYouMean, exitCodeOf, parseCommandLine, UsageError, wholeNumber } from "../lib/io/cli.ts";
+import {
+  didYouMean,
+  exitCodeOf,
+  parseCommandLine,
+  UsageError,
+  wholeNumber,
+  withHelpLine,
+} from "../lib/io/cli.ts";
 import { loadLocalEnvIfUnconfigured } from "./local_env.ts";
 import { COMMANDS, USAGE } from "./etl/commands.ts";
 import { stageCommand } from "./etl/stage.ts";
@@ -42,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   const { help, values } = parseCommandLine(`etl ${command}`, argv.slice(1), spec.options);
   if (command === "status") wholeNumber("runs", values.runs, 10); // a bad value before anything is read
   if (help) {
-    console.log(`${spec.usage}\n  --help, -h     print this and do nothing`);
+    console.log(withHelpLine(spec.usage));
     return 0;
   }
   loadLocalEnvIfUnconfigured();

@@ -185,3 +185,23 @@ export async function runCli(command: string, body: () => Promise<number | void>
   }
   Deno.exit(code);
 }
+
+/**
+ * A command's usage with its `--help, -h` line appended, its description in the same column as the other options'
+ * (the column of the first line that starts with two spaces and `--`; 17 when there is none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withHelpLine } from "./cli.ts";
+ * assert.equal(
+ *   withHelpLine("Usage: x [--runs N]\n  --runs N       how many"),
+ *   "Usage: x [--runs N]\n  --runs N       how many\n  --help, -h     print this and do nothing",
+ * );
+ * ```
+ */
+export function withHelpLine(usage: string): string {
+  const option = usage.split("\n").map((l) => /^( {2}--\S.*?\s{2,})\S/.exec(l)).find((m) => m !== null);
+  const column = Math.max(option?.[1]!.length ?? 17, "  --help, -h  ".length);
+  return `${usage}\n${"  --help, -h".padEnd(column)}print this and do nothing`;
+}

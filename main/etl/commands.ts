@@ -82,11 +82,11 @@ export const COMMANDS: Record<string, { usage: string; options: CliOptions }> = 
     usage: `Usage: deno task etl status [--runs N] [--json]
   What the pipeline did and what waits, from the lake and the warehouse only (never ToteSys): the last runs
   with the stage each reached, rows, durations and outcome; runs pending or left half-way; chunked first runs
-  not committed (chunks done, or overtaken); per source table
-  the capture position, the newest change in ToteSys at the last capture against the newest loaded
-  (freshness), quarantined and waiting rows; the last reconcile.
-  --runs N   how many runs to list (default 10)
-  --json     print it as JSON`,
+  not committed (chunks done, refused, or overtaken); per source table the capture position, the newest
+  change in ToteSys at the last capture against the newest loaded (freshness), quarantined and waiting rows;
+  the last reconcile.
+  --runs N    how many runs to list (default 10)
+  --json      print it as JSON`,
     options: { runs: { type: "string" }, json: { type: "boolean" } },
   },
 };
