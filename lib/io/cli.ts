@@ -202,6 +202,6 @@ export async function runCli(command: string, body: () => Promise<number | void>
  */
 export function withHelpLine(usage: string): string {
   const option = usage.split("\n").map((l) => /^( {2}--\S.*?\s{2,})\S/.exec(l)).find((m) => m !== null);
-  const column = Math.max(option?.[1]!.length ?? 17, "  --help, -h  ".length);
+  const column = Math.max(option ? option[1]!.length : 17, "  --help, -h  ".length);
   return `${usage}\n${"  --help, -h".padEnd(column)}print this and do nothing`;
 }
