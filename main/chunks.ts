@@ -8,13 +8,13 @@
  */
 import { SOURCE_TABLE_NAMES, type SourceTableName } from "../lib/contract/mod.ts";
 import {
-  chunkedPrefix,
   type ChunkedResult,
   chunkedRunStanding,
   commitChunkedRun,
   planChunkedRun,
   runChunk,
 } from "../lib/ingest/chunks.ts";
+import { doneMarkers } from "../lib/ingest/chunk_markers.ts";
 import { connect, connectChecked, type Sql } from "../lib/io/pg.ts";
 import type { ProgressCallback } from "../lib/io/progress.ts";
 import type { Bucket } from "../lib/io/s3.ts";
@@ -113,13 +113,12 @@ export async function planItems(runId: string): Promise<ChunkItem[] | "committed
   }
 }
 
-/** The chunks of run `runId` whose done marker exists (one listing), as `table #index` strings. */
-export async function doneChunks(runId: string): Promise<Set<string>> {
+/** The chunks of `items` (one run's) whose done marker can be read, as `table #index` strings. */
+export async function doneChunks(items: ChunkItem[]): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
   const bucket = bucketFromEnv("INGESTION_BUCKET");
   try {
-    const prefix = `${chunkedPrefix(runId)}done/`;
-    const names = (await bucket.list(prefix)).map((k) => /^(\w+)-(\d+)\.json$/.exec(k.slice(prefix.length)));
-    return new Set(names.filter((m) => m !== null).map((m) => `${m![1]} #${Number(m![2])}`));
+    return new Set((await doneMarkers(bucket, items[0]!.run_id, items)).keys());
   } finally {
     bucket.client.destroy();
   }

@@ -98,7 +98,7 @@ async function runChunks(
     return 0;
   }
   const runId = resume ?? items[0]!.run_id;
-  const done = resume ? await doneChunks(runId) : new Set<string>();
+  const done = resume ? await doneChunks(items) : new Set<string>();
   const todo = items.filter((c) => !done.has(`${c.table} #${c.index}`));
   console.error(
     `chunks: run ${runId}, ${items.length} chunks` +
@@ -108,6 +108,7 @@ async function runChunks(
   // the stages' V8 flags and malloc settings (lambda/bootstrap's), as the ingest Lambda runs a chunk
   const launch = await stageLaunch(new URL("..", import.meta.url).pathname);
   const pool: Pool = { done: items.length - todo.length, children: new Set() };
+  let committing = false;
   const stopWatching = onInterrupt((signal) => {
     for (const child of pool.children) {
       try {
@@ -115,17 +116,22 @@ async function runChunks(
       } catch { /* it had just ended */ }
     }
     console.error(
-      `\nchunks: interrupted (${signal}) with ${pool.done} of ${items.length} chunks done; nothing is ` +
-        `committed. Finish with: deno task chunks run --resume ${runId}`,
+      committing
+        ? `\nchunks: interrupted (${signal}) during the commit, which either happened whole or not at all. ` +
+          `See with: deno task etl status; finish (or confirm) with: deno task chunks run --resume ${runId}`
+        : `\nchunks: interrupted (${signal}) with ${pool.done} of ${items.length} chunks done; nothing is ` +
+          `committed. Finish with: deno task chunks run --resume ${runId}`,
     );
     Deno.exit(signal === "SIGINT" ? 130 : 143);
   });
+  let result;
   try {
     await runPool(todo, workers, retries, launch, pool);
+    committing = true;
+    result = await commit(runId);
   } finally {
     stopWatching();
   }
-  const result = await commit(runId);
   console.error(`chunks: committed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify(result));
   return 0;

@@ -23,8 +23,6 @@ import {
   chunkObjectKey,
   type ChunkPlan,
   chunkRangeSql,
-  type ChunkRefusal,
-  chunkRefusedKey,
   type ChunkSpec,
   DEFAULT_CHUNK_KEYS,
   planKey,
@@ -34,6 +32,7 @@ import {
 import { commitIngestRun, readIngestState } from "./lake.ts";
 import { withIngestLock } from "./lock.ts";
 import { readTable } from "./read_table.ts";
+import { doneMarkers, noteRefusal, readDoneMarker } from "./chunk_markers.ts";
 import type { TableRead } from "./capture.ts";
 import { readCatalog } from "./stage.ts";
 import { withExternalMemoryWatch } from "../io/external_memory.ts";
@@ -146,7 +145,7 @@ export function runChunk(options: ChunkOptions): Promise<ChunkDone & { skipped: 
 async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { skipped: boolean }> {
   const { bucket, runId, table, index } = options;
   const doneKey = chunkDoneKey(runId, table, index);
-  const already = await bucket.getJson<ChunkDone>(doneKey);
+  const already = await readDoneMarker(bucket, runId, { table, index });
   if (already) return { ...already, skipped: true };
   const plan = await readPlan(bucket, runId);
   checkPlanStillValid(plan, (await readIngestState(bucket)).run_id); // overtaken: no chunk can help any more
@@ -186,13 +185,6 @@ async function runChunkWatched(options: ChunkOptions): Promise<ChunkDone & { ski
   };
   await bucket.put(doneKey, JSON.stringify(done));
   return { ...done, skipped: false };
-}
-
-/** Records a chunk's refusal for `etl status` (best effort: the refusal itself is the error to report). */
-async function noteRefusal(bucket: ObjectStore, runId: string, refusal: ChunkRefusal): Promise<void> {
-  try {
-    await bucket.put(chunkRefusedKey(runId, refusal.table, refusal.index), JSON.stringify(refusal));
-  } catch { /* the chunk's own error is thrown either way */ }
 }
 
 /** Outcome of the commit step (as an ingest run's). */
@@ -253,10 +245,8 @@ export async function commitChunkedRun(
     const standing = await chunkedRunStanding(bucket, runId);
     if (standing.status === "committed") return { status: "committed", runId, manifestKey, tables: {} };
     const { plan, state } = standing;
-    const done = await Promise.all(
-      plan.chunks.map((c) => bucket.getJson<ChunkDone>(chunkDoneKey(runId, c.table, c.index))),
-    );
-    const commit = chunkedCommit(plan, state, done.filter((d) => d !== undefined), options.now());
+    const done = await doneMarkers(bucket, runId, plan.chunks);
+    const commit = chunkedCommit(plan, state, [...done.values()], options.now());
     if (commit.rows === 0) {
       return { status: "no_changes", runId: null, manifestKey: null, tables: commit.tables };
     }

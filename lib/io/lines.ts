@@ -87,7 +87,7 @@ class LineBound {
       for (let from = nl + 1; from < chunk.length;) {
         const found = indexOf(chunk, 10, from);
         const end = found < 0 ? chunk.length : found;
-        if (end - from > max) throw this.tooLong(end - from, chunk.subarray(from));
+        if (end - from > max) throw this.tooLong(end - from, chunk.subarray(from), false);
         from = end + 1;
       }
     }
@@ -101,8 +101,9 @@ class LineBound {
     }
   }
 
-  private tooLong(bytes: number, more: Uint8Array): Error {
-    const start = new Uint8Array([...this.head, ...more.subarray(0, 800)]);
+  /** The limit's error for a line of `bytes` that goes on with `more` (after `head` when it continues it). */
+  private tooLong(bytes: number, more: Uint8Array, continued = true): Error {
+    const start = new Uint8Array([...(continued ? this.head : []), ...more.subarray(0, 800)]);
     return this.limit.tooLong(new TextDecoder().decode(start).replace(/\uFFFD+$/, "").slice(0, 200), bytes);
   }
 }

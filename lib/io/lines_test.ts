@@ -67,6 +67,14 @@ Deno.test("textLines() with a limit throws as soon as a line's bytes pass it, sp
     read([new TextEncoder().encode(`a\n${"q".repeat(2_000)}\nc\n`)]),
     /^Error: long qqq 2000$/,
   );
+  // a chunk larger than the bound that ends one line and holds the next, too long: named by its own start
+  await assert.rejects(
+    read([
+      new TextEncoder().encode("1\t9\t{aaaa"),
+      new TextEncoder().encode(`aa}\n2\t9${"b".repeat(1_200)}\n`),
+    ]),
+    /^Error: long 2\t9 1203$/,
+  );
 });
 
 Deno.test("jsonLines() calls atEnd once after the last line, and names a broken last line before it", async () => {

@@ -22,7 +22,7 @@ import { Readable } from "node:stream";
 import { objectChanged, type ObjectRange, type ObjectStore } from "./object_store.ts";
 import { type BucketContext, jsonErrorWhere, s3Error } from "./s3_errors.ts";
 import { withUnsignedUploads } from "./s3_unsigned.ts";
-import { abortParts } from "./s3_abort.ts";
+import { abortParts, uploadSource } from "./s3_abort.ts";
 
 export type { BucketContext };
 
@@ -135,14 +135,7 @@ export class Bucket implements ObjectStore {
     partSize = 8 * 1024 * 1024,
   ): Promise<void> {
     let sourceFailed: { error: unknown } | undefined;
-    const source = async function* () {
-      try {
-        yield* body;
-      } catch (error) {
-        sourceFailed = { error };
-        throw error;
-      }
-    };
+    const source = () => uploadSource(body, (error) => (sourceFailed = { error }));
     const upload = new Upload({
       client: this.client,
       params: {

@@ -5,14 +5,8 @@
  * @module
  */
 import type { ObjectStore } from "../io/object_store.ts";
-import {
-  chunkDoneKey,
-  chunkedPrefix,
-  type ChunkPlan,
-  type ChunkRefusal,
-  chunkRefusedKey,
-  planOvertakenBy,
-} from "../ingest/chunk_plan.ts";
+import { doneMarkers } from "../ingest/chunk_markers.ts";
+import { type ChunkPlan, type ChunkRefusal, chunkRefusedKey, planOvertakenBy } from "../ingest/chunk_plan.ts";
 
 /** One chunked run not committed yet. */
 export interface ChunkedRunStatus {
@@ -49,11 +43,11 @@ export async function openChunkedRuns(
     if (!m || committed.has(m[1]!)) continue;
     const plan = await ingestion.getJson<ChunkPlan>(key);
     if (!plan) continue;
-    const done = new Set(keys.filter((k) => k.startsWith(`${chunkedPrefix(plan.run_id)}done/`)));
+    const done = await doneMarkers(ingestion, plan.run_id, plan.chunks); // an unreadable marker is not done
     const refused: ChunkRefusal[] = [];
     for (const c of plan.chunks) {
       const k = chunkRefusedKey(plan.run_id, c.table, c.index);
-      if (done.has(chunkDoneKey(plan.run_id, c.table, c.index)) || !keys.includes(k)) continue;
+      if (done.has(`${c.table} #${c.index}`) || !keys.includes(k)) continue;
       const r = await ingestion.getJson<ChunkRefusal>(k);
       if (r) refused.push(r);
     }

@@ -76,14 +76,26 @@ export interface TransformResult {
 
 /**
  * Reads a JSON Lines object, checking its SHA-256 against the manifest's once every line is parsed (so that a
- * truncated or altered line is named first: C5). The rows come straight from lib/io/lines.ts `jsonLines`, with no
+ * truncated or altered line is named first: C5), and its size as its bytes arrive. The rows come straight from lib/io/lines.ts `jsonLines`, with no
  * generator of its own between (one step of promises per row less).
  */
-function readJsonl(bucket: Readable, object: { key: string; sha256: string }): AsyncGenerator<SourceRow> {
+function readJsonl(
+  bucket: Readable,
+  object: { key: string; sha256: string; bytes: number },
+): AsyncGenerator<SourceRow> {
   const hash = createHash("sha256");
   const hashed = async function* () {
+    let read = 0;
     try {
       for await (const chunk of bucket.stream(object.key)) {
+        // bytes past the manifest's size are refused as they arrive: an unfinished line is held until its end,
+        // and 300 MB appended without a newline filled the stage's heap (exit 133, naming nothing)
+        if ((read += chunk.length) > object.bytes) {
+          throw new Error(
+            `Ingestion object ${object.key} is longer than the ${object.bytes} bytes its manifest says ` +
+              `(at least ${read}): altered after the ingest wrote it`,
+          );
+        }
         hash.update(chunk);
         yield chunk;
       }

@@ -132,6 +132,19 @@ Deno.test("C5: an ingested object with an invalid or a truncated line is named w
       lastLine(out.stderr),
       new RegExp(`^Error: Ingestion object ${key} line 10 is not valid JSON`),
     );
+    // bytes appended with no newline: refused as they pass the manifest's size, not held as one endless line
+    await p.ingestion.put(key, original + "a".repeat(3_000_000), "application/x-ndjson");
+    out = await etl(p, ["transform", "--run", r.runId!]);
+    assert.equal(out.code, 1, out.stderr);
+    assert.match(
+      lastLine(out.stderr),
+      new RegExp(
+        `^Error: Ingestion object ${key} is longer than the ${
+          new TextEncoder().encode(original).length
+        } bytes ` +
+          `its manifest says \\(at least \\d+\\): altered after the ingest wrote it`,
+      ),
+    );
   }, false));
 
 Deno.test("C5: a truncated ingest state object is named with its key and where it ends", () =>

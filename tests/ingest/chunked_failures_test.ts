@@ -133,6 +133,33 @@ forEachSeededServer((name, withSeeded) => {
   );
 
   Deno.test(
+    name(
+      "a done marker cut short (an emulator keeps a PUT killed half-way) counts as not done: resume redoes it",
+    ),
+    () =>
+      withSeeded("chkf6", async (p) => {
+        const made = await plan(p, 1_500);
+        await chunks(p, made.run_id, made.chunks);
+        const [a, b] = [made.chunks[0]!, made.chunks[1]!];
+        await p.ingestion.put(chunkDoneKey(made.run_id, a.table, a.index), new Uint8Array(0));
+        await p.ingestion.put(chunkDoneKey(made.run_id, b.table, b.index), '{"table":"x"}');
+        assert.match(
+          (await etl(p, ["status"])).stdout,
+          new RegExp(
+            `Chunked run ${made.run_id} not committed: ${made.chunks.length - 2} of ${made.chunks.length}`,
+          ),
+        );
+        const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.match(resumed.stderr, new RegExp(`\\(${made.chunks.length - 2} already done\\)`));
+        assert.match(resumed.stderr, new RegExp(`^chunk ${a.table} #${a.index}: \\d+ rows`, "m"));
+        assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
+        assert.equal((await etl(p, ["run"])).code, 0);
+        assert.equal((await etl(p, ["reconcile"])).code, 0, "the redone chunks hold every row once");
+      }),
+  );
+
+  Deno.test(
     name("a chunk of a plan overtaken while the runner works fails at once (exit 3), reading nothing"),
     () =>
       withSeeded("chkf2", async (p) => {
