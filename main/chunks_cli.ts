@@ -189,6 +189,8 @@ async function runPool(
   const queue = items.map((item) => ({ item, tries: 0 }));
   const failures: string[] = [];
   let permanent = false;
+  let inARow = 0; // failed attempts since the last chunk done
+  let stopped = false;
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { item } = next;
@@ -199,11 +201,17 @@ async function runPool(
           failures.push(`${item.table} #${item.index}, which retrying cannot help`);
           permanent = true;
           queue.length = 0;
+        } else if (++inARow >= failuresInARowLimit(workers)) {
+          // a service down fails every chunk: stop starting them (each would pay its start and its timeouts)
+          failures.push(`${item.table} #${item.index}`);
+          stopped = true;
+          queue.length = 0;
         } else if (++next.tries <= retries) {
           console.error(`chunk ${item.table} #${item.index} failed; retrying (${next.tries}/${retries})`);
           queue.push(next);
         } else failures.push(`${item.table} #${item.index}`);
       } else {
+        inARow = 0;
         pool.done++;
         console.error(
           `chunk ${item.table} #${item.index}: ${out.rows} rows, ${out.s} s, peak RSS ${out.peak_rss_mib} MiB` +
@@ -213,17 +221,39 @@ async function runPool(
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  if (failures.length === 0) return;
+  if (failures.length > 0) throw poolFailure(failures, items[0]!.run_id, permanent, stopped ? workers : null);
+}
+
+/**
+ * The chunk runner's error for the chunks that failed: permanent (exit 3) when one failed for good; with
+ * `stoppedWorkers`, it stopped starting chunks after too many failures in a row.
+ */
+function poolFailure(
+  failures: string[],
+  runId: string,
+  permanent: boolean,
+  stoppedWorkers: number | null,
+): Error {
   const list = `${failures.length} chunk(s) failed (${failures.slice(0, 5).join(", ")})`;
-  const resume = `deno task chunks run --resume ${items[0]!.run_id}`;
+  const resume = `deno task chunks run --resume ${runId}`;
   if (permanent) {
     // exit 3, as the chunk's own: running it again as it is fails the same way
-    throw new PermanentError(
+    return new PermanentError(
       `${list}; its error above says what to do: a refused row or column, fix it in ToteSys, then ${resume}; ` +
         `a plan overtaken by another run, nothing (go on with ordinary runs)`,
     );
   }
-  throw new Error(`${list}; finish with: ${resume}`);
+  const why = stoppedWorkers === null
+    ? ""
+    : `; stopped after ${
+      failuresInARowLimit(stoppedWorkers)
+    } failures in a row with none done (is a service down? the errors above say)`;
+  return new Error(`${list}${why}; finish with: ${resume}`);
+}
+
+/** Failed attempts in a row, with no chunk done between, after which the runner starts no more chunks. */
+function failuresInARowLimit(workers: number): number {
+  return Math.max(3, 2 * workers);
 }
 
 /** One chunk as a child process; its answer, or its exit status when it failed (its stderr is passed through). */

@@ -70,11 +70,15 @@ export function forEachSeededServer(
   }
 }
 
-export async function chunkCli(p: Pipeline, args: string[]): Promise<{ code: number; stderr: string }> {
+export async function chunkCli(
+  p: Pipeline,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main/chunks_cli.ts", ...args],
     cwd: ROOT,
-    env: etlEnv(p),
+    env: etlEnv(p, extra),
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -12,6 +12,7 @@ import { ingestManifestKey } from "../../lib/run/mod.ts";
 import { etlEnv, ROOT } from "../adversarial/_helpers.ts";
 import { chunkCli, chunks, forEachSeededServer, plan } from "./_chunked.ts";
 import { textLines } from "../../lib/io/lines.ts";
+import { closedPort } from "../_ports.ts";
 
 forEachSeededServer((name, withSeeded) => {
   Deno.test(
@@ -156,6 +157,32 @@ forEachSeededServer((name, withSeeded) => {
         assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
         assert.equal((await etl(p, ["run"])).code, 0);
         assert.equal((await etl(p, ["reconcile"])).code, 0, "the redone chunks hold every row once");
+      }),
+  );
+
+  Deno.test(
+    name(
+      "with ToteSys unreachable the chunk runner stops after a few failures in a row, not after every chunk",
+    ),
+    () =>
+      withSeeded("chkf7", async (p) => {
+        const made = await plan(p, 400); // 20 chunks or more
+        const down = `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/totesys`;
+        const run = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "1", "--retries", "5"], {
+          TOTESYS_DATABASE_URL: down,
+        });
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          new RegExp(
+            `1 chunk\\(s\\) failed \\(\\w+ #\\d+\\); stopped after 3 failures in a row with none done \\(is a ` +
+              `service down\\? the errors above say\\); finish with: deno task chunks run --resume ${made.run_id}`,
+          ),
+        );
+        assert.equal([...run.stderr.matchAll(/failed; retrying/g)].length, 2, "two retries, then it stopped");
+        assert.ok(made.chunks.length >= 10, `${made.chunks.length} chunks`);
+        const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
+        assert.equal(resumed.code, 0, resumed.stderr);
       }),
   );
 
