@@ -27,7 +27,8 @@ export const LOCAL_ENV_FILE = new URL("../.local/env", import.meta.url);
 /**
  * Reads `.local/env` into the environment when no endpoint is configured, and prints one line saying so. Variables
  * already set are kept, except the emulator's connection ({@link EMULATOR_VARIABLES}), which `.local/env` replaces
- * (the line names those it replaced); `AWS_SESSION_TOKEN` is then dropped (it belongs to the replaced keys).
+ * (the line names those it replaced); `AWS_SESSION_TOKEN` and `AWS_PROFILE` are then dropped (the SDK would use
+ * them instead of the emulator's keys).
  *
  * @returns the names set, or an empty list when endpoints were configured or the file does not exist.
  * @example
@@ -44,7 +45,7 @@ export const LOCAL_ENV_FILE = new URL("../.local/env", import.meta.url);
  * const set = loadLocalEnvIfUnconfigured(new URL(`file://${file}`), (l) => lines.push(l));
  * assert.deepEqual(set, ["TOTESYS_DATABASE_URL", "AWS_ACCESS_KEY_ID"]);
  * assert.equal(Deno.env.get("AWS_ACCESS_KEY_ID"), "S3RVER");
- * assert.match(lines[0]!, /2 variables; the shell's AWS_ACCESS_KEY_ID replaced by the S3 emulator's$/);
+ * assert.match(lines[0]!, /2 variables; the shell's AWS_ACCESS_KEY_ID replaced by the S3 emulator's keys$/);
  * Deno.env.delete("TOTESYS_DATABASE_URL");
  * Deno.env.delete("AWS_ACCESS_KEY_ID");
  * ```
@@ -71,11 +72,19 @@ export function loadLocalEnvIfUnconfigured(
     Deno.env.set(name, value);
     set.push(name);
   }
-  if (replaced.some((v) => v !== "AWS_ENDPOINT_URL")) Deno.env.delete("AWS_SESSION_TOKEN");
+  if (set.includes("AWS_ACCESS_KEY_ID")) {
+    // the emulator's keys must be the ones used: a shell's profile or session token would take their place
+    for (const v of ["AWS_SESSION_TOKEN", "AWS_PROFILE"]) {
+      if (Deno.env.get(v) !== undefined) replaced.push(v);
+      Deno.env.delete(v);
+    }
+  }
   if (set.length > 0) {
     say(
       `Using the local services from .local/env (no ${ENDPOINT_VARIABLES[0]} set): ${set.length} variables` +
-        (replaced.length > 0 ? `; the shell's ${replaced.join(", ")} replaced by the S3 emulator's` : ""),
+        (replaced.length > 0
+          ? `; the shell's ${replaced.join(", ")} replaced by the S3 emulator's keys`
+          : ""),
     );
   }
   return set;

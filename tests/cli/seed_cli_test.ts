@@ -62,11 +62,12 @@ Deno.test({
       AWS_ACCESS_KEY_ID: "AKIAFROMTHESHELL",
       AWS_SECRET_ACCESS_KEY: "from-the-shell",
       AWS_SESSION_TOKEN: "from-the-shell",
+      AWS_PROFILE: "no-such-profile",
     });
     assert.equal(r.code, 0, r.stderr); // it failed with InvalidAccessKeyId, naming the bucket's variable
     assert.match(
       r.stderr.split("\n")[0]!,
-      /^Using the local services from \.local\/env \(no TOTESYS_DATABASE_URL set\): \d+ variables; the shell's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY replaced by the S3 emulator's$/,
+      /^Using the local services from \.local\/env \(no TOTESYS_DATABASE_URL set\): \d+ variables; the shell's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE replaced by the S3 emulator's keys$/,
     );
   },
 });

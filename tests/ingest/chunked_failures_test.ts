@@ -144,15 +144,26 @@ forEachSeededServer((name, withSeeded) => {
         const [a, b] = [made.chunks[0]!, made.chunks[1]!];
         await p.ingestion.put(chunkDoneKey(made.run_id, a.table, a.index), new Uint8Array(0));
         await p.ingestion.put(chunkDoneKey(made.run_id, b.table, b.index), '{"table":"x"}');
+        // a marker that parses, with its table, index and rows, but no object (or none for its rows)
+        const big = made.chunks.filter((c) => c.table === "payment");
+        for (const [c, object] of [[big[0]!, undefined], [big[1]!, null]] as const) {
+          const key = chunkDoneKey(made.run_id, c.table, c.index);
+          const marker = await p.ingestion.getJson<Record<string, unknown>>(key);
+          assert.ok(marker && (marker.rows as number) > 0);
+          await p.ingestion.put(key, JSON.stringify({ ...marker, object }));
+        }
         assert.match(
           (await etl(p, ["status"])).stdout,
           new RegExp(
-            `Chunked run ${made.run_id} not committed: ${made.chunks.length - 2} of ${made.chunks.length}`,
+            `Chunked run ${made.run_id} not committed: ${made.chunks.length - 4} of ${made.chunks.length}`,
           ),
         );
+        const commit = await chunkCli(p, ["commit", "--run", made.run_id]);
+        assert.equal(commit.code, 1, commit.stderr);
+        assert.match(commit.stderr, /has 4 chunk\(s\) not done yet/);
         const resumed = await chunkCli(p, ["run", "--resume", made.run_id, "--workers", "2"]);
         assert.equal(resumed.code, 0, resumed.stderr);
-        assert.match(resumed.stderr, new RegExp(`\\(${made.chunks.length - 2} already done\\)`));
+        assert.match(resumed.stderr, new RegExp(`\\(${made.chunks.length - 4} already done\\)`));
         assert.match(resumed.stderr, new RegExp(`^chunk ${a.table} #${a.index}: \\d+ rows`, "m"));
         assert.ok(await p.ingestion.exists(ingestManifestKey(made.run_id)));
         assert.equal((await etl(p, ["run"])).code, 0);
