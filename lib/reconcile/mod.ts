@@ -14,6 +14,13 @@ import { diffRows, type KeyDifference, type KeyRange, type RangeSummary, splitRa
 export { PAIRS } from "./pairs.ts";
 export type { KeyDifference } from "./ranges.ts";
 
+/**
+ * Differences per table that keep both rows' comparison texts (1,000). Every differing key is kept; only the
+ * texts stop: an empty warehouse against 300,000 orders (1.28M differing rows) held every source row's text and
+ * ran out of the stage's 192 MiB heap.
+ */
+export const ROW_TEXTS_KEPT = 1_000;
+
 /** Inputs of {@link reconcile}. */
 export interface ReconcileOptions {
   /** ToteSys (read only). */
@@ -39,7 +46,10 @@ export interface TableReconcile {
   sourceTable: string;
   sourceRows: number;
   warehouseRows: number;
-  /** Every differing key, ascending. */
+  /**
+   * Every differing key, ascending. The first {@link ROW_TEXTS_KEPT} found carry both sides' comparison texts; the
+   * rest only key and kind.
+   */
   differences: KeyDifference[];
   /** Range summaries computed (per side). */
   ranges: number;
@@ -102,7 +112,11 @@ async function reconcilePair(options: ReconcileOptions, pair: Pair): Promise<Tab
     for (const range of pending) {
       if (range[1] - range[0] <= leaf) {
         const [s, w] = await Promise.all([src.rows(range), wh.rows(range)]);
-        result.differences.push(...diffRows(s, w));
+        for (const d of diffRows(s, w)) {
+          result.differences.push(
+            result.differences.length < ROW_TEXTS_KEPT ? d : { key: d.key, kind: d.kind },
+          );
+        }
         continue;
       }
       const width = Math.ceil((range[1] - range[0]) / fanout);

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { cycle, withPipeline } from "../adversarial/_helpers.ts";
-import { reconcile, type ReconcileResult } from "../../lib/reconcile/mod.ts";
+import { reconcile, type ReconcileResult, ROW_TEXTS_KEPT } from "../../lib/reconcile/mod.ts";
+import { seedDatabase } from "../../tools/totesys/mod.ts";
 import { PAIRS } from "../../lib/reconcile/pairs.ts";
 import type { Pipeline } from "../fixtures/pipeline.ts";
 
@@ -136,3 +137,17 @@ Deno.test("reconcile metrics: one embedded-metric-format line per table and a to
   assert.equal(lines[0]._aws.CloudWatchMetrics[0].Namespace, "TerrificTotes");
   assert.equal(lines[0]._aws.Timestamp, 1_700_000_000_000);
 });
+
+Deno.test("reconcile keeps every differing key, and the rows' texts of the first ROW_TEXTS_KEPT only", () =>
+  withPipeline("rec4", async (p) => {
+    await seedDatabase(p.src.sql, { orders: 1_200, seed: 7, createSchema: true });
+    await cycle(p);
+    await p.wh.sql`DELETE FROM fact_payment`;
+    const r = await check(p);
+    const t = r.tables.find((x) => x.table === "fact_payment_current")!;
+    assert.ok(t.sourceRows > ROW_TEXTS_KEPT + 100, `${t.sourceRows} payments`);
+    assert.equal(t.differences.length, t.sourceRows, "every key named");
+    assert.ok(t.differences.every((d) => d.kind === "missing"));
+    assert.equal(t.differences.filter((d) => d.source !== undefined).length, ROW_TEXTS_KEPT);
+    assert.equal(t.differences.filter((d) => d.source === undefined).length, t.sourceRows - ROW_TEXTS_KEPT);
+  }, false));
