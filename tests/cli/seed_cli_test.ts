@@ -22,17 +22,20 @@ async function run(script: string, args: string[], env: Record<string, string>) 
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
 
+/** Whether the local services' `.local/env` is missing (the tests of reading it then skip). */
+const NO_LOCAL_ENV = (() => {
+  try {
+    return !Deno.statSync(`${ROOT}.local/env`).isFile;
+  } catch {
+    return true;
+  }
+})();
+
 const PATH = { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "/tmp" };
 
 Deno.test({
   name: "seed with nothing configured reads .local/env and says so in one line",
-  ignore: (() => {
-    try {
-      return !Deno.statSync(`${ROOT}.local/env`).isFile;
-    } catch {
-      return true;
-    }
-  })(),
+  ignore: NO_LOCAL_ENV,
   fn: async () => {
     // --if-empty: the local ToteSys is left as it is when it has rows (else one order is generated)
     const r = await run("scripts/seed.ts", ["--orders", "1", "--if-empty", "--create-schema"], PATH);
@@ -49,13 +52,7 @@ Deno.test({
 Deno.test({
   name:
     "with AWS keys in the shell and nothing else configured, the CLI talks to the S3 emulator with its own keys",
-  ignore: (() => {
-    try {
-      return !Deno.statSync(`${ROOT}.local/env`).isFile;
-    } catch {
-      return true;
-    }
-  })(),
+  ignore: NO_LOCAL_ENV,
   fn: async () => {
     const r = await run("main/etl.ts", ["status"], {
       ...PATH,
