@@ -35,6 +35,7 @@ export async function openChunkedRuns(
   ingested: string[],
 ): Promise<ChunkedRunStatus[]> {
   const keys = await ingestion.list("_state/ingest/chunked/");
+  const listed = new Set(keys);
   const committed = new Set(ingested);
   const last = ingested.at(-1) ?? null;
   const out: ChunkedRunStatus[] = [];
@@ -47,7 +48,7 @@ export async function openChunkedRuns(
     const refused: ChunkRefusal[] = [];
     for (const c of plan.chunks) {
       const k = chunkRefusedKey(plan.run_id, c.table, c.index);
-      if (done.has(`${c.table} #${c.index}`) || !keys.includes(k)) continue;
+      if (done.has(`${c.table} #${c.index}`) || !listed.has(k)) continue;
       const r = await ingestion.getJson<ChunkRefusal>(k);
       if (r) refused.push(r);
     }

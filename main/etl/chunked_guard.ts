@@ -9,10 +9,13 @@ import type { ObjectStore } from "../../lib/io/object_store.ts";
 import { UsageError } from "../../lib/io/cli.ts";
 import { committedRunIds } from "../../lib/run/mod.ts";
 import { openChunkedRuns } from "../../lib/status/chunked.ts";
+import { capturePosition } from "../../lib/ingest/capture.ts";
+import { readIngestState } from "../../lib/ingest/lake.ts";
 
 /**
- * Throws when a chunked run can still commit, unless `abandon`. One listing of the chunked runs' prefix when there
- * are none (the usual case).
+ * Throws when a chunked run can still commit, unless `abandon`. A chunked run is only planned while the capture
+ * has no position, and any committed run gives it one: so once the capture has a position (every run but the
+ * first), the ingest state alone answers, without listing the chunked runs' markers, which stay after they commit.
  *
  * @throws UsageError (exit 2) naming the chunked run, its chunks done, and the two ways on.
  */
@@ -21,7 +24,8 @@ export async function refuseOverOpenChunkedRun(
   command: string,
   abandon: boolean,
 ): Promise<void> {
-  if (abandon || (await ingestion.list("_state/ingest/chunked/")).length === 0) return;
+  if (abandon || capturePosition(await readIngestState(ingestion))) return;
+  if ((await ingestion.list("_state/ingest/chunked/")).length === 0) return;
   const open = (await openChunkedRuns(ingestion, await committedRunIds(ingestion, "ingest")))
     .filter((r) => r.overtakenBy === null);
   const r = open.at(-1);
